@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace LiveCommunity.Server.Auth;
+
+public static class AuthExtensions
+{
+    public const string ModeratorPolicy = "moderator";
+
+    public static WebApplicationBuilder AddTokenAuth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration("Auth");
+        builder.Services.AddSingleton<SigningKeys>();
+        builder.Services.AddSingleton<TokenIssuer>();
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKeys, IOptions<AuthOptions>>((jwt, keys, auth) =>
+            {
+                // Keep "sub", "name" and "role" as they are on the wire instead of mapping them to WS-* URIs.
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    IssuerSigningKey = keys.Key,
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ValidateIssuer = auth.Value.Issuer is not null,
+                    ValidIssuer = auth.Value.Issuer,
+                    ValidateAudience = auth.Value.Audience is not null,
+                    ValidAudience = auth.Value.Audience,
+                    RequireExpirationTime = true,
+                    ValidateLifetime = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = TokenClaims.Name,
+                    RoleClaimType = TokenClaims.Role,
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    // Browsers cannot set headers on websockets, so SignalR clients send the token in the query.
+                    OnMessageReceived = context =>
+                    {
+                        var token = context.Request.Query["access_token"];
+                        if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments("/hubs"))
+                        {
+                            context.Token = token;
+                        }
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = context =>
+                    {
+                        if (Caller.From(context.Principal) is null)
+                        {
+                            context.Fail("the token lacks the required 'sub' or 'name' claim");
+                        }
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ModeratorPolicy, policy => policy.RequireAuthenticatedUser()
+                .RequireAssertion(context => Caller.From(context.User)?.IsModerator == true));
+        return builder;
+    }
+
+    /// <summary>
+    /// A request that carries a token must carry a good one, even on routes anyone may read: a client that
+    /// believes it is signed in should hear at once that it is not, instead of silently acting anonymously.
+    /// </summary>
+    public static IApplicationBuilder UseTokenRejection(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var result = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+        if (result.Failure is not null)
+        {
+            var detail = result.Failure switch
+            {
+                SecurityTokenExpiredException => "the token has expired",
+                SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature is not valid",
+                _ when result.Failure.Message.StartsWith("the token lacks", StringComparison.Ordinal) => result.Failure.Message,
+                _ => "the token is not valid",
+            };
+            await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid token", detail: detail)
+                .ExecuteAsync(context);
+            return;
+        }
+        await next(context);
+    });
+}

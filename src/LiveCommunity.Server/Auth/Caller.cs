@@ -1,0 +1,31 @@
+using System.Security.Claims;
+
+namespace LiveCommunity.Server.Auth;
+
+/// <summary>The signed-in user behind a request or hub call, read from verified token claims.</summary>
+public sealed record Caller(string Id, string Name, string Role)
+{
+    public bool IsModerator => Role is Roles.Moderator or Roles.Admin;
+
+    public static Caller? From(ClaimsPrincipal? principal)
+    {
+        if (principal?.Identity?.IsAuthenticated != true)
+        {
+            return null;
+        }
+        var id = principal.FindFirstValue(TokenClaims.Subject);
+        var name = principal.FindFirstValue(TokenClaims.Name);
+        if (string.IsNullOrWhiteSpace(id) || string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+        return new Caller(id, name, Roles.Normalize(principal.FindFirstValue(TokenClaims.Role)));
+    }
+}
+
+public static class TokenClaims
+{
+    public const string Subject = "sub";
+    public const string Name = "name";
+    public const string Role = "role";
+}

@@ -1,0 +1,57 @@
+using System.Text;
+using LiveCommunity.Server.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace LiveCommunity.Server.Auth;
+
+public sealed record DevTokenRequest(string? Name, string? Role, string? UserId);
+public sealed record DevTokenResponse(string Token, string UserId);
+
+/// <summary>
+/// POST /api/dev/token: a stand-in for the host site's sign-in, so the demo page and curl can get tokens.
+/// Mapped only where Auth:DevTokens is on (default: Development only).
+/// </summary>
+public static class DevTokenApi
+{
+    public static bool DevTokensEnabled(this WebApplication app) =>
+        app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens ?? app.Environment.IsDevelopment();
+
+    public static RouteGroupBuilder MapDevTokens(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/dev").WithTags("Development");
+        group.MapPost("/token", Issue);
+        return group;
+    }
+
+    private static Results<Ok<DevTokenResponse>, ProblemHttpResult> Issue(DevTokenRequest? request, TokenIssuer issuer)
+    {
+        var name = request?.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 100)
+        {
+            return Rejection.Invalid("name", "must be 1 to 100 characters").ToProblem();
+        }
+        var role = request!.Role?.Trim().ToLowerInvariant() ?? Roles.Member;
+        if (role is not (Roles.Member or Roles.Moderator or Roles.Admin))
+        {
+            return Rejection.Invalid("role", "must be member, moderator or admin").ToProblem();
+        }
+        var userId = string.IsNullOrWhiteSpace(request.UserId) ? "dev-" + Slug(name) : request.UserId.Trim();
+        if (userId.Length > 100)
+        {
+            return Rejection.Invalid("userId", "must be at most 100 characters").ToProblem();
+        }
+        return TypedResults.Ok(new DevTokenResponse(issuer.Issue(userId, name, role), userId));
+    }
+
+    // The same name gives the same user, so signing in as "Ann" twice is the same person.
+    private static string Slug(string name)
+    {
+        var slug = new StringBuilder();
+        foreach (var c in name.ToLowerInvariant())
+        {
+            slug.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
+        }
+        return slug.ToString().Trim('-') is { Length: > 0 } s ? s : Convert.ToHexString(Encoding.UTF8.GetBytes(name)).ToLowerInvariant();
+    }
+}

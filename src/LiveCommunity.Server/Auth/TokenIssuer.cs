@@ -1,0 +1,31 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace LiveCommunity.Server.Auth;
+
+/// <summary>Mints tokens the way a host site would; used only by the development token route.</summary>
+public sealed class TokenIssuer(SigningKeys keys, IOptions<AuthOptions> options, TimeProvider time)
+{
+    private readonly JsonWebTokenHandler _handler = new();
+
+    public string Issue(string userId, string name, string role)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity([
+                new Claim(TokenClaims.Subject, userId),
+                new Claim(TokenClaims.Name, name),
+                new Claim(TokenClaims.Role, role),
+            ]),
+            Issuer = options.Value.Issuer,
+            Audience = options.Value.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + options.Value.DevTokenLifetime,
+            SigningCredentials = new SigningCredentials(keys.Key, SecurityAlgorithms.HmacSha256),
+        });
+    }
+}

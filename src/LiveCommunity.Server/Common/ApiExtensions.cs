@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace LiveCommunity.Server.Common;
+
+public static class ApiExtensions
+{
+    public const string CorsPolicy = "embedding";
+
+    /// <summary>Problem details for every error, limits from "Limits", and CORS for embedding host sites.</summary>
+    public static WebApplicationBuilder AddApiDefaults(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LimitsOptions>().BindConfiguration("Limits")
+            .Validate(o => o.ReplyMaxLength > 0 && o.TitleMaxLength > 0 && o.MaxWatchedTopics > 0 && o.EditWindow >= TimeSpan.Zero,
+                "Limits:* must be positive")
+            .ValidateOnStart();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+            // Framework answers (no token, wrong role, no route) get a sentence too, like our own rejections.
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status401Unauthorized => "sign in: send a bearer token from the host site",
+                StatusCodes.Status403Forbidden => "your role does not allow this",
+                StatusCodes.Status404NotFound => "no such resource",
+                StatusCodes.Status405MethodNotAllowed => "this resource does not take that method",
+                _ => null,
+            });
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures throw, so the handler above can say what was wrong instead of an empty 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        var origins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        var anyOrigin = builder.Environment.IsDevelopment() && origins.Length == 0;
+        builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
+        {
+            // Tokens travel in headers or access_token, never cookies; credentials are allowed only because the
+            // SignalR browser client negotiates with credentials on by default.
+            if (anyOrigin)
+            {
+                policy.SetIsOriginAllowed(_ => true);
+            }
+            else
+            {
+                policy.WithOrigins(origins);
+            }
+            policy.AllowAnyHeader().AllowAnyMethod().AllowCredentials().WithExposedHeaders("Location", "Retry-After");
+        }));
+        return builder;
+    }
+
+    /// <summary>Turns request-reading failures (bad JSON, wrong parameter types, body too large) into problem details.</summary>
+    private sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+        {
+            if (exception is not BadHttpRequestException bad)
+            {
+                return false;
+            }
+            context.Response.StatusCode = bad.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                Exception = exception,
+                ProblemDetails =
+                {
+                    Status = bad.StatusCode,
+                    Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request",
+                    Detail = bad.Message,
+                },
+            });
+        }
+    }
+}

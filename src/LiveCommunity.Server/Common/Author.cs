@@ -1,0 +1,3 @@
+namespace LiveCommunity.Server.Common;
+
+public sealed record Author(string Id, string Name);

@@ -1,0 +1,20 @@
+namespace LiveCommunity.Server.Common;
+
+/// <summary>Input limits and abuse controls (configuration section "Limits").</summary>
+public sealed class LimitsOptions
+{
+    public int ReplyMaxLength { get; set; } = 5_000;
+    public int TitleMaxLength { get; set; } = 200;
+    public int TopicBodyMaxLength { get; set; } = 20_000;
+    public int MaxSourceUrls { get; set; } = 10;
+    public int SourceUrlMaxLength { get; set; } = 2_000;
+    public int ReasonMaxLength { get; set; } = 500;
+    public TimeSpan EditWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Largest request body over HTTP; larger ones get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+    /// <summary>Largest message a client may send to the hub.</summary>
+    public long MaxHubMessageBytes { get; set; } = 64 * 1024;
+    /// <summary>Topics one hub connection may watch at once.</summary>
+    public int MaxWatchedTopics { get; set; } = 50;
+}

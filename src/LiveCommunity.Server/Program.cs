@@ -1,0 +1,47 @@
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Replies;
+using LiveCommunity.Server.Storage;
+using LiveCommunity.Server.Topics;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddStorage();       // SQLite by default (file under data/), PostgreSQL for clusters
+builder.AddTokenAuth();     // HS256 tokens minted by the host site; we keep no passwords
+builder.AddApiDefaults();   // problem details for every error, input limits, CORS for embedding sites
+builder.AddDiscussion();    // topics, replies and reactions services, shared by REST and the hub
+builder.AddRealtime();      // the SignalR hub, the per-topic event log and presence
+builder.AddHealth();        // liveness and readiness for load balancers
+
+var app = builder.Build();
+
+// Fail fast on a missing signing key, before the first request needs it.
+app.Services.GetRequiredService<SigningKeys>();
+await app.MigrateDatabaseAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();       // empty 401/403/404/405 responses become problem details too
+app.UseCors(ApiExtensions.CorsPolicy);
+app.UseAuthentication();
+app.UseTokenRejection();        // a bad token is a 401 even where no token is needed
+app.UseAuthorization();
+app.UseDefaultFiles();          // the demo page and the SDK bundle, built from web/ into wwwroot/
+app.UseStaticFiles();
+
+app.MapTopics();
+app.MapReplies();
+app.MapReactions();
+app.MapRealtime();
+app.MapHealth();
+if (app.DevTokensEnabled())
+{
+    app.MapDevTokens();
+}
+
+await app.SeedDemoTopicsAsync();
+app.Run();
+
+/// <summary>Entry point, public for WebApplicationFactory in the tests.</summary>
+public partial class Program;

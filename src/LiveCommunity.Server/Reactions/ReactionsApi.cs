@@ -1,0 +1,29 @@
+using System.Security.Claims;
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LiveCommunity.Server.Reactions;
+
+public static class ReactionsApi
+{
+    public static RouteGroupBuilder MapReactions(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api").WithTags("Reactions").RequireAuthorization();
+
+        group.MapPut("/topics/{topicId}/reactions/{kind}", (string topicId, string kind, ClaimsPrincipal user, ReactionService reactions, CancellationToken ct) =>
+            SetAsync(reactions, user, topicId, null, kind, true, ct));
+        group.MapDelete("/topics/{topicId}/reactions/{kind}", (string topicId, string kind, ClaimsPrincipal user, ReactionService reactions, CancellationToken ct) =>
+            SetAsync(reactions, user, topicId, null, kind, false, ct));
+        group.MapPut("/replies/{replyId}/reactions/{kind}", (string replyId, string kind, ClaimsPrincipal user, ReactionService reactions, CancellationToken ct) =>
+            SetAsync(reactions, user, null, replyId, kind, true, ct));
+        group.MapDelete("/replies/{replyId}/reactions/{kind}", (string replyId, string kind, ClaimsPrincipal user, ReactionService reactions, CancellationToken ct) =>
+            SetAsync(reactions, user, null, replyId, kind, false, ct));
+
+        return group;
+    }
+
+    private static async Task<Results<Ok<ReactionsResult>, ProblemHttpResult>> SetAsync(
+        ReactionService reactions, ClaimsPrincipal user, string? topicId, string? replyId, string kind, bool on, CancellationToken ct) =>
+        (await reactions.SetAsync(Caller.From(user), topicId, replyId, kind, on, ct)).ToHttp(TypedResults.Ok);
+}

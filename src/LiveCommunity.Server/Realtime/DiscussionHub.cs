@@ -1,0 +1,112 @@
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.Replies;
+using LiveCommunity.Server.Storage;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LiveCommunity.Server.Realtime;
+
+/// <summary>
+/// /hubs/discussion (PROTOCOL.md "Hub"). Anyone may watch; writing needs a token. Writes go through the
+/// same services as REST. A refused call raises a HubException that says why; the connection stays open.
+/// </summary>
+public sealed partial class DiscussionHub(
+    CommunityDb db,
+    EventLog eventLog,
+    IPresence presence,
+    PresenceBroadcaster presenceBroadcaster,
+    ReplyService replies,
+    ReactionService reactions,
+    IOptions<LimitsOptions> limits,
+    ILogger<DiscussionHub> logger) : Hub<IDiscussionClient>
+{
+    private const string WatchedKey = "watched";
+
+    public async Task<WatchResult> Watch(string topicId, long? afterSeq)
+    {
+        if (string.IsNullOrWhiteSpace(topicId))
+        {
+            throw new HubException("topicId must not be empty");
+        }
+        var watched = Watched();
+        if (!watched.Contains(topicId) && watched.Count >= limits.Value.MaxWatchedTopics)
+        {
+            throw new HubException($"a connection may watch at most {limits.Value.MaxWatchedTopics} topics; unwatch one first");
+        }
+        if (!await db.Topics.AnyAsync(t => t.Id == topicId, Context.ConnectionAborted))
+        {
+            throw new HubException("topic not found");
+        }
+
+        // Join first, read the log second: an event committed in between arrives live and maybe in
+        // `missed` too (clients drop the duplicate seq), but never in neither.
+        await Groups.AddToGroupAsync(Context.ConnectionId, TopicEventPublisher.GroupOf(topicId), Context.ConnectionAborted);
+        int watchers;
+        if (watched.Add(topicId))
+        {
+            watchers = await presence.JoinAsync(topicId, Context.ConnectionId);
+            presenceBroadcaster.Changed(topicId);
+        }
+        else
+        {
+            watchers = await presence.CountAsync(topicId);
+        }
+        var lastSeq = await db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => t.LastSeq).FirstAsync(Context.ConnectionAborted);
+        var replay = await eventLog.ReplayAsync(db, topicId, lastSeq, afterSeq, Context.ConnectionAborted);
+        LogWatch(logger, Context.ConnectionId, topicId, afterSeq, replay.Missed.Count, replay.Reset);
+        return new WatchResult(topicId, replay.LastSeq, watchers, replay.Reset, replay.Missed);
+    }
+
+    public async Task Unwatch(string topicId)
+    {
+        if (string.IsNullOrWhiteSpace(topicId))
+        {
+            throw new HubException("topicId must not be empty");
+        }
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, TopicEventPublisher.GroupOf(topicId));
+        if (Watched().Remove(topicId))
+        {
+            await presence.LeaveAsync(topicId, Context.ConnectionId);
+            presenceBroadcaster.Changed(topicId);
+        }
+    }
+
+    public async Task<Reply> PostReply(string topicId, string body, string? parentId) =>
+        Unwrap(await replies.PostAsync(Caller.From(Context.User), topicId, new NewReply(body, parentId), Context.ConnectionAborted));
+
+    public async Task<ReactionsResult> SetReaction(string topicId, string? replyId, string kind, bool on) =>
+        Unwrap(await reactions.SetAsync(Caller.From(Context.User), topicId, replyId, kind, on, Context.ConnectionAborted));
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        foreach (var topicId in Watched())
+        {
+            await presence.LeaveAsync(topicId, Context.ConnectionId);
+            presenceBroadcaster.Changed(topicId);
+        }
+        Watched().Clear();
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    // Invocations of one connection run one at a time, so this per-connection set needs no lock.
+    private HashSet<string> Watched()
+    {
+        if (Context.Items.TryGetValue(WatchedKey, out var value) && value is HashSet<string> set)
+        {
+            return set;
+        }
+        set = new HashSet<string>(StringComparer.Ordinal);
+        Context.Items[WatchedKey] = set;
+        return set;
+    }
+
+    private static T Unwrap<T>(Outcome<T> outcome) =>
+        outcome.Rejection is { } rejection ? throw new HubException(rejection.Detail) : outcome.Value!;
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug,
+        Message = "Connection {ConnectionId} watches {TopicId} after seq {AfterSeq}: {Missed} missed events, reset {Reset}")]
+    private static partial void LogWatch(ILogger logger, string connectionId, string topicId, long? afterSeq, int missed, bool reset);
+}

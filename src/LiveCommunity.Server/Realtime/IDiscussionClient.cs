@@ -1,0 +1,16 @@
+namespace LiveCommunity.Server.Realtime;
+
+/// <summary>
+/// Server → client events of /hubs/discussion. This interface is the wire contract (PROTOCOL.md "Hub"):
+/// the method names are the event names the SDK listens for.
+/// </summary>
+public interface IDiscussionClient
+{
+    Task ReplyPosted(ReplyPostedEvent e);
+    Task ReplyEdited(ReplyEditedEvent e);
+    Task ReplyRemoved(ReplyRemovedEvent e);
+    Task ReplyRestored(ReplyRestoredEvent e);
+    Task ReactionsChanged(ReactionsChangedEvent e);
+    Task TopicUpdated(TopicUpdatedEvent e);
+    Task PresenceChanged(PresenceChangedEvent e);
+}

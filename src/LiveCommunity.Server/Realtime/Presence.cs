@@ -1,0 +1,77 @@
+using LiveCommunity.Server.Common;
+namespace LiveCommunity.Server.Realtime;
+
+/// <summary>
+/// Who watches which topic. In memory on a single instance; the Redis implementation counts across
+/// instances. Counts are connections, so one reader with two tabs counts twice.
+/// </summary>
+public interface IPresence
+{
+    Task<int> JoinAsync(string topicId, string connectionId);
+    Task<int> LeaveAsync(string topicId, string connectionId);
+    Task<int> CountAsync(string topicId);
+}
+
+public sealed class InMemoryPresence : IPresence
+{
+    private readonly Dictionary<string, HashSet<string>> _watchers = [];
+
+    public Task<int> JoinAsync(string topicId, string connectionId)
+    {
+        lock (_watchers)
+        {
+            if (!_watchers.TryGetValue(topicId, out var set))
+            {
+                _watchers[topicId] = set = [];
+            }
+            set.Add(connectionId);
+            return Task.FromResult(set.Count);
+        }
+    }
+
+    public Task<int> LeaveAsync(string topicId, string connectionId)
+    {
+        lock (_watchers)
+        {
+            if (!_watchers.TryGetValue(topicId, out var set))
+            {
+                return Task.FromResult(0);
+            }
+            set.Remove(connectionId);
+            if (set.Count == 0)
+            {
+                _watchers.Remove(topicId);
+            }
+            return Task.FromResult(set.Count);
+        }
+    }
+
+    public Task<int> CountAsync(string topicId)
+    {
+        lock (_watchers)
+        {
+            return Task.FromResult(_watchers.TryGetValue(topicId, out var set) ? set.Count : 0);
+        }
+    }
+}
+
+/// <summary>Sends PresenceChanged about once a second per topic however fast readers come and go.</summary>
+public sealed class PresenceBroadcaster
+{
+    private readonly KeyedThrottle<string> _throttle;
+
+    public PresenceBroadcaster(IPresence presence, TopicEventPublisher publisher, TimeProvider time, ILogger<PresenceBroadcaster> logger,
+        Microsoft.Extensions.Options.IOptions<PresenceOptions> options)
+    {
+        _throttle = new KeyedThrottle<string>(options.Value.Throttle, async topicId =>
+            await publisher.PublishPresenceAsync(new PresenceChangedEvent(topicId, await presence.CountAsync(topicId))),
+            time, logger);
+    }
+
+    public void Changed(string topicId) => _throttle.Signal(topicId);
+}
+
+public sealed class PresenceOptions
+{
+    public TimeSpan Throttle { get; set; } = TimeSpan.FromSeconds(1);
+}

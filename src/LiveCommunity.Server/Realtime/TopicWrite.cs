@@ -1,0 +1,87 @@
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace LiveCommunity.Server.Realtime;
+
+/// <summary>
+/// One transaction of a visible change (DESIGN.md "Shape"): the rows, the topic's next seq and the event
+/// log entry commit together or not at all. Disposing without <see cref="CommitAsync"/> rolls back, so an
+/// early return on a rejected command leaves no trace and no gap in the seq.
+/// </summary>
+public sealed class TopicWrite : IAsyncDisposable
+{
+    private readonly CommunityDb _db;
+    private readonly IDbContextTransaction _transaction;
+    private readonly DateTime _now;
+    private readonly List<TopicEvent> _events = [];
+
+    private TopicWrite(CommunityDb db, IDbContextTransaction transaction, DateTime now) =>
+        (_db, _transaction, _now) = (db, transaction, now);
+
+    /// <summary>The events appended so far, to publish once <see cref="CommitAsync"/> returns.</summary>
+    public IReadOnlyList<TopicEvent> Events => _events;
+
+    public DateTime Now => _now;
+
+    public static async Task<TopicWrite> BeginAsync(CommunityDb db, TimeProvider time, CancellationToken ct)
+    {
+        // SQLite: Microsoft.Data.Sqlite begins IMMEDIATE, so writers queue on the database lock up front.
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        return new TopicWrite(db, transaction, time.GetUtcNow().UtcDateTime);
+    }
+
+    /// <summary>
+    /// Records the writer (id, name and role as its token says) and refuses a banned one. Done inside the
+    /// write so a ban that commits first always wins.
+    /// </summary>
+    public async Task<Rejection?> CheckWriterAsync(Caller caller, CancellationToken ct)
+    {
+        var banned = await _db.Database.SqlQuery<bool>($"""
+            INSERT INTO "Users" ("Id", "Name", "Role", "Banned", "UpdatedAt")
+            VALUES ({caller.Id}, {caller.Name}, {caller.Role}, {false}, {_now})
+            ON CONFLICT ("Id") DO UPDATE SET "Name" = excluded."Name", "Role" = excluded."Role", "UpdatedAt" = excluded."UpdatedAt"
+            RETURNING "Banned" AS "Value"
+            """).ToListAsync(ct);
+        return banned.Count > 0 && banned[0]
+            ? Rejection.Forbidden("you are banned from posting and reacting")
+            : null;
+    }
+
+    /// <summary>
+    /// Takes the topic's next seq with <c>UPDATE … RETURNING</c>: on PostgreSQL the row lock it takes
+    /// serializes writers of one topic until commit, which keeps seq gap-free across instances.
+    /// Null when the topic does not exist.
+    /// </summary>
+    public async Task<TopicSeq?> NextSeqAsync(string topicId, int replyCountDelta, CancellationToken ct)
+    {
+        var rows = await _db.Database.SqlQuery<TopicSeq>($"""
+            UPDATE "Topics" SET "LastSeq" = "LastSeq" + 1, "ReplyCount" = "ReplyCount" + {replyCountDelta}
+            WHERE "Id" = {topicId}
+            RETURNING "LastSeq" AS "Seq", "Locked"
+            """).ToListAsync(ct);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public void Append(TopicEvent evt)
+    {
+        _db.TopicEvents.Add(EventLog.ToEntity(evt, _now));
+        _events.Add(evt);
+    }
+
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        await _db.SaveChangesAsync(ct);
+        await _transaction.CommitAsync(ct);
+    }
+
+    public ValueTask DisposeAsync() => _transaction.DisposeAsync();
+}
+
+public sealed class TopicSeq
+{
+    public long Seq { get; set; }
+    public bool Locked { get; set; }
+}

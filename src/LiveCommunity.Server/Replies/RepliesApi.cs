@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LiveCommunity.Server.Replies;
+
+public static class RepliesApi
+{
+    public static RouteGroupBuilder MapReplies(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api").WithTags("Replies");
+
+        group.MapGet("/topics/{topicId}/replies", async Task<Results<Ok<ReplyPage>, ProblemHttpResult>> (
+                string topicId, int? limit, string? cursor, string? order, ReplyService replies, CancellationToken ct) =>
+            (await replies.ListAsync(topicId, order, limit, cursor, ct)).ToHttp(TypedResults.Ok));
+
+        group.MapPost("/topics/{topicId}/replies", async Task<Results<Created<Reply>, ProblemHttpResult>> (
+                string topicId, NewReply input, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
+            (await replies.PostAsync(Caller.From(user), topicId, input, ct)).ToHttp(r => TypedResults.Created($"/api/replies/{r.Id}", r)))
+            .RequireAuthorization();
+
+        group.MapPatch("/replies/{replyId}", async Task<Results<Ok<Reply>, ProblemHttpResult>> (
+                string replyId, ReplyEdit input, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
+            (await replies.EditAsync(Caller.From(user), replyId, input, ct)).ToHttp(TypedResults.Ok))
+            .RequireAuthorization();
+
+        group.MapDelete("/replies/{replyId}", async Task<Results<NoContent, ProblemHttpResult>> (
+                string replyId, string? reason, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
+            (await replies.RemoveAsync(Caller.From(user), replyId, reason, ct)).ToHttp(_ => TypedResults.NoContent()))
+            .RequireAuthorization();
+
+        return group;
+    }
+}

@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace LiveCommunity.Server.Storage;
+
+/// <summary>
+/// The one EF Core model. Each provider has a thin subclass (<see cref="SqliteCommunityDb"/>,
+/// <see cref="PostgresCommunityDb"/>) only so that each keeps its own migrations.
+/// </summary>
+public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<UserEntity> Users => Set<UserEntity>();
+    public DbSet<TopicEntity> Topics => Set<TopicEntity>();
+    public DbSet<ReplyEntity> Replies => Set<ReplyEntity>();
+    public DbSet<ReactionEntity> Reactions => Set<ReactionEntity>();
+    public DbSet<ReactionCountEntity> ReactionCounts => Set<ReactionCountEntity>();
+    public DbSet<TopicEventEntity> TopicEvents => Set<TopicEventEntity>();
+    public DbSet<ModerationEntryEntity> ModerationLog => Set<ModerationEntryEntity>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is UTC; SQLite hands DateTime back as Unspecified, which would serialize without "Z".
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcConverter>();
+        configurationBuilder.Properties<string>().HaveMaxLength(Columns.Id);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<UserEntity>(user =>
+        {
+            user.ToTable("Users");
+            user.Property(u => u.Name).HasMaxLength(Columns.Name);
+            user.Property(u => u.Role).HasMaxLength(16);
+            user.Property(u => u.BanReason).HasMaxLength(Columns.Reason);
+        });
+
+        modelBuilder.Entity<TopicEntity>(topic =>
+        {
+            topic.ToTable("Topics");
+            topic.Property(t => t.Title).HasMaxLength(Columns.Title);
+            topic.Property(t => t.Body).HasMaxLength(Columns.Text);
+            topic.Property(t => t.AuthorName).HasMaxLength(Columns.Name);
+            topic.PrimitiveCollection(t => t.SourceUrls).HasMaxLength(Columns.Text);
+            topic.HasIndex(t => new { t.CreatedAt, t.Id });
+        });
+
+        modelBuilder.Entity<ReplyEntity>(reply =>
+        {
+            reply.ToTable("Replies");
+            reply.Property(r => r.Body).HasMaxLength(Columns.Text);
+            reply.Property(r => r.AuthorName).HasMaxLength(Columns.Name);
+            reply.Property(r => r.RemovedReason).HasMaxLength(Columns.Reason);
+            reply.HasOne<TopicEntity>().WithMany().HasForeignKey(r => r.TopicId);
+            reply.HasIndex(r => new { r.TopicId, r.Seq }).IsUnique();
+            reply.HasIndex(r => r.AuthorId);
+        });
+
+        modelBuilder.Entity<ReactionEntity>(reaction =>
+        {
+            reaction.ToTable("Reactions");
+            // Once per user, kind and target: the key itself makes PUT idempotent under any concurrency.
+            reaction.HasKey(r => new { r.TargetId, r.UserId, r.Kind });
+            reaction.Property(r => r.Kind).HasMaxLength(Columns.Kind);
+        });
+
+        modelBuilder.Entity<ReactionCountEntity>(count =>
+        {
+            count.ToTable("ReactionCounts");
+            count.HasKey(c => new { c.TargetId, c.Kind });
+            count.Property(c => c.Kind).HasMaxLength(Columns.Kind);
+        });
+
+        modelBuilder.Entity<TopicEventEntity>(evt =>
+        {
+            evt.ToTable("TopicEvents");
+            // The key is the contract: one event per (topic, seq), so a second writer of the same seq fails.
+            evt.HasKey(e => new { e.TopicId, e.Seq });
+            evt.Property(e => e.Type).HasMaxLength(32);
+            evt.Property(e => e.Data).HasMaxLength(Columns.Event);
+            evt.HasIndex(e => new { e.TopicId, e.ReplyId });
+            evt.HasIndex(e => e.At);
+        });
+
+        modelBuilder.Entity<ModerationEntryEntity>(entry =>
+        {
+            entry.ToTable("ModerationLog");
+            entry.Property(e => e.ModeratorName).HasMaxLength(Columns.Name);
+            entry.Property(e => e.Action).HasMaxLength(32);
+            entry.Property(e => e.Reason).HasMaxLength(Columns.Reason);
+            entry.HasIndex(e => new { e.At, e.Id });
+        });
+    }
+
+    private static class Columns
+    {
+        public const int Id = 128;
+        public const int Name = 200;
+        public const int Kind = 32;
+        public const int Title = 400;
+        public const int Reason = 1000;
+        public const int Text = 40_000;
+        public const int Event = 100_000;
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class NullableUtcConverter() : ValueConverter<DateTime?, DateTime?>(
+        v => v.HasValue ? (v.Value.Kind == DateTimeKind.Utc ? v : v.Value.ToUniversalTime()) : v,
+        v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+}
+
+public sealed class SqliteCommunityDb(DbContextOptions<SqliteCommunityDb> options) : CommunityDb(options);
+
+public sealed class PostgresCommunityDb(DbContextOptions<PostgresCommunityDb> options) : CommunityDb(options);

@@ -1,0 +1,36 @@
+using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.Replies;
+
+namespace LiveCommunity.Server.Topics;
+
+public static class DiscussionExtensions
+{
+    /// <summary>The services behind topics, replies and reactions, shared by REST and the hub.</summary>
+    public static WebApplicationBuilder AddDiscussion(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ReactionsOptions>().BindConfiguration("Reactions")
+            .PostConfigure<IConfiguration>((options, configuration) =>
+            {
+                // "Reactions:Kinds" may be one comma-separated string (handy in environment variables).
+                if (configuration["Reactions:Kinds"] is { Length: > 0 } list)
+                {
+                    options.Kinds = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                }
+                if (options.Kinds.Count == 0)
+                {
+                    options.Kinds = [.. ReactionsOptions.DefaultKinds];
+                }
+                options.Kinds = [.. options.Kinds.Select(k => k.Trim().ToLowerInvariant()).Distinct()];
+            })
+            .Validate(o => o.Kinds.All(k => k.Length is > 0 and <= 32 && k.All(char.IsAsciiLetterOrDigit)),
+                "Reactions:Kinds must be short names of letters and digits")
+            .ValidateOnStart();
+
+        builder.Services.AddScoped<TopicService>();
+        builder.Services.AddScoped<ReplyService>();
+        builder.Services.AddScoped<ReactionService>();
+        builder.Services.AddSingleton<ReactionCounts>();
+        builder.Services.AddSingleton<ReactionBroadcaster>();
+        return builder;
+    }
+}

@@ -1,0 +1,26 @@
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Storage;
+
+namespace LiveCommunity.Server.Topics;
+
+/// <summary>A topic as PROTOCOL.md shapes it on the wire.</summary>
+public sealed record Topic(
+    string Id,
+    string Title,
+    string Body,
+    IReadOnlyList<string> SourceUrls,
+    Author Author,
+    DateTime CreatedAt,
+    bool Locked,
+    int ReplyCount,
+    IReadOnlyDictionary<string, int> Reactions,
+    long LastSeq);
+
+public sealed record NewTopic(string? Title, string? Body, List<string>? SourceUrls);
+
+public static class TopicMappings
+{
+    public static Topic AsTopic(this TopicEntity topic, IReadOnlyDictionary<string, int> reactions) => new(
+        topic.Id, topic.Title, topic.Body, topic.SourceUrls, new Author(topic.AuthorId, topic.AuthorName),
+        topic.CreatedAt, topic.Locked, topic.ReplyCount, reactions, topic.LastSeq);
+}

@@ -1,0 +1,26 @@
+using System.Security.Claims;
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LiveCommunity.Server.Topics;
+
+public static class TopicsApi
+{
+    public static RouteGroupBuilder MapTopics(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/topics").WithTags("Topics");
+
+        group.MapGet("/", async Task<Results<Ok<Page<Topic>>, ProblemHttpResult>> (int? limit, string? cursor, TopicService topics, CancellationToken ct) =>
+            (await topics.ListAsync(limit, cursor, ct)).ToHttp(TypedResults.Ok));
+
+        group.MapGet("/{topicId}", async Task<Results<Ok<Topic>, ProblemHttpResult>> (string topicId, TopicService topics, CancellationToken ct) =>
+            (await topics.GetAsync(topicId, ct)).ToHttp(TypedResults.Ok));
+
+        group.MapPost("/", async Task<Results<Created<Topic>, ProblemHttpResult>> (NewTopic input, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
+            (await topics.CreateAsync(Caller.From(user)!, input, ct)).ToHttp(t => TypedResults.Created($"/api/topics/{t.Id}", t)))
+            .RequireAuthorization(AuthExtensions.ModeratorPolicy);
+
+        return group;
+    }
+}
