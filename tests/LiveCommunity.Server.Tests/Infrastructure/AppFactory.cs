@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace LiveCommunity.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The application on a real SQLite file of its own (or, with LC_TEST_DATABASE=postgres, a fresh database on
+/// the PostgreSQL server the test run started). Subclass it to change settings for one test class.
+/// </summary>
+public class AppFactory : WebApplicationFactory<Program>
+{
+    public const string SigningKey = "test-signing-key-that-is-long-enough-for-hs256!";
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "lc-tests", Guid.NewGuid().ToString("N"));
+
+    public TestDatabase Database { get; }
+
+    public AppFactory() => Database = TestDatabase.Create(_folder);
+
+    /// <summary>Settings on top of the test defaults; override to change limits for one class.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Auth:SigningKey"] = SigningKey,
+            ["Auth:DevTokens"] = "true",
+            ["Database:Provider"] = Database.Provider,
+            ["ConnectionStrings:Database"] = Database.ConnectionString,
+            ["Seed:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in Settings())
+        {
+            settings[key] = value;
+        }
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public TestUser Member(string? name = null) => new(this, Users.Make(name ?? "member", "member"));
+    public TestUser Moderator(string? name = null) => new(this, Users.Make(name ?? "moderator", "moderator"));
+    public TestUser Admin(string? name = null) => new(this, Users.Make(name ?? "admin", "admin"));
+    public TestUser Anonymous() => new(this, null);
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Database.Drop();
+            try
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // SQLite may still hold the file for a moment; the temp folder is cleaned by the OS.
+            }
+        }
+    }
+}
