@@ -1,5 +1,6 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Replies;
@@ -13,6 +14,7 @@ builder.AddTokenAuth();     // HS256 tokens minted by the host site; we keep no 
 builder.AddApiDefaults();   // problem details for every error, input limits, CORS for embedding sites
 builder.AddDiscussion();    // topics, replies and reactions services, shared by REST and the hub
 builder.AddRealtime();      // the SignalR hub, the per-topic event log and presence
+builder.AddSafety();        // moderation, content rules, rate limits on reads, writes and connections
 builder.AddHealth();        // liveness and readiness for load balancers
 
 var app = builder.Build();
@@ -22,17 +24,20 @@ app.Services.GetRequiredService<SigningKeys>();
 await app.MigrateDatabaseAsync();
 
 app.UseExceptionHandler();
+app.UseRequestBodyLimit();      // 413 before reading an oversized body
 app.UseStatusCodePages();       // empty 401/403/404/405 responses become problem details too
 app.UseCors(ApiExtensions.CorsPolicy);
 app.UseAuthentication();
 app.UseTokenRejection();        // a bad token is a 401 even where no token is needed
 app.UseAuthorization();
+app.UseRateLimiter();           // after authentication: limits are per user where there is one
 app.UseDefaultFiles();          // the demo page and the SDK bundle, built from web/ into wwwroot/
 app.UseStaticFiles();
 
 app.MapTopics();
 app.MapReplies();
 app.MapReactions();
+app.MapModeration();
 app.MapRealtime();
 app.MapHealth();
 if (app.DevTokensEnabled())

@@ -17,4 +17,18 @@ public sealed class LimitsOptions
     public long MaxHubMessageBytes { get; set; } = 64 * 1024;
     /// <summary>Topics one hub connection may watch at once.</summary>
     public int MaxWatchedTopics { get; set; } = 50;
+
+    /// <summary>The same user posting the same text in the same topic within this window is refused.</summary>
+    public TimeSpan DuplicateReplyWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    // Rate limits (fixed windows). Writes are per user and shared by REST and the hub; reads and hub
+    // connections are per client address (per user when signed in).
+    public int RepliesPerWindow { get; set; } = 5;
+    public TimeSpan ReplyWindow { get; set; } = TimeSpan.FromSeconds(30);
+    public int ReactionsPerWindow { get; set; } = 30;
+    public TimeSpan ReactionWindow { get; set; } = TimeSpan.FromSeconds(10);
+    public int ReadsPerWindow { get; set; } = 600;
+    public TimeSpan ReadWindow { get; set; } = TimeSpan.FromMinutes(1);
+    public int ConnectionsPerWindow { get; set; } = 60;
+    public TimeSpan ConnectionWindow { get; set; } = TimeSpan.FromMinutes(1);
 }

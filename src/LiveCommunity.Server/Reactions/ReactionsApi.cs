@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Moderation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LiveCommunity.Server.Reactions;
@@ -9,7 +10,7 @@ public static class ReactionsApi
 {
     public static RouteGroupBuilder MapReactions(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api").WithTags("Reactions").RequireAuthorization();
+        var group = routes.MapGroup("/api").WithTags("Reactions").RequireAuthorization().WithWriteLimit(WriteKind.Reaction);
 
         group.MapPut("/topics/{topicId}/reactions/{kind}", (string topicId, string kind, ClaimsPrincipal user, ReactionService reactions, CancellationToken ct) =>
             SetAsync(reactions, user, topicId, null, kind, true, ct));

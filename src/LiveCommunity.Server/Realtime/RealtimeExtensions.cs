@@ -30,5 +30,7 @@ public static class RealtimeExtensions
     }
 
     public static HubEndpointConventionBuilder MapRealtime(this IEndpointRouteBuilder routes) =>
-        routes.MapHub<DiscussionHub>(HubPath).RequireCors(ApiExtensions.CorsPolicy);
+        routes.MapHub<DiscussionHub>(HubPath)
+            .RequireCors(ApiExtensions.CorsPolicy)
+            .RequireRateLimiting(Moderation.SafetyExtensions.ConnectionsPolicy);
 }

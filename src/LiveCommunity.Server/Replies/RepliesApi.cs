@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Moderation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LiveCommunity.Server.Replies;
@@ -13,12 +14,14 @@ public static class RepliesApi
 
         group.MapGet("/topics/{topicId}/replies", async Task<Results<Ok<ReplyPage>, ProblemHttpResult>> (
                 string topicId, int? limit, string? cursor, string? order, ReplyService replies, CancellationToken ct) =>
-            (await replies.ListAsync(topicId, order, limit, cursor, ct)).ToHttp(TypedResults.Ok));
+            (await replies.ListAsync(topicId, order, limit, cursor, ct)).ToHttp(TypedResults.Ok))
+            .RequireRateLimiting(SafetyExtensions.ReadsPolicy);
 
         group.MapPost("/topics/{topicId}/replies", async Task<Results<Created<Reply>, ProblemHttpResult>> (
                 string topicId, NewReply input, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
             (await replies.PostAsync(Caller.From(user), topicId, input, ct)).ToHttp(r => TypedResults.Created($"/api/replies/{r.Id}", r)))
-            .RequireAuthorization();
+            .RequireAuthorization()
+            .WithWriteLimit(WriteKind.Reply);
 
         group.MapPatch("/replies/{replyId}", async Task<Results<Ok<Reply>, ProblemHttpResult>> (
                 string replyId, ReplyEdit input, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>

@@ -15,7 +15,12 @@ namespace LiveCommunity.Server.Replies;
 /// rows and the same event whichever way it came in.
 /// </summary>
 public sealed class ReplyService(
-    CommunityDb db, ReactionCounts reactions, TopicEventPublisher publisher, TimeProvider time, IOptions<LimitsOptions> limits)
+    CommunityDb db,
+    ReactionCounts reactions,
+    ContentRules rules,
+    TopicEventPublisher publisher,
+    TimeProvider time,
+    IOptions<LimitsOptions> limits)
 {
     private static readonly IReadOnlyDictionary<string, int> NoCounts = new Dictionary<string, int>();
 
@@ -31,7 +36,7 @@ public sealed class ReplyService(
         {
             errors["parentId"] = ["is not a reply id"];
         }
-        if (errors.ToRejection() is { } invalid)
+        if ((errors.ToRejection() ?? rules.Check("body", input.Body!)) is { } invalid)
         {
             return invalid;
         }
@@ -49,6 +54,10 @@ public sealed class ReplyService(
         if (seq.Locked)
         {
             return Rejection.Conflict("topic is locked: it takes no new replies");
+        }
+        if (await IsRepeatAsync(caller, topicId, input.Body!, write.Now, ct))
+        {
+            return Rejection.Conflict("you just posted the same reply in this topic");
         }
         if (input.ParentId is not null)
         {
@@ -92,7 +101,7 @@ public sealed class ReplyService(
         }
         var errors = new Dictionary<string, string[]>();
         TextRules.Check(errors, "body", input.Body, limits.Value.ReplyMaxLength);
-        if (errors.ToRejection() is { } invalid)
+        if ((errors.ToRejection() ?? rules.Check("body", input.Body!)) is { } invalid)
         {
             return invalid;
         }
@@ -121,6 +130,10 @@ public sealed class ReplyService(
         if (seq is null || await db.Replies.AsNoTracking().AnyAsync(r => r.Id == replyId && r.Removed, ct))
         {
             return Rejection.NotFound("reply not found");
+        }
+        if (seq.Locked)
+        {
+            return Rejection.Conflict("topic is locked: its replies can no longer be edited");
         }
         reply.Body = input.Body!;
         reply.EditedAt = write.Now;
@@ -270,6 +283,14 @@ public sealed class ReplyService(
         var counts = await reactions.ForAsync(db, page.ConvertAll(r => r.Id), ct);
         var next = rows.Count > take ? Cursor.Encode(page[^1].Seq.ToString(CultureInfo.InvariantCulture)) : null;
         return new ReplyPage(page.ConvertAll(r => r.AsReply(counts[r.Id])), next, lastSeq.Value);
+    }
+
+    // Catches double submits and copy-paste floods; the exact text, so a corrected retry still goes through.
+    private async Task<bool> IsRepeatAsync(Caller caller, string topicId, string body, DateTime now, CancellationToken ct)
+    {
+        var since = now - limits.Value.DuplicateReplyWindow;
+        return await db.Replies.AsNoTracking().AnyAsync(
+            r => r.AuthorId == caller.Id && r.TopicId == topicId && r.CreatedAt >= since && r.Body == body && !r.Removed, ct);
     }
 
     private IReadOnlyDictionary<string, int> ZeroCounts() =>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Moderation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LiveCommunity.Server.Topics;
@@ -12,10 +13,12 @@ public static class TopicsApi
         var group = routes.MapGroup("/api/topics").WithTags("Topics");
 
         group.MapGet("/", async Task<Results<Ok<Page<Topic>>, ProblemHttpResult>> (int? limit, string? cursor, TopicService topics, CancellationToken ct) =>
-            (await topics.ListAsync(limit, cursor, ct)).ToHttp(TypedResults.Ok));
+            (await topics.ListAsync(limit, cursor, ct)).ToHttp(TypedResults.Ok))
+            .RequireRateLimiting(SafetyExtensions.ReadsPolicy);
 
         group.MapGet("/{topicId}", async Task<Results<Ok<Topic>, ProblemHttpResult>> (string topicId, TopicService topics, CancellationToken ct) =>
-            (await topics.GetAsync(topicId, ct)).ToHttp(TypedResults.Ok));
+            (await topics.GetAsync(topicId, ct)).ToHttp(TypedResults.Ok))
+            .RequireRateLimiting(SafetyExtensions.ReadsPolicy);
 
         group.MapPost("/", async Task<Results<Created<Topic>, ProblemHttpResult>> (NewTopic input, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
             (await topics.CreateAsync(Caller.From(user)!, input, ct)).ToHttp(t => TypedResults.Created($"/api/topics/{t.Id}", t)))

@@ -31,6 +31,12 @@ public class AppFactory : WebApplicationFactory<Program>
             ["ConnectionStrings:Database"] = Database.ConnectionString,
             ["Seed:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Tests act as many users from one address in a burst; the limits get their own tests.
+            ["Limits:RepliesPerWindow"] = "100000",
+            ["Limits:ReactionsPerWindow"] = "100000",
+            ["Limits:ReadsPerWindow"] = "100000",
+            ["Limits:ConnectionsPerWindow"] = "100000",
+            ["Limits:DuplicateReplyWindow"] = "00:00:00",
         };
         foreach (var (key, value) in Settings())
         {

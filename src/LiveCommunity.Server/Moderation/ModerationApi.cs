@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Replies;
+using LiveCommunity.Server.Topics;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LiveCommunity.Server.Moderation;
+
+/// <summary>Moderator-only routes (PROTOCOL.md "Moderation"). Removal itself is DELETE /api/replies/{id}, shared with authors.</summary>
+public static class ModerationApi
+{
+    public static RouteGroupBuilder MapModeration(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api").WithTags("Moderation").RequireAuthorization(AuthExtensions.ModeratorPolicy);
+
+        group.MapPost("/replies/{replyId}/restore", async Task<Results<Ok<Reply>, ProblemHttpResult>> (
+                string replyId, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
+            (await replies.RestoreAsync(Caller.From(user)!, replyId, ct)).ToHttp(TypedResults.Ok));
+
+        group.MapPut("/topics/{topicId}/lock", async Task<Results<Ok<Topic>, ProblemHttpResult>> (
+                string topicId, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
+            (await topics.SetLockedAsync(Caller.From(user)!, topicId, true, ct)).ToHttp(TypedResults.Ok));
+
+        group.MapDelete("/topics/{topicId}/lock", async Task<Results<Ok<Topic>, ProblemHttpResult>> (
+                string topicId, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
+            (await topics.SetLockedAsync(Caller.From(user)!, topicId, false, ct)).ToHttp(TypedResults.Ok));
+
+        group.MapPut("/users/{userId}/ban", async Task<Results<NoContent, ProblemHttpResult>> (
+                string userId, BanRequest? request, ClaimsPrincipal user, ModerationService moderation, CancellationToken ct) =>
+            (await moderation.BanAsync(Caller.From(user)!, userId, request ?? new BanRequest(null, false), ct)).ToHttp(_ => TypedResults.NoContent()));
+
+        group.MapDelete("/users/{userId}/ban", async Task<Results<NoContent, ProblemHttpResult>> (
+                string userId, ClaimsPrincipal user, ModerationService moderation, CancellationToken ct) =>
+            (await moderation.UnbanAsync(Caller.From(user)!, userId, ct)).ToHttp(_ => TypedResults.NoContent()));
+
+        group.MapGet("/moderation/log", async Task<Results<Ok<Page<ModerationEntry>>, ProblemHttpResult>> (
+                int? limit, string? cursor, ModerationService moderation, CancellationToken ct) =>
+            (await moderation.LogAsync(limit, cursor, ct)).ToHttp(TypedResults.Ok));
+
+        return group;
+    }
+}

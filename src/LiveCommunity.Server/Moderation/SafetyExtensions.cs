@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace LiveCommunity.Server.Moderation;
+
+public static class SafetyExtensions
+{
+    public const string ReadsPolicy = "reads";
+    public const string ConnectionsPolicy = "connections";
+
+    /// <summary>Moderation services, content rules, and the rate limits on reads, writes and hub connections.</summary>
+    public static WebApplicationBuilder AddSafety(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ModerationOptions>().BindConfiguration("Moderation");
+        builder.Services.AddSingleton<ContentRules>();
+        builder.Services.AddSingleton<WriteRateLimiter>();
+        builder.Services.AddScoped<ModerationService>();
+        builder.Services.Configure<HubOptions>(hub => hub.AddFilter<WriteLimitHubFilter>());
+
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitsOptions>>((rate, options) =>
+        {
+            var limits = options.Value;
+            rate.AddPolicy(ReadsPolicy, context => Window(ClientKey(context), limits.ReadsPerWindow, limits.ReadWindow));
+            rate.AddPolicy(ConnectionsPolicy, context => IsNewHubConnection(context)
+                ? Window(Address(context), limits.ConnectionsPerWindow, limits.ConnectionWindow)
+                : RateLimitPartition.GetNoLimiter("established"));
+            rate.OnRejected = async (rejected, ct) =>
+            {
+                var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+                    ? WriteRateLimiter.Seconds(retryAfter) : 1;
+                var http = rejected.HttpContext;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                    detail: $"rate limited, retry in {seconds} s").ExecuteAsync(http);
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// 413 before reading a body larger than Limits:MaxRequestBodyBytes. The hub is left to SignalR's own
+    /// MaximumReceiveMessageSize, since a long-polling POST may batch several messages.
+    /// </summary>
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (!context.Request.Path.StartsWithSegments("/hubs"))
+        {
+            var max = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBodyBytes;
+            if (context.Request.ContentLength > max)
+            {
+                await TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
+                    detail: $"the request body may be at most {max} bytes").ExecuteAsync(context);
+                return;
+            }
+            // Chunked bodies have no length up front: Kestrel stops reading them at the same limit.
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            {
+                feature.MaxRequestBodySize = max;
+            }
+        }
+        await next(context);
+    });
+
+    public static TBuilder WithWriteLimit<TBuilder>(this TBuilder builder, WriteKind kind) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(new WriteLimitEndpointFilter(kind));
+
+    private static RateLimitPartition<string> Window(string key, int permits, TimeSpan window) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = window,
+            QueueLimit = 0,
+        });
+
+    // Only opening a connection counts (negotiate, or a websocket that skipped it); the polls and sends of an
+    // established long-polling connection carry its id and are free.
+    private static bool IsNewHubConnection(HttpContext context) =>
+        context.Request.Path.Value?.EndsWith("/negotiate", StringComparison.Ordinal) == true
+        || (context.WebSockets.IsWebSocketRequest && !context.Request.Query.ContainsKey("id"));
+
+    private static string ClientKey(HttpContext context) =>
+        Caller.From(context.User) is { } caller ? "user:" + caller.Id : Address(context);
+
+    private static string Address(HttpContext context) =>
+        "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+}
