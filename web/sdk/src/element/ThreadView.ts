@@ -5,7 +5,7 @@ import { ThreadState } from "../ThreadState";
 import type { Reactions, Reply } from "../types";
 import { h, safeLink, timeElement, type Viewer } from "./dom";
 
-const REACTION_LABELS: Record<string, string> = { like: "👍 Like", insightful: "💡 Insightful", disagree: "👎 Disagree" };
+const REACTION_LABELS: Record<string, string> = { like: "Like", insightful: "Insightful", disagree: "Disagree" };
 const STATE_TEXT: Record<ThreadState, string> = {
   [ThreadState.Connecting]: "Connecting…",
   [ThreadState.Live]: "Live",
