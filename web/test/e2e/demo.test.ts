@@ -44,9 +44,11 @@ async function openTopic(topicId: string, name?: string, role: "member" | "moder
 
 const reply = (page: Page, text: string) => page.locator("live-thread .reply", { hasText: text });
 
+/** Posts through the composer and waits until the reply is in the poster's own list. */
 async function post(page: Page, text: string): Promise<void> {
   await page.locator("live-thread textarea").fill(text);
   await page.locator("live-thread .composer button[type=submit]").click();
+  await page.locator("live-thread .reply-body").filter({ hasText: text }).first().waitFor({ timeout: 5_000 });
 }
 
 test("a reply posted on one page shows on the other within a second", async () => {
@@ -55,7 +57,8 @@ test("a reply posted on one page shows on the other within a second", async () =
   const ben = await openTopic(topic.id, "Ben");
   await ben.page.getByText("No replies in this topic yet.").waitFor();
 
-  await post(ann.page, "First!");
+  await ann.page.locator("live-thread textarea").fill("First!");
+  await ann.page.locator("live-thread .composer button[type=submit]").click();
   const started = Date.now();
   await reply(ben.page, "First!").waitFor({ timeout: 1_000 });
   assert.ok(Date.now() - started < 1_000);
@@ -151,6 +154,23 @@ test("<live-thread> works on a host page of another origin", async () => {
   } finally {
     host.server.close();
   }
+});
+
+test("a reader scrolled up gets an 'N new replies' pill instead of a jump", async () => {
+  const topic = await api.createTopic(moderatorToken, "Long thread");
+  const { token } = await api.token("Ann");
+  for (let i = 1; i <= 12; i++) await api.postReply(token, topic.id, `older reply ${i}`);
+  const { page } = await openTopic(topic.id, "Ben");
+  await reply(page, "older reply 12").waitFor();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const pill = page.locator("live-thread .new-pill");
+  assert.equal(await pill.isVisible(), false);
+  await api.postReply(token, topic.id, "news 1");
+  await api.postReply(token, topic.id, "news 2");
+  await page.locator("live-thread .new-pill", { hasText: "2 new replies" }).waitFor({ timeout: 2_000 });
+  await pill.click();
+  await pill.waitFor({ state: "hidden", timeout: 3_000 });
+  await reply(page, "news 2").waitFor();
 });
 
 test("screenshot of the topic page", async () => {

@@ -295,7 +295,7 @@ export class ThreadView {
     const ok = await this.run(this.composerError, () => this.thread.postReply(body, this.replyTo?.id));
     this.submit.disabled = this.thread.topic.locked;
     if (ok) {
-      this.textarea.value = "";
+      if (this.textarea.value.trim() === body) this.textarea.value = ""; // keep what was typed meanwhile
       this.setReplyTo(null);
       this.sentinel.scrollIntoView({ block: "end" });
     }

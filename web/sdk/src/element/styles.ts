@@ -82,5 +82,5 @@ button.link { border: 0; background: none; padding: 0 .2em; color: var(--_muted)
 .mod-form { display: flex; flex-wrap: wrap; gap: .4em; align-items: center; margin-top: .5em; }
 .mod-form input[type="text"] { flex: 1; min-width: 10em; padding: .3em .5em; border: 1px solid var(--_border); border-radius: 6px; background: var(--_bg); }
 .load-older { display: block; margin: 0 auto 1em; }
-.new-pill { position: sticky; bottom: 1em; display: block; margin: 1em auto 0; background: var(--_accent); color: var(--_accent-text); border-color: var(--_accent); box-shadow: 0 2px 8px rgba(0,0,0,.25); font-weight: 600; }
+.new-pill { position: fixed; bottom: 1.2em; left: 50%; transform: translateX(-50%); z-index: 10; background: var(--_accent); color: var(--_accent-text); border-color: var(--_accent); box-shadow: 0 2px 8px rgba(0,0,0,.25); font-weight: 600; }
 `;
