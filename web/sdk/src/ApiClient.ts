@@ -1,0 +1,112 @@
+import type { Page, Reply, ReplyPage, Topic } from "./types";
+
+/** A failed REST or hub call, with the server's problem details where it sent them. */
+export class LiveCommunityError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status; 0 for hub and network errors. */
+    readonly status: number = 0,
+    readonly title?: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+    this.name = "LiveCommunityError";
+  }
+}
+
+/** The REST half of the protocol, one method per route the SDK needs. */
+export class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly accessToken: () => Promise<string>,
+    private readonly fetchImpl: typeof fetch,
+  ) {}
+
+  getTopics(limit = 20, cursor?: string): Promise<Page<Topic>> {
+    return this.send("GET", `/api/topics${query({ limit, cursor })}`);
+  }
+
+  getTopic(topicId: string): Promise<Topic> {
+    return this.send("GET", `/api/topics/${enc(topicId)}`);
+  }
+
+  getReplies(topicId: string, options: { order?: "oldest" | "newest"; limit?: number; cursor?: string | null }): Promise<ReplyPage> {
+    return this.send("GET", `/api/topics/${enc(topicId)}/replies${query({ order: options.order, limit: options.limit, cursor: options.cursor })}`);
+  }
+
+  createTopic(topic: { title: string; body: string; sourceUrls?: string[] }): Promise<Topic> {
+    return this.send("POST", "/api/topics", topic);
+  }
+
+  removeReply(replyId: string, reason?: string): Promise<void> {
+    return this.send("DELETE", `/api/replies/${enc(replyId)}${query({ reason })}`);
+  }
+
+  restoreReply(replyId: string): Promise<Reply> {
+    return this.send("POST", `/api/replies/${enc(replyId)}/restore`);
+  }
+
+  editReply(replyId: string, body: string): Promise<Reply> {
+    return this.send("PATCH", `/api/replies/${enc(replyId)}`, { body });
+  }
+
+  setLocked(topicId: string, locked: boolean): Promise<Topic> {
+    return this.send(locked ? "PUT" : "DELETE", `/api/topics/${enc(topicId)}/lock`);
+  }
+
+  banUser(userId: string, reason: string, removeReplies: boolean): Promise<void> {
+    return this.send("PUT", `/api/users/${enc(userId)}/ban`, { reason, removeReplies });
+  }
+
+  unbanUser(userId: string): Promise<void> {
+    return this.send("DELETE", `/api/users/${enc(userId)}/ban`);
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    const token = await this.accessToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new LiveCommunityError(`network error: ${(error as Error).message}`);
+    }
+    if (!response.ok) throw await problem(response);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+async function problem(response: Response): Promise<LiveCommunityError> {
+  let title: string | undefined;
+  let detail: string | undefined;
+  try {
+    const json = (await response.json()) as { title?: string; detail?: string };
+    title = json.title;
+    detail = json.detail;
+  } catch {
+    // Not problem+json (a proxy's error page, say): the status says enough.
+  }
+  const message = detail || title || `${response.status} ${response.statusText}`.trim();
+  return new LiveCommunityError(message, response.status, title, detail);
+}
+
+function enc(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function query(params: Record<string, string | number | null | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}

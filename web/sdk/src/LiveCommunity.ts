@@ -1,0 +1,249 @@
+import { ApiClient, LiveCommunityError } from "./ApiClient";
+import { createSignalRConnection, type HubConnectionFactory, type HubConnectionLike } from "./HubConnectionLike";
+import { LiveThread, type ThreadHost } from "./LiveThread";
+import { defaultRetryPolicy, type RetryPolicy } from "./RetryPolicy";
+import { ThreadState } from "./ThreadState";
+import type { Page, Topic, TopicEvent, TopicEventMap, TopicEventType } from "./types";
+
+export interface LiveCommunityOptions {
+  /** The server's origin (and path prefix, if any), e.g. "https://community.example.com". */
+  baseUrl: string;
+  /** Returns the reader's JWT, or "" for an anonymous reader. Called for every request and (re)connect. */
+  accessToken?: () => string | Promise<string>;
+  /** When to retry a lost connection; default `defaultRetryPolicy` (never gives up). */
+  retryPolicy?: RetryPolicy;
+  /** Replies per REST page (latest on watch, then `loadOlder`). Default 50. */
+  pageSize?: number;
+  /** How long an event ahead of a missing seq is held before asking the hub for the gap. Default 500 ms. */
+  gapWaitMs?: number;
+  /** Replaces the SignalR connection, e.g. with a fake in tests. */
+  connectionFactory?: HubConnectionFactory;
+  /** Replaces `fetch` for REST calls. */
+  fetch?: typeof fetch;
+  /** Where 'online' / 'offline' events come from; default `window` where there is one. */
+  networkEvents?: EventTarget;
+}
+
+const HUB_PATH = "/hubs/discussion";
+const EVENT_TYPES: readonly TopicEventType[] = ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReactionsChanged", "TopicUpdated"];
+
+/**
+ * A LiveCommunity client: REST for snapshots and moderation, one hub connection for
+ * every watched topic, and the reconnect loop that keeps those topics current.
+ */
+export class LiveCommunity {
+  readonly api: ApiClient;
+  private readonly connection: HubConnectionLike;
+  private readonly threads = new Map<string, LiveThread>();
+  private readonly retryPolicy: RetryPolicy;
+  private readonly host: ThreadHost;
+  private readonly networkEvents: EventTarget | undefined;
+  private connectionState = ThreadState.Offline;
+  private connecting: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private attemptWaiters: (() => void)[] = [];
+  private everConnected = false;
+  private closed = false;
+
+  constructor(options: LiveCommunityOptions) {
+    const baseUrl = options.baseUrl.replace(/\/+$/, "");
+    const tokenSource = options.accessToken ?? (() => "");
+    const accessToken = async () => (await tokenSource()) ?? "";
+    this.retryPolicy = options.retryPolicy ?? defaultRetryPolicy;
+    this.api = new ApiClient(baseUrl, accessToken, options.fetch ?? globalThis.fetch.bind(globalThis));
+    this.connection = (options.connectionFactory ?? createSignalRConnection)(baseUrl + HUB_PATH, accessToken);
+    for (const type of EVENT_TYPES) {
+      this.connection.on(type, (payload) => this.dispatch(type, payload as TopicEventMap[typeof type]));
+    }
+    this.connection.on("PresenceChanged", (payload) => {
+      const { topicId, watchers } = payload as { topicId: string; watchers: number };
+      this.threads.get(topicId)?.presence(watchers);
+    });
+    this.connection.onclose((error) => this.connectionLost(error ?? new Error("connection closed")));
+
+    const client = this;
+    this.host = {
+      api: this.api,
+      pageSize: options.pageSize ?? 50,
+      gapWaitMs: options.gapWaitMs ?? 500,
+      get connected() {
+        return client.connectionState === ThreadState.Live;
+      },
+      invoke: (method, ...args) => this.invoke(method, ...args),
+      release: (thread) => this.release(thread),
+    };
+
+    this.networkEvents = options.networkEvents ?? (typeof window !== "undefined" ? window : undefined);
+    this.networkEvents?.addEventListener("online", this.onOnline);
+    this.networkEvents?.addEventListener("offline", this.onOffline);
+  }
+
+  /** The state of the hub connection shared by all watched threads. */
+  get state(): ThreadState {
+    return this.connectionState;
+  }
+
+  /** Newest topics first. */
+  topics(limit?: number, cursor?: string): Promise<Page<Topic>> {
+    return this.api.getTopics(limit, cursor);
+  }
+
+  /**
+   * Loads a topic and its latest replies, then watches it live. Watching the same topic
+   * twice returns the same thread. Rejects if the topic cannot be loaded; a hub that cannot
+   * be reached yet only leaves the thread `reconnecting`.
+   */
+  async watch(topicId: string): Promise<LiveThread> {
+    if (this.closed) throw new LiveCommunityError("the client is closed");
+    const existing = this.threads.get(topicId);
+    if (existing) return existing;
+    const thread = new LiveThread(topicId, this.host);
+    this.threads.set(topicId, thread);
+    try {
+      await thread.load();
+    } catch (error) {
+      this.threads.delete(topicId);
+      thread.close();
+      throw error;
+    }
+    if (this.connectionState === ThreadState.Live) await thread.join().catch(() => undefined);
+    else {
+      thread.setState(this.connectionState === ThreadState.Connecting ? ThreadState.Connecting : ThreadState.Reconnecting);
+      // A successful connect joins every loaded thread; wait for one attempt so a fresh thread is usually live.
+      const attempted = new Promise<void>((resolve) => this.attemptWaiters.push(resolve));
+      this.ensureConnected();
+      await attempted;
+    }
+    return thread;
+  }
+
+  /** Moderator: bans a user, optionally removing all their replies. */
+  ban(userId: string, reason: string, removeReplies = false): Promise<void> {
+    return this.api.banUser(userId, reason, removeReplies);
+  }
+
+  unban(userId: string): Promise<void> {
+    return this.api.unbanUser(userId);
+  }
+
+  /** Moderator or admin. */
+  createTopic(topic: { title: string; body: string; sourceUrls?: string[] }): Promise<Topic> {
+    return this.api.createTopic(topic);
+  }
+
+  /** Closes every thread and the connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.networkEvents?.removeEventListener("online", this.onOnline);
+    this.networkEvents?.removeEventListener("offline", this.onOffline);
+    for (const thread of [...this.threads.values()]) thread.close();
+    this.connectionState = ThreadState.Offline;
+    this.wakeUp?.();
+    await this.connection.stop().catch(() => undefined);
+  }
+
+  private async invoke<T>(method: string, ...args: unknown[]): Promise<T> {
+    if (this.connectionState !== ThreadState.Live) throw new LiveCommunityError(`not connected (${this.connectionState})`);
+    try {
+      return await this.connection.invoke<T>(method, ...args);
+    } catch (error) {
+      // SignalR prefixes the server's HubException message with its own words; keep the server's.
+      const message = (error as Error).message ?? String(error);
+      throw new LiveCommunityError(/HubException: (.*)$/s.exec(message)?.[1] ?? message);
+    }
+  }
+
+  private dispatch<K extends TopicEventType>(type: K, payload: TopicEventMap[K]): void {
+    this.threads.get(payload.topicId)?.receive({ ...payload, type } as TopicEvent);
+  }
+
+  private release(thread: LiveThread): void {
+    if (this.threads.get(thread.topicId) !== thread) return;
+    this.threads.delete(thread.topicId);
+    if (this.connectionState === ThreadState.Live) this.connection.invoke("Unwatch", thread.topicId).catch(() => undefined);
+  }
+
+  private setConnectionState(state: ThreadState): void {
+    this.connectionState = state;
+    // A live connection makes a thread live only once it has re-joined (see connectLoop).
+    if (state !== ThreadState.Live) for (const thread of this.threads.values()) thread.setState(state);
+  }
+
+  private ensureConnected(): void {
+    if (this.closed || this.connecting || this.connectionState === ThreadState.Live) return;
+    this.connecting = this.connectLoop().finally(() => {
+      this.connecting = undefined;
+      this.attempted();
+      // Lost again while the loop was re-joining threads: go round once more.
+      if (!this.closed && this.connectionState === ThreadState.Reconnecting) this.ensureConnected();
+    });
+  }
+
+  private attempted(): void {
+    for (const resolve of this.attemptWaiters.splice(0)) resolve();
+  }
+
+  private connectionLost(error: Error): void {
+    if (this.closed || this.connectionState !== ThreadState.Live) return;
+    this.setConnectionState(ThreadState.Reconnecting);
+    this.ensureConnected();
+  }
+
+  /** Connects, retrying per the retry policy; on success every watched thread resumes from its last applied seq. */
+  private async connectLoop(): Promise<void> {
+    const startedAt = Date.now();
+    this.setConnectionState(this.everConnected ? ThreadState.Reconnecting : ThreadState.Connecting);
+    for (let retries = 0; !this.closed; retries++) {
+      try {
+        await this.connection.start();
+      } catch (error) {
+        const delay = this.retryPolicy({
+          previousRetryCount: retries,
+          elapsedMilliseconds: Date.now() - startedAt,
+          retryReason: error instanceof Error ? error : new Error(String(error)),
+        });
+        if (delay === null) {
+          this.setConnectionState(ThreadState.Offline);
+          return;
+        }
+        this.setConnectionState(ThreadState.Reconnecting);
+        this.attempted();
+        await this.sleep(delay);
+        continue;
+      }
+      if (this.closed) {
+        await this.connection.stop().catch(() => undefined);
+        return;
+      }
+      this.everConnected = true;
+      this.setConnectionState(ThreadState.Live);
+      await Promise.all([...this.threads.values()].map((thread) => thread.join().catch(() => undefined)));
+      return;
+    }
+  }
+
+  /** Waits `ms`, or less when the browser comes back online. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).finally(() => (this.wakeUp = undefined));
+  }
+
+  private readonly onOnline = () => {
+    if (this.wakeUp) this.wakeUp();
+    else if (this.connectionState === ThreadState.Offline && this.threads.size > 0) this.ensureConnected();
+  };
+
+  /** The socket may take a server timeout to notice; the browser knows now. */
+  private readonly onOffline = () => {
+    if (this.connectionState !== ThreadState.Live) return;
+    this.setConnectionState(ThreadState.Reconnecting);
+    void this.connection.stop().catch(() => undefined).then(() => this.ensureConnected());
+  };
+}

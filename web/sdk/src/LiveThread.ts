@@ -1,0 +1,273 @@
+import type { ApiClient } from "./ApiClient";
+import { Emitter, type Disposer } from "./Emitter";
+import { Sequencer } from "./Sequencer";
+import { ThreadState } from "./ThreadState";
+import type { Reactions, ReactionsResult, Reply, Topic, TopicEvent, WatchResult } from "./types";
+
+/** Events of a watched thread, by name. Sequenced ones carry the `seq` they were applied at. */
+export interface ThreadEventMap {
+  replyPosted: { reply: Reply; seq: number };
+  replyEdited: { reply: Reply; seq: number };
+  replyRemoved: { replyId: string; seq: number };
+  replyRestored: { reply: Reply; seq: number };
+  /** `replyId` null: the topic's own reactions. */
+  reactionsChanged: { replyId: string | null; reactions: Reactions; seq: number };
+  topicUpdated: { topic: Topic; seq: number };
+  presence: { watchers: number };
+  state: { state: ThreadState; previous: ThreadState };
+  /** The server no longer had the events needed to catch up: topic and replies were reloaded. */
+  reset: { topic: Topic; replies: readonly Reply[] };
+}
+
+/** What a thread needs from the client that owns it. */
+export interface ThreadHost {
+  readonly api: ApiClient;
+  readonly pageSize: number;
+  readonly gapWaitMs: number;
+  readonly connected: boolean;
+  invoke<T>(method: string, ...args: unknown[]): Promise<T>;
+  release(thread: LiveThread): void;
+}
+
+/**
+ * One watched topic: its topic, its replies in order (oldest first) and who is reading,
+ * kept current by the hub's events, applied in seq order exactly once.
+ */
+export class LiveThread {
+  private readonly events = new Emitter<ThreadEventMap>();
+  private readonly sequencer: Sequencer<TopicEvent>;
+  private topicValue: Topic | undefined;
+  /** Seq at which `topic` (its replyCount above all) was read; later events adjust it. */
+  private topicSeq = 0;
+  private replyList: Reply[] = [];
+  private olderCursor: string | null = null;
+  private removedIds = new Set<string>();
+  private stateValue = ThreadState.Connecting;
+  private joining: Promise<void> | undefined;
+  private closed = false;
+  private watcherCount = 0;
+
+  /** @internal Made by `LiveCommunity.watch`. */
+  constructor(readonly topicId: string, private readonly host: ThreadHost) {
+    this.sequencer = new Sequencer<TopicEvent>((event) => this.apply(event), () => void this.join(), host.gapWaitMs);
+  }
+
+  get topic(): Topic {
+    if (!this.topicValue) throw new Error("the thread is not loaded yet");
+    return this.topicValue;
+  }
+
+  /** Loaded replies, oldest first. Replaced (never mutated) on every change. */
+  get replies(): readonly Reply[] {
+    return this.replyList;
+  }
+
+  /** How many are reading this topic now. */
+  get watchers(): number {
+    return this.watcherCount;
+  }
+
+  get state(): ThreadState {
+    return this.stateValue;
+  }
+
+  /** The seq of the last event whose effect is in `topic` and `replies`. */
+  get lastSeq(): number {
+    return this.sequencer.lastApplied;
+  }
+
+  /** Whether `loadOlder()` has more to load. */
+  get hasOlder(): boolean {
+    return this.olderCursor !== null;
+  }
+
+  on<K extends keyof ThreadEventMap>(event: K, handler: (payload: ThreadEventMap[K]) => void): Disposer {
+    return this.events.on(event, handler);
+  }
+
+  /** Posts over the hub; the reply shows up in `replies` with its `replyPosted` event. */
+  postReply(body: string, parentId?: string | null): Promise<Reply> {
+    return this.host.invoke<Reply>("PostReply", this.topicId, body, parentId ?? null);
+  }
+
+  /** Adds (`on`) or takes back the caller's reaction of `kind` to a reply, or to the topic when `replyId` is null. */
+  async react(replyId: string | null, kind: string, on: boolean): Promise<Reactions> {
+    const { reactions } = await this.host.invoke<ReactionsResult>("SetReaction", this.topicId, replyId, kind, on);
+    // Show the caller's own reaction at once; the coalesced event that follows carries the same or newer counts.
+    if (!this.closed) this.applyReactions(replyId, reactions, this.lastSeq);
+    return reactions;
+  }
+
+  /** Loads the next page of older replies in front of `replies`; returns the ones added. */
+  async loadOlder(): Promise<readonly Reply[]> {
+    if (this.olderCursor === null) return [];
+    const page = await this.host.api.getReplies(this.topicId, { order: "newest", limit: this.host.pageSize, cursor: this.olderCursor });
+    if (this.closed) return [];
+    this.olderCursor = page.nextCursor;
+    const known = new Set(this.replyList.map((r) => r.id));
+    const added = page.items.filter((r) => !known.has(r.id) && !this.removedIds.has(r.id)).reverse();
+    this.replyList = [...added, ...this.replyList];
+    return added;
+  }
+
+  /** Moderator or author: removes a reply (a `replyRemoved` event follows). */
+  removeReply(replyId: string, reason?: string): Promise<void> {
+    return this.host.api.removeReply(replyId, reason);
+  }
+
+  /** Moderator: brings a removed reply back. */
+  restoreReply(replyId: string): Promise<Reply> {
+    return this.host.api.restoreReply(replyId);
+  }
+
+  /** Author, within the edit window. */
+  editReply(replyId: string, body: string): Promise<Reply> {
+    return this.host.api.editReply(replyId, body);
+  }
+
+  /** Moderator: locks or unlocks the topic (a `topicUpdated` event follows). */
+  setLocked(locked: boolean): Promise<Topic> {
+    return this.host.api.setLocked(this.topicId, locked);
+  }
+
+  /** Stops watching; the thread goes offline and emits nothing more. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sequencer.dispose();
+    this.setState(ThreadState.Offline);
+    this.events.clear();
+    this.host.release(this);
+  }
+
+  /** @internal Loads topic and latest replies over REST. Replies first: their `lastSeq` is where watching resumes. */
+  async load(): Promise<void> {
+    const page = await this.host.api.getReplies(this.topicId, { order: "newest", limit: this.host.pageSize });
+    const topic = await this.host.api.getTopic(this.topicId);
+    this.topicValue = topic;
+    this.topicSeq = topic.lastSeq;
+    this.replyList = page.items.slice().reverse();
+    this.olderCursor = page.nextCursor;
+    this.removedIds.clear();
+    this.sequencer.reset(page.lastSeq);
+  }
+
+  /** @internal Joins the topic's group and applies what was missed since `lastSeq`. Used to start, resume and fill gaps. */
+  join(): Promise<void> {
+    // One Watch at a time: a gap fill during a resume would only repeat it.
+    this.joining ??= this.joinOnce().finally(() => {
+      this.joining = undefined;
+      this.sequencer.armGapTimer();
+    });
+    return this.joining;
+  }
+
+  /** @internal An event from the hub for this topic. */
+  receive(event: TopicEvent): void {
+    // Until loaded there is no seq to order against; the Watch after loading replays it.
+    if (this.closed || !this.topicValue) return;
+    this.sequencer.push(event);
+  }
+
+  /** @internal */
+  presence(watchers: number): void {
+    if (this.closed) return;
+    this.watcherCount = watchers;
+    this.events.emit("presence", { watchers });
+  }
+
+  /** @internal */
+  setState(state: ThreadState): void {
+    if (state === this.stateValue || (this.closed && state !== ThreadState.Offline)) return;
+    const previous = this.stateValue;
+    this.stateValue = state;
+    this.events.emit("state", { state, previous });
+  }
+
+  private async joinOnce(): Promise<void> {
+    if (this.closed || !this.topicValue || !this.host.connected) return;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = await this.host.invoke<WatchResult>("Watch", this.topicId, this.sequencer.lastApplied);
+      if (this.closed) return;
+      if (result.reset) {
+        await this.load();
+        if (this.closed) return;
+        this.events.emit("reset", { topic: this.topic, replies: this.replyList });
+        continue; // watch again from the fresh snapshot's lastSeq
+      }
+      for (const event of result.missed) this.sequencer.push(event);
+      this.presence(result.watchers);
+      this.setState(ThreadState.Live);
+      return;
+    }
+  }
+
+  private apply(event: TopicEvent): void {
+    const counts = event.seq > this.topicSeq; // the topic snapshot already counts earlier events
+    switch (event.type) {
+      case "ReplyPosted": {
+        if (this.replace(event.reply)) return; // already loaded over REST: nothing new to tell
+        this.insert(event.reply);
+        if (counts) this.adjustCount(+1);
+        this.events.emit("replyPosted", { reply: event.reply, seq: event.seq });
+        return;
+      }
+      case "ReplyEdited":
+        if (this.replace(event.reply)) this.events.emit("replyEdited", { reply: event.reply, seq: event.seq });
+        return;
+      case "ReplyRemoved": {
+        if (this.removedIds.has(event.replyId)) return;
+        this.removedIds.add(event.replyId);
+        this.replyList = this.replyList.filter((r) => r.id !== event.replyId);
+        if (counts) this.adjustCount(-1);
+        this.events.emit("replyRemoved", { replyId: event.replyId, seq: event.seq });
+        return;
+      }
+      case "ReplyRestored": {
+        this.removedIds.delete(event.reply.id);
+        if (counts) this.adjustCount(+1);
+        if (!this.replace(event.reply)) this.insert(event.reply);
+        this.events.emit("replyRestored", { reply: event.reply, seq: event.seq });
+        return;
+      }
+      case "ReactionsChanged":
+        this.applyReactions(event.replyId, event.reactions, event.seq);
+        return;
+      case "TopicUpdated":
+        this.topicValue = event.topic;
+        this.topicSeq = event.seq;
+        this.events.emit("topicUpdated", { topic: event.topic, seq: event.seq });
+        return;
+    }
+  }
+
+  private applyReactions(replyId: string | null, reactions: Reactions, seq: number): void {
+    if (replyId === null) this.topicValue = { ...this.topic, reactions };
+    else {
+      const reply = this.replyList.find((r) => r.id === replyId);
+      if (reply) this.replace({ ...reply, reactions });
+    }
+    this.events.emit("reactionsChanged", { replyId, reactions, seq });
+  }
+
+  private replace(reply: Reply): boolean {
+    const index = this.replyList.findIndex((r) => r.id === reply.id);
+    if (index < 0) return false;
+    this.replyList = this.replyList.with(index, reply);
+    return true;
+  }
+
+  /** Inserts by creation time (arrival order breaks ties); skips replies older than what is loaded. */
+  private insert(reply: Reply): void {
+    const at = Date.parse(reply.createdAt);
+    const list = this.replyList;
+    let index = list.length;
+    while (index > 0 && Date.parse(list[index - 1]!.createdAt) > at) index--;
+    if (index === 0 && list.length > 0 && this.hasOlder) return; // belongs to a page not loaded yet
+    this.replyList = [...list.slice(0, index), reply, ...list.slice(index)];
+  }
+
+  private adjustCount(delta: number): void {
+    this.topicValue = { ...this.topic, replyCount: Math.max(0, this.topic.replyCount + delta) };
+  }
+}

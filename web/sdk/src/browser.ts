@@ -1,0 +1,7 @@
+// Entry of the browser bundle livecommunity.js: defines <live-thread> and exposes the SDK
+// as the global `LiveCommunity`, the client class itself so `new LiveCommunity({...})` works,
+// with the rest of the API (ThreadState, backoffRetryPolicy, ...) hanging off it.
+import * as sdk from "./index";
+
+sdk.defineLiveThreadElement();
+(globalThis as { LiveCommunity?: unknown }).LiveCommunity = Object.assign(sdk.LiveCommunity, sdk);

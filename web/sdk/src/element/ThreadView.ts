@@ -1,0 +1,328 @@
+import type { Disposer } from "../Emitter";
+import type { LiveCommunity } from "../LiveCommunity";
+import type { LiveThread } from "../LiveThread";
+import { ThreadState } from "../ThreadState";
+import type { Reactions, Reply } from "../types";
+import { h, safeLink, timeElement, type Viewer } from "./dom";
+
+const REACTION_LABELS: Record<string, string> = { like: "Like", insightful: "Insightful", disagree: "Disagree" };
+const STATE_TEXT: Record<ThreadState, string> = {
+  [ThreadState.Connecting]: "Connecting…",
+  [ThreadState.Live]: "Live",
+  [ThreadState.Reconnecting]: "Reconnecting…",
+  [ThreadState.Offline]: "Offline",
+};
+
+/** Renders one live thread into a container and keeps it in step with the thread's events. */
+export class ThreadView {
+  private readonly disposers: Disposer[] = [];
+  private readonly items = new Map<string, { reply: Reply; li: HTMLLIElement }>();
+  private readonly mine: Set<string>;
+  private observer: IntersectionObserver | undefined;
+  private atEnd = true;
+  private unseen = 0;
+  private replyTo: Reply | null = null;
+
+  private readonly title = h("h1", { class: "title" });
+  private readonly meta = h("p", { class: "meta" });
+  private readonly body = h("p", { class: "body" });
+  private readonly sources = h("ul", { class: "sources" });
+  private readonly topicReactions = h("div", { class: "reactions", role: "group", "aria-label": "Reactions to the topic" });
+  private readonly status = h("span", { class: "status", role: "status" });
+  private readonly readers = h("span", { class: "readers hint" });
+  private readonly lockButton = h("button", { type: "button", class: "lock" });
+  private readonly lockedNote = h("p", { class: "locked-note" }, "This topic is locked: no new replies.");
+  private readonly count = h("h2", { class: "reply-count" });
+  private readonly textarea = h("textarea", { name: "body", "aria-label": "Your reply", placeholder: "Write a reply…", maxlength: 10000 });
+  private readonly replyingTo = h("span", { class: "hint" });
+  private readonly submit = h("button", { type: "submit", class: "primary" }, "Post reply");
+  private readonly composerError = h("p", { class: "error", role: "alert" });
+  private readonly composer = h("form", { class: "composer" });
+  private readonly signInHint = h("p", { class: "hint sign-in-hint" }, "Sign in to reply and react.");
+  private readonly pageError = h("p", { class: "error", role: "alert" });
+  private readonly loadOlder = h("button", { type: "button", class: "load-older" }, "Show older replies");
+  private readonly empty = h("p", { class: "empty" }, "No replies in this topic yet.");
+  private readonly list = h("ol", { class: "reply-list", "aria-label": "Replies" });
+  private readonly sentinel = h("div", { class: "end", "aria-hidden": "true" });
+  private readonly pill = h("button", { type: "button", class: "new-pill", hidden: true });
+  private readonly announcer = h("div", { class: "visually-hidden announcer", "aria-live": "polite", "aria-atomic": "true" });
+
+  constructor(
+    private readonly root: ShadowRoot | HTMLElement,
+    private readonly client: LiveCommunity,
+    private readonly thread: LiveThread,
+    private readonly viewer: Viewer,
+  ) {
+    this.mine = new Set(JSON.parse(sessionStorage.getItem(this.mineKey) ?? "[]") as string[]);
+    this.build();
+    this.renderAll();
+    this.disposers.push(
+      thread.on("replyPosted", ({ reply }) => this.replyArrived(reply)),
+      thread.on("replyEdited", () => this.renderReplies()),
+      thread.on("replyRemoved", () => this.renderReplies()),
+      thread.on("replyRestored", () => this.renderReplies()),
+      thread.on("reactionsChanged", ({ replyId }) => (replyId === null ? this.renderTopic() : this.renderReplies())),
+      thread.on("topicUpdated", () => this.renderTopic()),
+      thread.on("presence", () => this.renderPresence()),
+      thread.on("state", () => this.renderPresence()),
+      thread.on("reset", () => this.renderAll()),
+    );
+  }
+
+  dispose(): void {
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.observer?.disconnect();
+  }
+
+  private get canModerate(): boolean {
+    return this.viewer.role === "moderator" || this.viewer.role === "admin";
+  }
+
+  private get mineKey(): string {
+    return `livecommunity:reacted:${this.viewer.userId ?? "anon"}:${this.thread.topicId}`;
+  }
+
+  private build(): void {
+    this.composer.append(
+      this.textarea,
+      h("div", { class: "row" }, this.replyingTo, this.submit),
+      this.composerError,
+    );
+    this.composer.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void this.post();
+    });
+    this.textarea.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) this.composer.requestSubmit();
+    });
+    this.lockButton.addEventListener("click", () => this.run(this.pageError, () => this.thread.setLocked(!this.thread.topic.locked)));
+    this.loadOlder.addEventListener("click", () => this.run(this.pageError, async () => {
+      await this.thread.loadOlder();
+      this.renderReplies();
+    }));
+    this.pill.addEventListener("click", () => {
+      this.sentinel.scrollIntoView({ behavior: "smooth", block: "end" });
+      this.setUnseen(0);
+    });
+
+    this.root.append(
+      h("article", { class: "topic" },
+        this.title,
+        this.meta,
+        this.body,
+        this.sources,
+        h("div", { class: "bar" }, this.topicReactions, h("span", { class: "actions" }, this.readers, this.status, this.canModerate && this.lockButton)),
+        this.lockedNote,
+      ),
+      h("section", { class: "replies", "aria-label": "Replies" },
+        h("div", { class: "replies-head" }, this.count),
+        this.pageError,
+        this.viewer.userId ? this.composer : this.signInHint,
+        this.loadOlder,
+        this.empty,
+        this.list,
+        this.sentinel,
+        this.pill,
+        this.announcer,
+      ),
+    );
+
+    // "N new replies" only counts what arrives while the end of the list is out of view.
+    this.observer = new IntersectionObserver(([entry]) => {
+      this.atEnd = entry?.isIntersecting ?? true;
+      if (this.atEnd) this.setUnseen(0);
+    });
+    this.observer.observe(this.sentinel);
+  }
+
+  private renderAll(): void {
+    this.renderTopic();
+    this.renderPresence();
+    this.renderReplies();
+  }
+
+  private renderTopic(): void {
+    const topic = this.thread.topic;
+    this.title.textContent = topic.title;
+    this.meta.replaceChildren(h("span", { class: "author" }, topic.author.name), timeElement(topic.createdAt));
+    this.body.textContent = topic.body;
+    this.sources.replaceChildren(...topic.sourceUrls.map((url) => h("li", {}, safeLink(url))));
+    this.sources.hidden = topic.sourceUrls.length === 0;
+    this.renderReactions(this.topicReactions, null, topic.reactions);
+    this.lockButton.textContent = topic.locked ? "Unlock topic" : "Lock topic";
+    this.lockedNote.hidden = !topic.locked;
+    this.textarea.disabled = this.submit.disabled = topic.locked;
+    this.count.textContent = `Replies (${topic.replyCount})`;
+  }
+
+  private renderPresence(): void {
+    const state = this.thread.state;
+    this.status.dataset.state = state;
+    this.status.replaceChildren(h("span", { class: "dot", "aria-hidden": "true" }), STATE_TEXT[state]);
+    this.readers.textContent = `${this.thread.watchers} reading now`;
+  }
+
+  private renderReactions(container: HTMLElement, replyId: string | null, reactions: Reactions): void {
+    const buttons = Object.entries(reactions).map(([kind, count]) => {
+      const key = `${replyId ?? "topic"}:${kind}`;
+      const pressed = this.mine.has(key);
+      const button = h("button", { type: "button", "data-kind": kind, "aria-pressed": String(pressed), disabled: !this.viewer.userId },
+        `${REACTION_LABELS[kind] ?? kind} `, h("span", { class: "count" }, String(count)));
+      button.addEventListener("click", async () => {
+        this.setMine(key, !pressed);
+        button.setAttribute("aria-pressed", String(!pressed));
+        // The thread applies the new counts and emits reactionsChanged, which re-renders this bar.
+        if (!(await this.run(this.pageError, () => this.thread.react(replyId, kind, !pressed)))) {
+          this.setMine(key, pressed);
+          button.setAttribute("aria-pressed", String(pressed));
+        }
+      });
+      return button;
+    });
+    container.replaceChildren(...buttons);
+  }
+
+  private setMine(key: string, on: boolean): void {
+    if (on) this.mine.add(key);
+    else this.mine.delete(key);
+    sessionStorage.setItem(this.mineKey, JSON.stringify([...this.mine]));
+  }
+
+  /** Puts the list in the thread's order, touching only replies that changed. */
+  private renderReplies(): void {
+    const replies = this.thread.replies;
+    const seen = new Set<string>();
+    let previous: Element | null = null;
+    for (const reply of replies) {
+      seen.add(reply.id);
+      let item = this.items.get(reply.id);
+      if (!item || item.reply !== reply) {
+        const li = this.renderReply(reply);
+        if (item) item.li.replaceWith(li);
+        item = { reply, li };
+        this.items.set(reply.id, item);
+      }
+      const expected: Element | null = previous ? previous.nextElementSibling : this.list.firstElementChild;
+      if (expected !== item.li) this.list.insertBefore(item.li, expected);
+      previous = item.li;
+    }
+    for (const [id, item] of this.items) {
+      if (!seen.has(id)) {
+        item.li.remove();
+        this.items.delete(id);
+      }
+    }
+    this.empty.hidden = replies.length > 0;
+    this.loadOlder.hidden = !this.thread.hasOlder;
+    this.count.textContent = `Replies (${this.thread.topic.replyCount})`;
+  }
+
+  private renderReply(reply: Reply): HTMLLIElement {
+    const parent = reply.parentId ? this.thread.replies.find((r) => r.id === reply.parentId) : undefined;
+    const reactions = h("div", { class: "reactions", role: "group", "aria-label": `Reactions to ${reply.author.name}'s reply` });
+    this.renderReactions(reactions, reply.id, reply.reactions);
+    const error = h("p", { class: "error", role: "alert" });
+    const li = h("li", { class: `reply${reply.author.id === this.viewer.userId ? " mine" : ""}`, "data-reply-id": reply.id },
+      h("div", { class: "reply-head" },
+        h("span", { class: "author" }, reply.author.name),
+        timeElement(reply.createdAt),
+        reply.editedAt && h("span", { class: "edited" }, "(edited)"),
+      ),
+      parent && h("p", { class: "hint in-reply-to" }, `↳ in reply to ${parent.author.name}`),
+      h("p", { class: "reply-body" }, reply.body),
+    );
+    const actions = h("div", { class: "actions" }, reactions);
+    if (this.viewer.userId && !this.thread.topic.locked) {
+      const answer = h("button", { type: "button", class: "link" }, "Reply");
+      answer.addEventListener("click", () => this.setReplyTo(reply));
+      actions.append(answer);
+    }
+    if (this.canModerate) {
+      const remove = h("button", { type: "button", class: "link danger remove" }, "Remove");
+      remove.addEventListener("click", () => this.openModForm(li, error, "Remove reply", false, (reason) => this.thread.removeReply(reply.id, reason)));
+      actions.append(remove);
+      if (reply.author.id !== this.viewer.userId) {
+        const ban = h("button", { type: "button", class: "link danger ban" }, `Ban ${reply.author.name}`);
+        ban.addEventListener("click", () => this.openModForm(li, error, `Ban ${reply.author.name}`, true,
+          (reason, removeReplies) => this.client.ban(reply.author.id, reason, removeReplies)));
+        actions.append(ban);
+      }
+    }
+    li.append(actions, error);
+    return li;
+  }
+
+  /** An inline form asking for a reason, instead of a blocking prompt(). */
+  private openModForm(li: HTMLElement, error: HTMLElement, label: string, offerRemoveAll: boolean, action: (reason: string, removeReplies: boolean) => Promise<void>): void {
+    li.querySelector(".mod-form")?.remove();
+    const reason = h("input", { type: "text", name: "reason", placeholder: "Reason (shown in the moderation log)", "aria-label": "Reason" });
+    const removeAll = h("input", { type: "checkbox", name: "removeReplies" });
+    const cancel = h("button", { type: "button" }, "Cancel");
+    const form = h("form", { class: "mod-form" },
+      reason,
+      offerRemoveAll && h("label", { class: "hint" }, removeAll, " also remove their replies"),
+      h("button", { type: "submit", class: "danger confirm" }, label),
+      cancel,
+    );
+    cancel.addEventListener("click", () => form.remove());
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void this.run(error, async () => {
+        await action(reason.value.trim(), removeAll.checked);
+        form.remove();
+      });
+    });
+    li.insertBefore(form, error);
+    reason.focus();
+  }
+
+  private setReplyTo(reply: Reply | null): void {
+    this.replyTo = reply;
+    if (!reply) {
+      this.replyingTo.replaceChildren();
+      return;
+    }
+    const cancel = h("button", { type: "button", class: "link" }, "cancel");
+    cancel.addEventListener("click", () => this.setReplyTo(null));
+    this.replyingTo.replaceChildren(`Replying to ${reply.author.name} `, cancel);
+    this.textarea.focus();
+  }
+
+  private async post(): Promise<void> {
+    const body = this.textarea.value.trim();
+    if (!body) return;
+    this.submit.disabled = true;
+    const ok = await this.run(this.composerError, () => this.thread.postReply(body, this.replyTo?.id));
+    this.submit.disabled = this.thread.topic.locked;
+    if (ok) {
+      if (this.textarea.value.trim() === body) this.textarea.value = ""; // keep what was typed meanwhile
+      this.setReplyTo(null);
+      this.sentinel.scrollIntoView({ block: "end" });
+    }
+  }
+
+  private replyArrived(reply: Reply): void {
+    this.renderReplies();
+    this.items.get(reply.id)?.li.classList.add("fresh");
+    this.announcer.textContent = `New reply from ${reply.author.name}: ${reply.body.slice(0, 200)}`;
+    if (!this.atEnd && reply.author.id !== this.viewer.userId) this.setUnseen(this.unseen + 1);
+  }
+
+  private setUnseen(count: number): void {
+    this.unseen = count;
+    this.pill.hidden = count === 0;
+    this.pill.textContent = `↓ ${count} new ${count === 1 ? "reply" : "replies"}`;
+  }
+
+  /** Runs a user action and shows its error (a hub or REST message) next to where it was asked for. */
+  private async run(errorBox: HTMLElement, action: () => Promise<unknown>): Promise<boolean> {
+    errorBox.textContent = "";
+    try {
+      await action();
+      return true;
+    } catch (error) {
+      errorBox.textContent = (error as Error).message;
+      return false;
+    }
+  }
+}

@@ -1,0 +1,11 @@
+// The public surface of @livecommunity/client: everything a user may import is exported here.
+export { LiveCommunity, type LiveCommunityOptions } from "./LiveCommunity";
+export { LiveThread, type ThreadEventMap } from "./LiveThread";
+export { ThreadState } from "./ThreadState";
+export { backoffRetryPolicy, defaultRetryPolicy, DEFAULT_RETRY_DELAYS, type RetryContext, type RetryPolicy } from "./RetryPolicy";
+export { LiveCommunityError } from "./ApiClient";
+export type { ApiClient } from "./ApiClient";
+export type { Disposer } from "./Emitter";
+export type { HubConnectionFactory, HubConnectionLike } from "./HubConnectionLike";
+export { defineLiveThreadElement, type LiveThreadElement } from "./element/defineLiveThreadElement";
+export type * from "./types";

@@ -1,0 +1,79 @@
+// Wire types of PROTOCOL.md v1. Names and shapes mirror the server's JSON exactly.
+
+/** Counts per reaction kind; every configured kind is listed, zero included. */
+export type Reactions = Record<string, number>;
+
+export interface Author {
+  id: string;
+  name: string;
+}
+
+export interface Topic {
+  id: string;
+  title: string;
+  body: string;
+  sourceUrls: string[];
+  author: Author;
+  createdAt: string;
+  locked: boolean;
+  replyCount: number;
+  reactions: Reactions;
+  lastSeq: number;
+}
+
+export interface Reply {
+  id: string;
+  topicId: string;
+  parentId: string | null;
+  author: Author;
+  /** Plain text. Render it as text, never as HTML. */
+  body: string;
+  createdAt: string;
+  editedAt: string | null;
+  reactions: Reactions;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface ReplyPage extends Page<Reply> {
+  /** Read by the server before the replies, so watching from here misses nothing. */
+  lastSeq: number;
+}
+
+export interface ReplyPostedEvent { topicId: string; seq: number; reply: Reply }
+export interface ReplyEditedEvent { topicId: string; seq: number; reply: Reply }
+export interface ReplyRemovedEvent { topicId: string; seq: number; replyId: string }
+export interface ReplyRestoredEvent { topicId: string; seq: number; reply: Reply }
+export interface ReactionsChangedEvent { topicId: string; seq: number; replyId: string | null; reactions: Reactions }
+export interface TopicUpdatedEvent { topicId: string; seq: number; topic: Topic }
+export interface PresenceChangedEvent { topicId: string; watchers: number }
+
+/** The hub's sequenced events by name: the server → client half of the hub contract. */
+export interface TopicEventMap {
+  ReplyPosted: ReplyPostedEvent;
+  ReplyEdited: ReplyEditedEvent;
+  ReplyRemoved: ReplyRemovedEvent;
+  ReplyRestored: ReplyRestoredEvent;
+  ReactionsChanged: ReactionsChangedEvent;
+  TopicUpdated: TopicUpdatedEvent;
+}
+
+export type TopicEventType = keyof TopicEventMap;
+
+/** A sequenced event tagged with its name, as in `Watch(...).missed`. */
+export type TopicEvent = { [K in TopicEventType]: TopicEventMap[K] & { type: K } }[TopicEventType];
+
+export interface WatchResult {
+  topicId: string;
+  lastSeq: number;
+  watchers: number;
+  reset: boolean;
+  missed: TopicEvent[];
+}
+
+export interface ReactionsResult {
+  reactions: Reactions;
+}

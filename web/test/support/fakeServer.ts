@@ -1,0 +1,127 @@
+// A fake LiveCommunity server at the network edge (REST via an injected fetch, the hub via an
+// injected connection), so unit tests can reorder, repeat, drop and cut at will.
+import type { HubConnectionLike, Reply, Topic, TopicEvent, WatchResult } from "../../sdk/src/index";
+
+export function reply(id: string, body = `reply ${id}`, minute = 0): Reply {
+  return {
+    id, topicId: "t1", parentId: null, author: { id: "u1", name: "Ann" }, body,
+    createdAt: new Date(Date.UTC(2030, 0, 1, 12, minute)).toISOString(), editedAt: null,
+    reactions: { like: 0, insightful: 0, disagree: 0 },
+  };
+}
+
+export class FakeServer {
+  topic: Topic = {
+    id: "t1", title: "A topic", body: "Body", sourceUrls: [], author: { id: "u9", name: "Editor" },
+    createdAt: new Date(Date.UTC(2030, 0, 1)).toISOString(), locked: false, replyCount: 0,
+    reactions: { like: 0, insightful: 0, disagree: 0 }, lastSeq: 0,
+  };
+  replies: Reply[] = [];
+  log: TopicEvent[] = [];
+  /** When set, the next Watch answers `reset: true` (the log no longer has what was asked for). */
+  resetNextWatch = false;
+  readonly hub = new FakeHub(this);
+  restCalls: string[] = [];
+
+  /** Records an event as the server would: into the log and the state; returns it for delivery. */
+  post(r: Reply): TopicEvent {
+    this.replies.push(r);
+    this.topic.replyCount++;
+    return this.record({ type: "ReplyPosted", topicId: "t1", seq: 0, reply: r });
+  }
+
+  remove(replyId: string): TopicEvent {
+    this.replies = this.replies.filter((r) => r.id !== replyId);
+    this.topic.replyCount--;
+    return this.record({ type: "ReplyRemoved", topicId: "t1", seq: 0, replyId });
+  }
+
+  private record(event: TopicEvent): TopicEvent {
+    event.seq = ++this.topic.lastSeq;
+    this.log.push(event);
+    return event;
+  }
+
+  readonly fetch: typeof fetch = async (input) => {
+    const url = new URL(String(input));
+    this.restCalls.push(url.pathname + url.search);
+    if (url.pathname === "/api/topics/t1") return json({ ...this.topic });
+    if (url.pathname === "/api/topics/t1/replies") {
+      const newest = this.replies.slice().reverse();
+      return json({ items: newest, nextCursor: null, lastSeq: this.topic.lastSeq });
+    }
+    return new Response(JSON.stringify({ title: "Not Found", status: 404 }), { status: 404 });
+  };
+
+  watch(afterSeq: number | null): WatchResult {
+    if (this.resetNextWatch) {
+      this.resetNextWatch = false;
+      return { topicId: "t1", lastSeq: this.topic.lastSeq, watchers: 1, reset: true, missed: [] };
+    }
+    const missed = afterSeq === null ? [] : this.log.filter((e) => e.seq > afterSeq);
+    return { topicId: "t1", lastSeq: this.topic.lastSeq, watchers: 2, reset: false, missed };
+  }
+}
+
+function json(body: unknown): Response {
+  return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+}
+
+export class FakeHub implements HubConnectionLike {
+  private handlers = new Map<string, (...args: unknown[]) => void>();
+  private closeCallbacks: ((error?: Error) => void)[] = [];
+  connected = false;
+  /** How many of the next start() calls fail. */
+  failStarts = 0;
+  starts = 0;
+  invocations: { method: string; args: unknown[] }[] = [];
+
+  constructor(private readonly server: FakeServer) {}
+
+  async start(): Promise<void> {
+    this.starts++;
+    if (this.failStarts > 0) {
+      this.failStarts--;
+      throw new Error("server unreachable");
+    }
+    this.connected = true;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    for (const callback of this.closeCallbacks) callback();
+  }
+
+  /** The network cuts the connection. */
+  cut(): void {
+    this.connected = false;
+    for (const callback of this.closeCallbacks) callback(new Error("connection lost"));
+  }
+
+  async invoke<T>(method: string, ...args: unknown[]): Promise<T> {
+    if (!this.connected) throw new Error("not connected");
+    this.invocations.push({ method, args });
+    if (method === "Watch") return this.server.watch(args[1] as number | null) as T;
+    if (method === "PostReply") throw new Error("An unexpected error occurred invoking 'PostReply' on the server. HubException: sign in to post");
+    return undefined as T;
+  }
+
+  on(method: string, handler: (...args: unknown[]) => void): void {
+    this.handlers.set(method, handler);
+  }
+
+  onclose(callback: (error?: Error) => void): void {
+    this.closeCallbacks.push(callback);
+  }
+
+  /** Delivers a live event (its `type` says which hub method). */
+  deliver(event: TopicEvent): void {
+    const { type, ...payload } = event;
+    this.handlers.get(type)?.(payload);
+  }
+
+  watchCalls(): unknown[][] {
+    return this.invocations.filter((i) => i.method === "Watch").map((i) => i.args);
+  }
+}

@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import { afterEach, test } from "node:test";
+import { LiveCommunity, type LiveCommunityOptions, ThreadState } from "../../sdk/src/index";
+import { FakeServer, reply } from "../support/fakeServer";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const clients: LiveCommunity[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close();
+});
+
+function connect(server: FakeServer, options: Partial<LiveCommunityOptions> = {}) {
+  const client = new LiveCommunity({
+    baseUrl: "http://fake", fetch: server.fetch, connectionFactory: () => server.hub, gapWaitMs: 30,
+    retryPolicy: () => 5, networkEvents: new EventTarget(), ...options,
+  });
+  clients.push(client);
+  return client;
+}
+
+const ids = (replies: readonly { id: string }[]) => replies.map((r) => r.id);
+
+test("watch loads over REST, then watches from the replies' lastSeq", async () => {
+  const server = new FakeServer();
+  server.post(reply("a"));
+  server.post(reply("b", "b", 1));
+  const thread = await connect(server).watch("t1");
+  assert.deepEqual(ids(thread.replies), ["a", "b"], "oldest first");
+  assert.equal(thread.state, ThreadState.Live);
+  assert.equal(thread.watchers, 2);
+  assert.deepEqual(server.hub.watchCalls(), [["t1", 2]]);
+  assert.equal(thread.topic.replyCount, 2);
+});
+
+test("events that arrive out of order are applied in seq order, each once", async () => {
+  const server = new FakeServer();
+  const thread = await connect(server).watch("t1");
+  const seen: number[] = [];
+  thread.on("replyPosted", ({ seq }) => seen.push(seq));
+  const [e1, e2, e3] = [server.post(reply("a")), server.post(reply("b", "b", 1)), server.post(reply("c", "c", 2))];
+  for (const e of [e3!, e1!, e3!, e2!, e1!]) server.hub.deliver(e);
+  assert.deepEqual(seen, [1, 2, 3]);
+  assert.deepEqual(ids(thread.replies), ["a", "b", "c"]);
+  assert.equal(thread.topic.replyCount, 3);
+  assert.equal(thread.lastSeq, 3);
+});
+
+test("a gap that stays open is filled by Watch(topicId, lastApplied)", async () => {
+  const server = new FakeServer();
+  const thread = await connect(server).watch("t1");
+  server.hub.deliver(server.post(reply("a")));
+  server.post(reply("b", "b", 1)); // lost on the way
+  server.hub.deliver(server.post(reply("c", "c", 2)));
+  assert.deepEqual(ids(thread.replies), ["a"], "c is held while b is missing");
+  await sleep(80);
+  assert.deepEqual(server.hub.watchCalls().at(-1), ["t1", 1]);
+  assert.deepEqual(ids(thread.replies), ["a", "b", "c"]);
+  assert.equal(thread.lastSeq, 3);
+});
+
+test("a reply already listed over REST is not added again by its event", async () => {
+  const server = new FakeServer();
+  const early = server.post(reply("a"));
+  // The REST page was read after a's event, but lastSeq before it: Watch replays a's event.
+  server.topic.lastSeq = 0;
+  server.log = [];
+  const thread = await connect(server).watch("t1");
+  const posted: string[] = [];
+  thread.on("replyPosted", ({ reply: r }) => posted.push(r.id));
+  server.hub.deliver(early);
+  assert.deepEqual(ids(thread.replies), ["a"]);
+  assert.deepEqual(posted, []);
+});
+
+test("removal and restore keep the list and the count right", async () => {
+  const server = new FakeServer();
+  server.post(reply("a"));
+  server.post(reply("b", "b", 1));
+  const thread = await connect(server).watch("t1");
+  const removed = server.remove("a");
+  server.hub.deliver(removed);
+  server.hub.deliver(removed);
+  assert.deepEqual(ids(thread.replies), ["b"]);
+  assert.equal(thread.topic.replyCount, 1);
+  server.hub.deliver({ type: "ReplyRestored", topicId: "t1", seq: 4, reply: reply("a") });
+  assert.deepEqual(ids(thread.replies), ["a", "b"]);
+  assert.equal(thread.topic.replyCount, 2);
+});
+
+test("reset: true reloads the thread and emits reset", async () => {
+  const server = new FakeServer();
+  const thread = await connect(server).watch("t1");
+  let resets = 0;
+  thread.on("reset", () => resets++);
+  server.post(reply("a"));
+  server.post(reply("b", "b", 1));
+  server.resetNextWatch = true;
+  server.hub.cut();
+  await sleep(50);
+  assert.equal(resets, 1);
+  assert.deepEqual(ids(thread.replies), ["a", "b"]);
+  assert.equal(thread.lastSeq, 2);
+  assert.equal(thread.state, ThreadState.Live);
+});
+
+test("after a reconnect each watched topic resumes from its last applied seq", async () => {
+  const server = new FakeServer();
+  const states: ThreadState[] = [];
+  const thread = await connect(server).watch("t1");
+  thread.on("state", ({ state }) => states.push(state));
+  server.hub.deliver(server.post(reply("a")));
+  server.hub.failStarts = 2;
+  server.hub.cut();
+  server.post(reply("b", "b", 1)); // posted while cut off
+  server.post(reply("c", "c", 2));
+  await sleep(80);
+  assert.deepEqual(states, [ThreadState.Reconnecting, ThreadState.Live]);
+  assert.equal(server.hub.starts, 4, "first start, two failures, one success");
+  assert.deepEqual(server.hub.watchCalls().at(-1), ["t1", 1]);
+  assert.deepEqual(ids(thread.replies), ["a", "b", "c"]);
+});
+
+test("goes offline when the retry policy gives up, and back when the browser is online", async () => {
+  const server = new FakeServer();
+  const network = new EventTarget();
+  const client = connect(server, { retryPolicy: ({ previousRetryCount }) => (previousRetryCount < 1 ? 5 : null), networkEvents: network });
+  const thread = await client.watch("t1");
+  server.hub.failStarts = 100;
+  server.hub.cut();
+  await sleep(50);
+  assert.equal(thread.state, ThreadState.Offline);
+  server.hub.failStarts = 0;
+  server.post(reply("a"));
+  network.dispatchEvent(new Event("online"));
+  await sleep(30);
+  assert.equal(thread.state, ThreadState.Live);
+  assert.deepEqual(ids(thread.replies), ["a"]);
+});
+
+test("an 'offline' event drops the connection at once; 'online' skips the wait", async () => {
+  const server = new FakeServer();
+  const network = new EventTarget();
+  const thread = await connect(server, { retryPolicy: () => 60_000, networkEvents: network }).watch("t1");
+  server.hub.failStarts = 1;
+  network.dispatchEvent(new Event("offline"));
+  await sleep(20);
+  assert.equal(thread.state, ThreadState.Reconnecting);
+  network.dispatchEvent(new Event("online"));
+  await sleep(20);
+  assert.equal(thread.state, ThreadState.Live);
+});
+
+test("one hub connection serves every watched topic", async () => {
+  const server = new FakeServer();
+  const client = connect(server);
+  const first = await client.watch("t1");
+  const again = await client.watch("t1");
+  assert.equal(first, again);
+  assert.equal(server.hub.starts, 1);
+  first.close();
+  assert.equal(first.state, ThreadState.Offline);
+  await sleep(5);
+  assert.deepEqual(server.hub.invocations.at(-1), { method: "Unwatch", args: ["t1"] });
+});
+
+test("hub errors reach the caller with the server's message", async () => {
+  const server = new FakeServer();
+  const thread = await connect(server).watch("t1");
+  await assert.rejects(thread.postReply("hi"), { name: "LiveCommunityError", message: "sign in to post" });
+});
