@@ -1,6 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Replies;
@@ -16,6 +17,8 @@ builder.AddDiscussion();    // topics, replies and reactions services, shared by
 builder.AddRealtime();      // the SignalR hub, the per-topic event log and presence
 builder.AddSafety();        // moderation, content rules, rate limits on reads, writes and connections
 builder.AddHealth();        // liveness and readiness for load balancers
+builder.AddObservability(); // the LiveCommunity meter, exported for Prometheus at /metrics
+builder.AddApiReference();  // OpenAPI document at /openapi/v1.json, Scalar at /scalar in Development
 
 var app = builder.Build();
 
@@ -40,6 +43,8 @@ app.MapReactions();
 app.MapModeration();
 app.MapRealtime();
 app.MapHealth();
+app.MapMetrics();
+app.MapApiReference();
 if (app.DevTokensEnabled())
 {
     app.MapDevTokens();

@@ -14,7 +14,8 @@ public sealed partial class KeyedThrottle<TKey>(TimeSpan window, Func<TKey, Task
 
     public int PendingKeys => _states.Count;
 
-    public void Signal(TKey key)
+    /// <returns>False when the signal was folded into an already scheduled flush.</returns>
+    public bool Signal(TKey key)
     {
         while (true)
         {
@@ -28,14 +29,14 @@ public sealed partial class KeyedThrottle<TKey>(TimeSpan window, Func<TKey, Task
                 }
                 if (state.Scheduled)
                 {
-                    return; // the pending flush runs after this signal and reads the newest state
+                    return false; // the pending flush runs after this signal and reads the newest state
                 }
                 state.Scheduled = true;
                 var elapsed = time.GetUtcNow() - state.LastFlush;
                 delay = elapsed >= window ? TimeSpan.Zero : window - elapsed;
             }
             _ = RunAsync(key, state, delay);
-            return;
+            return true;
         }
     }
 

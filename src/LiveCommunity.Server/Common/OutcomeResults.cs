@@ -9,3 +9,16 @@ public static class OutcomeResults
         where TResult : IResult =>
         outcome.Rejection is { } rejection ? rejection.ToProblem() : success(outcome.Value!);
 }
+
+public static class ProblemMetadata
+{
+    /// <summary>Declares the problem-details answers a route can give, for the OpenAPI document.</summary>
+    public static RouteHandlerBuilder WithProblems(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            builder.ProducesProblem(status);
+        }
+        return builder;
+    }
+}

@@ -16,27 +16,33 @@ public static class ModerationApi
 
         group.MapPost("/replies/{replyId}/restore", async Task<Results<Ok<Reply>, ProblemHttpResult>> (
                 string replyId, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
-            (await replies.RestoreAsync(Caller.From(user)!, replyId, ct)).ToHttp(TypedResults.Ok));
+            (await replies.RestoreAsync(Caller.From(user)!, replyId, ct)).ToHttp(TypedResults.Ok))
+            .WithProblems(401, 403, 404);
 
         group.MapPut("/topics/{topicId}/lock", async Task<Results<Ok<Topic>, ProblemHttpResult>> (
                 string topicId, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
-            (await topics.SetLockedAsync(Caller.From(user)!, topicId, true, ct)).ToHttp(TypedResults.Ok));
+            (await topics.SetLockedAsync(Caller.From(user)!, topicId, true, ct)).ToHttp(TypedResults.Ok))
+            .WithProblems(401, 403, 404);
 
         group.MapDelete("/topics/{topicId}/lock", async Task<Results<Ok<Topic>, ProblemHttpResult>> (
                 string topicId, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
-            (await topics.SetLockedAsync(Caller.From(user)!, topicId, false, ct)).ToHttp(TypedResults.Ok));
+            (await topics.SetLockedAsync(Caller.From(user)!, topicId, false, ct)).ToHttp(TypedResults.Ok))
+            .WithProblems(401, 403, 404);
 
         group.MapPut("/users/{userId}/ban", async Task<Results<NoContent, ProblemHttpResult>> (
                 string userId, BanRequest? request, ClaimsPrincipal user, ModerationService moderation, CancellationToken ct) =>
-            (await moderation.BanAsync(Caller.From(user)!, userId, request ?? new BanRequest(null, false), ct)).ToHttp(_ => TypedResults.NoContent()));
+            (await moderation.BanAsync(Caller.From(user)!, userId, request ?? new BanRequest(null, false), ct)).ToHttp(_ => TypedResults.NoContent()))
+            .WithProblems(400, 401, 403);
 
         group.MapDelete("/users/{userId}/ban", async Task<Results<NoContent, ProblemHttpResult>> (
                 string userId, ClaimsPrincipal user, ModerationService moderation, CancellationToken ct) =>
-            (await moderation.UnbanAsync(Caller.From(user)!, userId, ct)).ToHttp(_ => TypedResults.NoContent()));
+            (await moderation.UnbanAsync(Caller.From(user)!, userId, ct)).ToHttp(_ => TypedResults.NoContent()))
+            .WithProblems(400, 401, 403, 404);
 
         group.MapGet("/moderation/log", async Task<Results<Ok<Page<ModerationEntry>>, ProblemHttpResult>> (
                 int? limit, string? cursor, ModerationService moderation, CancellationToken ct) =>
-            (await moderation.LogAsync(limit, cursor, ct)).ToHttp(TypedResults.Ok));
+            (await moderation.LogAsync(limit, cursor, ct)).ToHttp(TypedResults.Ok))
+            .WithProblems(400, 401, 403);
 
         return group;
     }

@@ -30,3 +30,16 @@ public static class ModerationLog
             Reason = string.IsNullOrWhiteSpace(reason) ? null : reason,
         });
 }
+
+/// <summary>What happens after a moderation action commits: a metric and a structured log line (never reply text).</summary>
+public sealed partial class ModerationAudit(Observability.CommunityMetrics metrics, ILogger<ModerationAudit> logger)
+{
+    public void Committed(Caller moderator, string action, string targetId)
+    {
+        metrics.ModerationAction(action);
+        LogAction(logger, moderator.Id, action, targetId);
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Moderator {ModeratorId} did {Action} on {TargetId}")]
+    private static partial void LogAction(ILogger logger, string moderatorId, string action, string targetId);
+}

@@ -11,7 +11,7 @@ namespace LiveCommunity.Server.Moderation;
 
 /// <summary>Bans, unbans and the audit log. Removal, restore and locks live with replies and topics.</summary>
 public sealed class ModerationService(
-    CommunityDb db, ReplyService replies, TimeProvider time, IOptions<LimitsOptions> limits)
+    CommunityDb db, ReplyService replies, ModerationAudit audit, TimeProvider time, IOptions<LimitsOptions> limits)
 {
     public async Task<Outcome<bool>> BanAsync(Caller caller, string userId, BanRequest request, CancellationToken ct)
     {
@@ -42,6 +42,7 @@ public sealed class ModerationService(
                 target.BanReason = request.Reason;
                 ModerationLog.Record(db, caller, ModerationActions.Ban, userId, request.Reason, write.Now);
                 await write.CommitAsync(ct);
+                audit.Committed(caller, ModerationActions.Ban, userId);
             }
         }
         if (request.RemoveReplies)
@@ -73,6 +74,7 @@ public sealed class ModerationService(
             target.BanReason = null;
             ModerationLog.Record(db, caller, ModerationActions.Unban, userId, null, write.Now);
             await write.CommitAsync(ct);
+            audit.Committed(caller, ModerationActions.Unban, userId);
         }
         return true;
     }

@@ -14,6 +14,7 @@ public sealed class WriteLimitEndpointFilter(WriteKind kind) : IEndpointFilter
             && http.RequestServices.GetRequiredService<WriteRateLimiter>().TryAcquire(kind, caller.Id) is { } retryAfter)
         {
             var seconds = WriteRateLimiter.Seconds(retryAfter);
+            RateLimitLog.Limited(http.RequestServices, kind.ToString().ToLowerInvariant(), seconds);
             http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
                 detail: $"rate limited, retry in {seconds} s");
@@ -23,7 +24,7 @@ public sealed class WriteLimitEndpointFilter(WriteKind kind) : IEndpointFilter
 }
 
 /// <summary>Hub side of the same limits: a HubException that says when to retry; the connection stays open.</summary>
-public sealed class WriteLimitHubFilter(WriteRateLimiter limiter) : IHubFilter
+public sealed class WriteLimitHubFilter(WriteRateLimiter limiter, IServiceProvider services) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -35,8 +36,24 @@ public sealed class WriteLimitHubFilter(WriteRateLimiter limiter) : IHubFilter
         };
         if (kind is { } k && Caller.From(invocation.Context.User) is { } caller && limiter.TryAcquire(k, caller.Id) is { } retryAfter)
         {
-            throw new HubException($"rate limited, retry in {WriteRateLimiter.Seconds(retryAfter)} s");
+            var seconds = WriteRateLimiter.Seconds(retryAfter);
+            RateLimitLog.Limited(services, k.ToString().ToLowerInvariant(), seconds);
+            throw new HubException($"rate limited, retry in {seconds} s");
         }
         return await next(invocation);
     }
+}
+
+/// <summary>Counts and logs every refusal by a rate limit, whichever limit and transport.</summary>
+internal static partial class RateLimitLog
+{
+    public static void Limited(IServiceProvider services, string limit, int retryAfterSeconds)
+    {
+        services.GetRequiredService<Observability.CommunityMetrics>().RateLimited(limit);
+        var logger = services.GetRequiredService<ILogger<WriteRateLimiter>>();
+        LogLimited(logger, limit, retryAfterSeconds);
+    }
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Rate limit {Limit} refused a call; retry in {RetryAfter} s")]
+    private static partial void LogLimited(ILogger logger, string limit, int retryAfter);
 }

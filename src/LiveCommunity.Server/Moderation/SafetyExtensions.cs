@@ -20,6 +20,7 @@ public static class SafetyExtensions
         builder.Services.AddOptions<ModerationOptions>().BindConfiguration("Moderation");
         builder.Services.AddSingleton<ContentRules>();
         builder.Services.AddSingleton<WriteRateLimiter>();
+        builder.Services.AddSingleton<ModerationAudit>();
         builder.Services.AddScoped<ModerationService>();
         builder.Services.Configure<HubOptions>(hub => hub.AddFilter<WriteLimitHubFilter>());
 
@@ -36,6 +37,7 @@ public static class SafetyExtensions
                 var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
                     ? WriteRateLimiter.Seconds(retryAfter) : 1;
                 var http = rejected.HttpContext;
+                RateLimitLog.Limited(http.RequestServices, http.Request.Path.StartsWithSegments("/hubs") ? ConnectionsPolicy : ReadsPolicy, seconds);
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",

@@ -1,4 +1,5 @@
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -16,15 +17,24 @@ public sealed class ReactionBroadcaster
     private readonly KeyedThrottle<(string TopicId, string? ReplyId)> _throttle;
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
+    private readonly CommunityMetrics _metrics;
 
-    public ReactionBroadcaster(IServiceScopeFactory scopes, TimeProvider time, IOptions<ReactionsOptions> options, ILogger<ReactionBroadcaster> logger)
+    public ReactionBroadcaster(
+        IServiceScopeFactory scopes, TimeProvider time, CommunityMetrics metrics, IOptions<ReactionsOptions> options, ILogger<ReactionBroadcaster> logger)
     {
+        _metrics = metrics;
         _scopes = scopes;
         _time = time;
         _throttle = new KeyedThrottle<(string, string?)>(options.Value.CoalesceWindow, FlushAsync, time, logger);
     }
 
-    public void Changed(string topicId, string? replyId) => _throttle.Signal((topicId, replyId));
+    public void Changed(string topicId, string? replyId)
+    {
+        if (!_throttle.Signal((topicId, replyId)))
+        {
+            _metrics.ReactionCoalesced();
+        }
+    }
 
     private async Task FlushAsync((string TopicId, string? ReplyId) target)
     {
@@ -46,6 +56,6 @@ public sealed class ReactionBroadcaster
         var current = await counts.ForAsync(db, target.ReplyId ?? target.TopicId);
         write.Append(new ReactionsChangedEvent(target.TopicId, seq.Seq, target.ReplyId, current));
         await write.CommitAsync(CancellationToken.None);
-        await publisher.PublishAsync(write.Events);
+        await publisher.PublishAsync(write.Events, write.CommittedAt);
     }
 }

@@ -13,13 +13,17 @@ public static class ReactionsApi
         var group = routes.MapGroup("/api").WithTags("Reactions").RequireAuthorization().WithWriteLimit(WriteKind.Reaction);
 
         group.MapPut("/topics/{topicId}/reactions/{kind}", (string topicId, string kind, ClaimsPrincipal user, ReactionService reactions, CancellationToken ct) =>
-            SetAsync(reactions, user, topicId, null, kind, true, ct));
+            SetAsync(reactions, user, topicId, null, kind, true, ct))
+            .WithProblems(400, 401, 403, 404, 429);
         group.MapDelete("/topics/{topicId}/reactions/{kind}", (string topicId, string kind, ClaimsPrincipal user, ReactionService reactions, CancellationToken ct) =>
-            SetAsync(reactions, user, topicId, null, kind, false, ct));
+            SetAsync(reactions, user, topicId, null, kind, false, ct))
+            .WithProblems(400, 401, 403, 404, 429);
         group.MapPut("/replies/{replyId}/reactions/{kind}", (string replyId, string kind, ClaimsPrincipal user, ReactionService reactions, CancellationToken ct) =>
-            SetAsync(reactions, user, null, replyId, kind, true, ct));
+            SetAsync(reactions, user, null, replyId, kind, true, ct))
+            .WithProblems(400, 401, 403, 404, 429);
         group.MapDelete("/replies/{replyId}/reactions/{kind}", (string replyId, string kind, ClaimsPrincipal user, ReactionService reactions, CancellationToken ct) =>
-            SetAsync(reactions, user, null, replyId, kind, false, ct));
+            SetAsync(reactions, user, null, replyId, kind, false, ct))
+            .WithProblems(400, 401, 403, 404, 429);
 
         return group;
     }

@@ -1,5 +1,6 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Storage;
@@ -21,6 +22,7 @@ public sealed partial class DiscussionHub(
     ReplyService replies,
     ReactionService reactions,
     IOptions<LimitsOptions> limits,
+    CommunityMetrics metrics,
     ILogger<DiscussionHub> logger) : Hub<IDiscussionClient>
 {
     private const string WatchedKey = "watched";
@@ -49,6 +51,7 @@ public sealed partial class DiscussionHub(
         {
             watchers = await presence.JoinAsync(topicId, Context.ConnectionId);
             presenceBroadcaster.Changed(topicId);
+            metrics.Watched(topicId);
         }
         else
         {
@@ -57,6 +60,10 @@ public sealed partial class DiscussionHub(
         var lastSeq = await db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => t.LastSeq).FirstAsync(Context.ConnectionAborted);
         var replay = await eventLog.ReplayAsync(db, topicId, lastSeq, afterSeq, Context.ConnectionAborted);
         LogWatch(logger, Context.ConnectionId, topicId, afterSeq, replay.Missed.Count, replay.Reset);
+        if (afterSeq is not null)
+        {
+            metrics.Replayed(replay.Missed.Count, replay.Reset);
+        }
         return new WatchResult(topicId, replay.LastSeq, watchers, replay.Reset, replay.Missed);
     }
 
@@ -71,7 +78,9 @@ public sealed partial class DiscussionHub(
         {
             await presence.LeaveAsync(topicId, Context.ConnectionId);
             presenceBroadcaster.Changed(topicId);
+            metrics.Unwatched(topicId);
         }
+        LogUnwatch(logger, Context.ConnectionId, topicId);
     }
 
     public async Task<Reply> PostReply(string topicId, string body, string? parentId) =>
@@ -80,14 +89,24 @@ public sealed partial class DiscussionHub(
     public async Task<ReactionsResult> SetReaction(string topicId, string? replyId, string kind, bool on) =>
         Unwrap(await reactions.SetAsync(Caller.From(Context.User), topicId, replyId, kind, on, Context.ConnectionAborted));
 
+    public override Task OnConnectedAsync()
+    {
+        metrics.ConnectionOpened();
+        LogConnected(logger, Context.ConnectionId, Context.UserIdentifier is not null);
+        return base.OnConnectedAsync();
+    }
+
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         foreach (var topicId in Watched())
         {
             await presence.LeaveAsync(topicId, Context.ConnectionId);
             presenceBroadcaster.Changed(topicId);
+            metrics.Unwatched(topicId);
         }
         Watched().Clear();
+        metrics.ConnectionClosed();
+        LogDisconnected(logger, exception, Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }
 
@@ -105,6 +124,15 @@ public sealed partial class DiscussionHub(
 
     private static T Unwrap<T>(Outcome<T> outcome) =>
         outcome.Rejection is { } rejection ? throw new HubException(rejection.Detail) : outcome.Value!;
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Connection {ConnectionId} opened (signed in: {SignedIn})")]
+    private static partial void LogConnected(ILogger logger, string connectionId, bool signedIn);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Connection {ConnectionId} closed")]
+    private static partial void LogDisconnected(ILogger logger, Exception? exception, string connectionId);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Connection {ConnectionId} unwatched {TopicId}")]
+    private static partial void LogUnwatch(ILogger logger, string connectionId, string topicId);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Debug,
         Message = "Connection {ConnectionId} watches {TopicId} after seq {AfterSeq}: {Missed} missed events, reset {Reset}")]

@@ -68,7 +68,7 @@ public sealed class PresenceBroadcaster
             time, logger);
     }
 
-    public void Changed(string topicId) => _throttle.Signal(topicId);
+    public void Changed(string topicId) => _ = _throttle.Signal(topicId);
 }
 
 public sealed class PresenceOptions

@@ -1,3 +1,4 @@
+using LiveCommunity.Server.Observability;
 using Microsoft.AspNetCore.SignalR;
 
 namespace LiveCommunity.Server.Realtime;
@@ -6,19 +7,22 @@ namespace LiveCommunity.Server.Realtime;
 /// Sends committed events to the topic's group. Runs only after commit: if a send is lost (backplane down,
 /// process killed), the database still has the event and the next event's seq shows watchers the gap.
 /// </summary>
-public sealed partial class TopicEventPublisher(IHubContext<DiscussionHub, IDiscussionClient> hub, ILogger<TopicEventPublisher> logger)
+public sealed partial class TopicEventPublisher(
+    IHubContext<DiscussionHub, IDiscussionClient> hub, CommunityMetrics metrics, ILogger<TopicEventPublisher> logger)
 {
     public static string GroupOf(string topicId) => "topic:" + topicId;
 
-    public async Task PublishAsync(IReadOnlyList<TopicEvent> events)
+    /// <param name="committedAt">Stopwatch timestamp of the commit that stored the events.</param>
+    public async Task PublishAsync(IReadOnlyList<TopicEvent> events, long committedAt)
     {
         foreach (var evt in events)
         {
             await PublishAsync(evt);
+            metrics.Published(EventLog.TypeOf(evt), evt.TopicId, committedAt);
         }
     }
 
-    public async Task PublishAsync(TopicEvent evt)
+    private async Task PublishAsync(TopicEvent evt)
     {
         try
         {

@@ -26,6 +26,9 @@ public sealed class TopicWrite : IAsyncDisposable
 
     public DateTime Now => _now;
 
+    /// <summary>Stopwatch timestamp of the commit, for the commit-to-publish metric.</summary>
+    public long CommittedAt { get; private set; }
+
     public static async Task<TopicWrite> BeginAsync(CommunityDb db, TimeProvider time, CancellationToken ct)
     {
         // SQLite: Microsoft.Data.Sqlite begins IMMEDIATE, so writers queue on the database lock up front.
@@ -75,6 +78,7 @@ public sealed class TopicWrite : IAsyncDisposable
     {
         await _db.SaveChangesAsync(ct);
         await _transaction.CommitAsync(ct);
+        CommittedAt = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
     public ValueTask DisposeAsync() => _transaction.DisposeAsync();

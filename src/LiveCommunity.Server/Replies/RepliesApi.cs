@@ -15,23 +15,27 @@ public static class RepliesApi
         group.MapGet("/topics/{topicId}/replies", async Task<Results<Ok<ReplyPage>, ProblemHttpResult>> (
                 string topicId, int? limit, string? cursor, string? order, ReplyService replies, CancellationToken ct) =>
             (await replies.ListAsync(topicId, order, limit, cursor, ct)).ToHttp(TypedResults.Ok))
-            .RequireRateLimiting(SafetyExtensions.ReadsPolicy);
+            .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
+            .WithProblems(400, 404, 429);
 
         group.MapPost("/topics/{topicId}/replies", async Task<Results<Created<Reply>, ProblemHttpResult>> (
                 string topicId, NewReply input, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
             (await replies.PostAsync(Caller.From(user), topicId, input, ct)).ToHttp(r => TypedResults.Created($"/api/replies/{r.Id}", r)))
             .RequireAuthorization()
-            .WithWriteLimit(WriteKind.Reply);
+            .WithWriteLimit(WriteKind.Reply)
+            .WithProblems(400, 401, 403, 404, 409, 413, 429);
 
         group.MapPatch("/replies/{replyId}", async Task<Results<Ok<Reply>, ProblemHttpResult>> (
                 string replyId, ReplyEdit input, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
             (await replies.EditAsync(Caller.From(user), replyId, input, ct)).ToHttp(TypedResults.Ok))
-            .RequireAuthorization();
+            .RequireAuthorization()
+            .WithProblems(400, 401, 403, 404, 409, 413);
 
         group.MapDelete("/replies/{replyId}", async Task<Results<NoContent, ProblemHttpResult>> (
                 string replyId, string? reason, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
             (await replies.RemoveAsync(Caller.From(user), replyId, reason, ct)).ToHttp(_ => TypedResults.NoContent()))
-            .RequireAuthorization();
+            .RequireAuthorization()
+            .WithProblems(400, 401, 403, 404);
 
         return group;
     }

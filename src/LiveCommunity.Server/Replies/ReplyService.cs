@@ -18,6 +18,7 @@ public sealed class ReplyService(
     CommunityDb db,
     ReactionCounts reactions,
     ContentRules rules,
+    ModerationAudit audit,
     TopicEventPublisher publisher,
     TimeProvider time,
     IOptions<LimitsOptions> limits)
@@ -89,7 +90,7 @@ public sealed class ReplyService(
         var wire = reply.AsReply(ZeroCounts());
         write.Append(new ReplyPostedEvent(topicId, seq.Seq, wire));
         await write.CommitAsync(ct);
-        await publisher.PublishAsync(write.Events);
+        await publisher.PublishAsync(write.Events, write.CommittedAt);
         return wire;
     }
 
@@ -140,7 +141,7 @@ public sealed class ReplyService(
         var wire = reply.AsReply(await reactions.ForAsync(db, reply.Id, ct));
         write.Append(new ReplyEditedEvent(reply.TopicId, seq.Seq, wire));
         await write.CommitAsync(ct);
-        await publisher.PublishAsync(write.Events);
+        await publisher.PublishAsync(write.Events, write.CommittedAt);
         return wire;
     }
 
@@ -182,7 +183,11 @@ public sealed class ReplyService(
         }
         await RemoveInWriteAsync(write, reply, seq!.Seq, caller, byModerator ? reason : null, ct);
         await write.CommitAsync(ct);
-        await publisher.PublishAsync(write.Events);
+        if (byModerator)
+        {
+            audit.Committed(caller, ModerationActions.Remove, replyId);
+        }
+        await publisher.PublishAsync(write.Events, write.CommittedAt);
         return true;
     }
 
@@ -231,7 +236,8 @@ public sealed class ReplyService(
         write.Append(new ReplyRestoredEvent(topicId, seq!.Seq, wire));
         ModerationLog.Record(db, caller, ModerationActions.Restore, replyId, null, write.Now);
         await write.CommitAsync(ct);
-        await publisher.PublishAsync(write.Events);
+        audit.Committed(caller, ModerationActions.Restore, replyId);
+        await publisher.PublishAsync(write.Events, write.CommittedAt);
         return wire;
     }
 

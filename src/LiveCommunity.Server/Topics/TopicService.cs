@@ -12,7 +12,12 @@ namespace LiveCommunity.Server.Topics;
 
 /// <summary>Creating, reading, locking and unlocking topics; REST and seeding share it.</summary>
 public sealed class TopicService(
-    CommunityDb db, ReactionCounts reactions, TopicEventPublisher publisher, TimeProvider time, IOptions<LimitsOptions> limits)
+    CommunityDb db,
+    ReactionCounts reactions,
+    TopicEventPublisher publisher,
+    ModerationAudit audit,
+    TimeProvider time,
+    IOptions<LimitsOptions> limits)
 {
     public async Task<Outcome<Topic>> CreateAsync(Caller caller, NewTopic input, CancellationToken ct)
     {
@@ -123,9 +128,11 @@ public sealed class TopicService(
         topic.Locked = locked;
         var wire = topic.AsTopic(await reactions.ForAsync(db, topicId, ct));
         write.Append(new TopicUpdatedEvent(topicId, seq.Seq, wire));
-        ModerationLog.Record(db, caller, locked ? ModerationActions.Lock : ModerationActions.Unlock, topicId, null, write.Now);
+        var action = locked ? ModerationActions.Lock : ModerationActions.Unlock;
+        ModerationLog.Record(db, caller, action, topicId, null, write.Now);
         await write.CommitAsync(ct);
-        await publisher.PublishAsync(write.Events);
+        audit.Committed(caller, action, topicId);
+        await publisher.PublishAsync(write.Events, write.CommittedAt);
         return wire;
     }
 

@@ -14,15 +14,18 @@ public static class TopicsApi
 
         group.MapGet("/", async Task<Results<Ok<Page<Topic>>, ProblemHttpResult>> (int? limit, string? cursor, TopicService topics, CancellationToken ct) =>
             (await topics.ListAsync(limit, cursor, ct)).ToHttp(TypedResults.Ok))
-            .RequireRateLimiting(SafetyExtensions.ReadsPolicy);
+            .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
+            .WithProblems(400, 429);
 
         group.MapGet("/{topicId}", async Task<Results<Ok<Topic>, ProblemHttpResult>> (string topicId, TopicService topics, CancellationToken ct) =>
             (await topics.GetAsync(topicId, ct)).ToHttp(TypedResults.Ok))
-            .RequireRateLimiting(SafetyExtensions.ReadsPolicy);
+            .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
+            .WithProblems(404, 429);
 
         group.MapPost("/", async Task<Results<Created<Topic>, ProblemHttpResult>> (NewTopic input, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
             (await topics.CreateAsync(Caller.From(user)!, input, ct)).ToHttp(t => TypedResults.Created($"/api/topics/{t.Id}", t)))
-            .RequireAuthorization(AuthExtensions.ModeratorPolicy);
+            .RequireAuthorization(AuthExtensions.ModeratorPolicy)
+            .WithProblems(400, 401, 403, 413);
 
         return group;
     }

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace LiveCommunity.Server.Observability;
+
+/// <summary>
+/// The "LiveCommunity" meter: what an operator watches. Counts are per instance; Prometheus sums them.
+/// </summary>
+public sealed class CommunityMetrics : IDisposable
+{
+    public const string MeterName = "LiveCommunity";
+
+    private readonly Meter _meter;
+    private readonly UpDownCounter<long> _connections;
+    private readonly UpDownCounter<long> _watchers;
+    private readonly Counter<long> _published;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _replayRequests;
+    private readonly Counter<long> _replayedEvents;
+    private readonly Counter<long> _resets;
+    private readonly Counter<long> _reactionsCoalesced;
+    private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _moderationActions;
+    private readonly Histogram<double> _publishDelay;
+    private readonly ConcurrentDictionary<string, int> _localWatchers = new();
+    private Func<int?>? _backplaneConnected;
+
+    public CommunityMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName);
+        _connections = _meter.CreateUpDownCounter<long>("livecommunity.connections", "{connection}", "Open hub connections");
+        _watchers = _meter.CreateUpDownCounter<long>("livecommunity.watchers", "{watcher}", "Topic watches held by this instance's connections");
+        _meter.CreateObservableGauge("livecommunity.watched_topics", () => _localWatchers.Count, "{topic}", "Topics with at least one watcher on this instance");
+        _published = _meter.CreateCounter<long>("livecommunity.events.published", "{event}", "Logged topic events published, by type");
+        _delivered = _meter.CreateCounter<long>("livecommunity.events.delivered", "{delivery}",
+            "Event sends to this instance's watchers of the topic at publish time (events × local watchers)");
+        _replayRequests = _meter.CreateCounter<long>("livecommunity.replay.requests", "{request}", "Watch calls with an afterSeq");
+        _replayedEvents = _meter.CreateCounter<long>("livecommunity.replay.events", "{event}", "Events returned in Watch's missed lists");
+        _resets = _meter.CreateCounter<long>("livecommunity.replay.resets", "{reset}", "Watch calls answered with reset: true");
+        _reactionsCoalesced = _meter.CreateCounter<long>("livecommunity.reactions.coalesced", "{change}",
+            "Reaction changes folded into an already scheduled ReactionsChanged");
+        _rateLimited = _meter.CreateCounter<long>("livecommunity.rate_limited", "{call}", "Calls refused by a rate limit, by limit");
+        _moderationActions = _meter.CreateCounter<long>("livecommunity.moderation.actions", "{action}", "Moderation actions, by action");
+        _publishDelay = _meter.CreateHistogram<double>("livecommunity.publish.delay", "ms", "From commit to the publish call completing",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000] });
+        _meter.CreateObservableGauge("livecommunity.backplane.connected", ObserveBackplane, "{state}", "1 when the Redis backplane is connected, 0 when not");
+    }
+
+    public void ConnectionOpened() => _connections.Add(1);
+    public void ConnectionClosed() => _connections.Add(-1);
+
+    public void Watched(string topicId)
+    {
+        _watchers.Add(1);
+        _localWatchers.AddOrUpdate(topicId, 1, (_, n) => n + 1);
+    }
+
+    public void Unwatched(string topicId)
+    {
+        _watchers.Add(-1);
+        // Remove the topic once nobody here watches it, without racing a concurrent Watched.
+        var left = _localWatchers.AddOrUpdate(topicId, 0, (_, n) => n - 1);
+        if (left <= 0)
+        {
+            _localWatchers.TryRemove(new KeyValuePair<string, int>(topicId, left));
+        }
+    }
+
+    public void Published(string type, string topicId, long commitTimestamp)
+    {
+        _published.Add(1, new KeyValuePair<string, object?>("type", type));
+        if (_localWatchers.TryGetValue(topicId, out var local) && local > 0)
+        {
+            _delivered.Add(local);
+        }
+        if (commitTimestamp != 0)
+        {
+            _publishDelay.Record(Stopwatch.GetElapsedTime(commitTimestamp).TotalMilliseconds);
+        }
+    }
+
+    public void Replayed(int events, bool reset)
+    {
+        _replayRequests.Add(1);
+        _replayedEvents.Add(events);
+        if (reset)
+        {
+            _resets.Add(1);
+        }
+    }
+
+    public void ReactionCoalesced() => _reactionsCoalesced.Add(1);
+    public void RateLimited(string limit) => _rateLimited.Add(1, new KeyValuePair<string, object?>("limit", limit));
+    public void ModerationAction(string action) => _moderationActions.Add(1, new KeyValuePair<string, object?>("action", action));
+
+    /// <summary>Set by the Redis backplane where one is configured; without one the gauge reports nothing.</summary>
+    public void ObserveBackplaneWith(Func<int?> connected) => _backplaneConnected = connected;
+
+    private IEnumerable<Measurement<int>> ObserveBackplane()
+    {
+        if (_backplaneConnected?.Invoke() is { } value)
+        {
+            yield return new Measurement<int>(value);
+        }
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
