@@ -14,7 +14,13 @@ public sealed class MetricsApp : AppFactory
         [new("Metrics:Enabled", "true"), new("Limits:RepliesPerWindow", "2"), new("Limits:ReplyWindow", "00:05:00")];
 }
 
+// The exporter listens to every "LiveCommunity" meter in the process, so exact counts need this host alone:
+// a non-parallel collection runs after the others, whose hosts are disposed by then.
+[CollectionDefinition(nameof(MetricsTests), DisableParallelization = true)]
+public sealed class MetricsCollection;
+
 /// <summary>Known activity in, exact counts out of /metrics. One test, since counters are per host.</summary>
+[Collection(nameof(MetricsTests))]
 public sealed class MetricsTests(MetricsApp app) : IClassFixture<MetricsApp>
 {
     [Fact]
