@@ -3,6 +3,7 @@ using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Replies;
+using LiveCommunity.Server.Scaling;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Topics;
 
@@ -13,6 +14,7 @@ builder.AddTokenAuth();     // HS256 tokens minted by the host site; we keep no 
 builder.AddApiDefaults();   // problem details for every error, input limits, CORS for embedding sites
 builder.AddDiscussion();    // topics, replies and reactions services, shared by REST and the hub
 builder.AddRealtime();      // the SignalR hub, the per-topic event log and presence
+builder.AddScaleOut();      // only with ConnectionStrings:Redis: backplane and presence across instances, Redis in readiness
 builder.AddHealth();        // liveness and readiness for load balancers
 
 var app = builder.Build();
