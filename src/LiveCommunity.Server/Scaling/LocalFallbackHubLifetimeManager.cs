@@ -23,7 +23,7 @@ public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeM
     private readonly HubLifetimeManager<THub> _inner;
     private readonly RedisConnection _redis;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LocalConnection> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, HubConnectionContext>> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unsubscribed = new(StringComparer.Ordinal);
     private readonly Timer _healTimer;
@@ -40,18 +40,20 @@ public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeM
 
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
-        _connections[connection.ConnectionId] = connection;
+        _connections[connection.ConnectionId] = new LocalConnection(connection);
         await TryRedisAsync(() => _inner.OnConnectedAsync(connection), "connect");
     }
 
     public override async Task OnDisconnectedAsync(HubConnectionContext connection)
     {
-        _connections.TryRemove(connection.ConnectionId, out _);
-        foreach (var (group, members) in _groups)
+        if (_connections.TryRemove(connection.ConnectionId, out var local))
         {
-            if (members.TryRemove(connection.ConnectionId, out _) && members.IsEmpty)
+            foreach (var group in local.Groups.Keys)
             {
-                _groups.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, HubConnectionContext>>(group, members));
+                if (_groups.TryGetValue(group, out var members) && members.TryRemove(connection.ConnectionId, out _) && members.IsEmpty)
+                {
+                    _groups.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, HubConnectionContext>>(group, members));
+                }
             }
         }
         await TryRedisAsync(() => _inner.OnDisconnectedAsync(connection), "disconnect");
@@ -59,12 +61,13 @@ public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeM
 
     public override async Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
     {
-        if (!_connections.TryGetValue(connectionId, out var connection))
+        if (!_connections.TryGetValue(connectionId, out var local))
         {
             await _inner.AddToGroupAsync(connectionId, groupName, cancellationToken); // another instance's connection
             return;
         }
-        _groups.GetOrAdd(groupName, static _ => new(StringComparer.Ordinal))[connectionId] = connection;
+        local.Groups[groupName] = 0;
+        _groups.GetOrAdd(groupName, static _ => new(StringComparer.Ordinal))[connectionId] = local.Context;
         if (!await TryRedisAsync(() => _inner.AddToGroupAsync(connectionId, groupName, cancellationToken), "subscribe"))
         {
             _unsubscribed[groupName] = 0;
@@ -73,11 +76,12 @@ public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeM
 
     public override async Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
     {
-        if (!_connections.ContainsKey(connectionId))
+        if (!_connections.TryGetValue(connectionId, out var local))
         {
             await _inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
             return;
         }
+        local.Groups.TryRemove(groupName, out _);
         if (_groups.TryGetValue(groupName, out var members))
         {
             members.TryRemove(connectionId, out _);
@@ -185,8 +189,8 @@ public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeM
         _inner.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken);
 
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _connections.TryGetValue(connectionId, out var connection)
-            ? connection.WriteAsync(new InvocationMessage(methodName, args), cancellationToken).AsTask()
+        _connections.TryGetValue(connectionId, out var local)
+            ? local.Context.WriteAsync(new InvocationMessage(methodName, args), cancellationToken).AsTask()
             : _inner.SendConnectionAsync(connectionId, methodName, args, cancellationToken);
 
     public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
@@ -211,6 +215,11 @@ public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeM
     {
         _healTimer.Dispose();
         (_inner as IDisposable)?.Dispose();
+    }
+
+    private sealed record LocalConnection(HubConnectionContext Context)
+    {
+        public ConcurrentDictionary<string, byte> Groups { get; } = new(StringComparer.Ordinal);
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Debug,

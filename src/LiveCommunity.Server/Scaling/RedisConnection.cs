@@ -24,6 +24,7 @@ public sealed partial class RedisConnection : IDisposable
         // Try again every second: cross-instance delivery should come back soon after Redis does.
         config.ReconnectRetryPolicy = new LinearRetry(1000);
         KeyPrefix = options.Value.ChannelPrefix + ":";
+        Configuration = config;
         Multiplexer = ConnectionMultiplexer.Connect(config);
         Multiplexer.ConnectionFailed += (_, e) => LogConnectionFailed(_logger, e.EndPoint, e.ConnectionType, e.FailureType);
         Multiplexer.ConnectionRestored += (_, e) => LogConnectionRestored(_logger, e.EndPoint, e.ConnectionType);
@@ -34,6 +35,8 @@ public sealed partial class RedisConnection : IDisposable
     }
 
     public IConnectionMultiplexer Multiplexer { get; }
+
+    public ConfigurationOptions Configuration { get; }
 
     /// <summary>Prefix of this cluster's keys (pub/sub channels get theirs from the multiplexer).</summary>
     public string KeyPrefix { get; }

@@ -2,7 +2,6 @@ using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Realtime;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
-using Microsoft.Extensions.Options;
 
 namespace LiveCommunity.Server.Scaling;
 
@@ -31,7 +30,10 @@ public static class ScalingExtensions
         // The backplane uses the shared connection (its channel prefix and fail-fast policy included).
         builder.Services.AddSignalR().AddStackExchangeRedis();
         builder.Services.AddOptions<RedisOptions>().Configure<RedisConnection>((options, redis) =>
-            options.ConnectionFactory = _ => Task.FromResult(redis.Multiplexer));
+        {
+            options.Configuration = redis.Configuration; // what the backplane logs; it connects through the factory
+            options.ConnectionFactory = _ => Task.FromResult(redis.Multiplexer);
+        });
         builder.Services.AddSingleton<HubLifetimeManager<DiscussionHub>>(services =>
             new LocalFallbackHubLifetimeManager<DiscussionHub>(
                 ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<DiscussionHub>>(services),
@@ -47,8 +49,4 @@ public static class ScalingExtensions
             name: "redis", tags: [HealthExtensions.ReadyTag], timeout: TimeSpan.FromSeconds(3));
         return builder;
     }
-
-    /// <summary>Whether this instance runs with the Redis backplane (for diagnostics and tests).</summary>
-    public static bool IsScaledOut(this IServiceProvider services) =>
-        services.GetService<IOptions<ScaleOutOptions>>() is not null && services.GetService<RedisConnection>() is not null;
 }
