@@ -92,4 +92,32 @@ public sealed class CrossInstanceDeliveryTests(ClusterFixture cluster) : IClassF
             await follower.Current.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task ConcurrentReactionsOnTwoInstancesCountExactlyAndEndInOneFinalCount()
+    {
+        const int readers = 20;
+        var topicId = (string)(await cluster.A.Moderator().CreateTopicAsync())["id"]!;
+        var replyId = (string)(await cluster.A.Member("Author").PostReplyAsync(topicId, "react to me"))["id"]!;
+        await using var onA = await cluster.A.Anonymous().ConnectAsync();
+        await onA.WatchAsync(topicId);
+
+        await Task.WhenAll(Enumerable.Range(0, readers).Select(r => Task.Run(async () =>
+        {
+            using var http = (r % 2 == 0 ? cluster.A : cluster.B).Member($"Reader{r}").Http();
+            // Twice each: the second PUT is a no-op (idempotent), whichever instance it reaches.
+            (await http.PutAsync($"/api/replies/{replyId}/reactions/like", null)).EnsureSuccessStatusCode();
+            (await http.PutAsync($"/api/replies/{replyId}/reactions/like", null)).EnsureSuccessStatusCode();
+        })));
+
+        await onA.WaitForAsync("ReactionsChanged", e => (string?)e["replyId"] == replyId && (int)e["reactions"]!["like"]! == readers,
+            timeoutMs: 30_000);
+        await cluster.B.Member().WithDbAsync(async db =>
+        {
+            var seqs = await db.TopicEvents.Where(e => e.TopicId == topicId).OrderBy(e => e.Seq).Select(e => e.Seq).ToListAsync();
+            Assert.Equal(Enumerable.Range(1, seqs.Count).Select(i => (long)i), seqs);
+            Assert.Equal(readers, await db.Reactions.CountAsync(x => x.TargetId == replyId && x.Kind == "like"));
+            Assert.Equal(readers, (await db.ReactionCounts.SingleAsync(c => c.TargetId == replyId && c.Kind == "like")).Count);
+        });
+    }
 }
