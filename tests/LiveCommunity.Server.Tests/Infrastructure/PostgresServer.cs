@@ -79,6 +79,10 @@ public sealed class PostgresServer : IDisposable
             ? LocalProcess.Run("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. args])
             : LocalProcess.Run(Path.Combine(_bin, tool), args);
 
+    /// <summary>
+    /// Stops the server and deletes its folder from a shell of their own: when this runs at process exit the test
+    /// host may be killed any moment, and the shell finishes the job regardless.
+    /// </summary>
     public void Dispose()
     {
         if (_stopped)
@@ -86,21 +90,13 @@ public sealed class PostgresServer : IDisposable
             return;
         }
         _stopped = true;
-        try
+        NpgsqlConnection.ClearAllPools();
+        var stop = $"'{Path.Combine(_bin, "pg_ctl")}' -D '{DataDir}' -m immediate -w stop >/dev/null 2>&1";
+        if (LocalProcess.IsRoot)
         {
-            NpgsqlConnection.ClearAllPools();
-            PgRun("pg_ctl", "-D", DataDir, "-m", "immediate", "-w", "stop");
+            stop = $"runuser -u postgres -- {stop}";
         }
-        finally
-        {
-            try
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // leftovers in the temp folder are harmless
-            }
-        }
+        using var cleanup = System.Diagnostics.Process.Start("/bin/sh", ["-c", $"{stop}; rm -rf '{_folder}'"]);
+        cleanup.WaitForExit(30_000);
     }
 }
