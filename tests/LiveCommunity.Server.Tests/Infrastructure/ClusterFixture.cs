@@ -3,11 +3,15 @@ using System.Net;
 namespace LiveCommunity.Server.Tests.Infrastructure;
 
 /// <summary>One instance of a cluster: the app on the shared PostgreSQL database and the shared Redis.</summary>
-public sealed class ClusterHost(TestDatabase database, RedisServer redis) : AppFactory(database)
+public sealed class ClusterHost(TestDatabase database, string redisConnectionString) : AppFactory(database)
 {
+    public ClusterHost(TestDatabase database, RedisServer redis) : this(database, redis.ConnectionString)
+    {
+    }
+
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
-        new("ConnectionStrings:Redis", redis.ConnectionString),
+        new("ConnectionStrings:Redis", redisConnectionString),
         // Short heartbeat and TTL so presence heals within the tests' patience, not production's.
         new("Redis:PresenceHeartbeat", "00:00:00.500"),
         new("Redis:PresenceTtl", "00:00:03"),

@@ -66,6 +66,20 @@ public sealed class RedisOutageTests(ClusterFixture cluster) : IClassFixture<Clu
         }
     }
 
+    [Fact]
+    public async Task AnInstanceStartsAndServesItsOwnWatchersWhileRedisIsUnreachable()
+    {
+        // Nothing listens on this port: Redis is down from the start.
+        using var alone = new ClusterHost(cluster.Database, $"127.0.0.1:{LocalProcess.FreePort()},connectTimeout=1000");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await alone.ReadinessAsync());
+
+        var topicId = (string)(await alone.Moderator().CreateTopicAsync())["id"]!;
+        await using var watcher = await alone.Anonymous().ConnectAsync();
+        Assert.Equal(1, (int)(await watcher.WatchAsync(topicId))["watchers"]!);
+        var replyId = (string)(await alone.Member().PostReplyAsync(topicId, "no Redis needed"))["id"]!;
+        await watcher.WaitForAsync("ReplyPosted", e => (string?)e["reply"]!["id"] == replyId);
+    }
+
     private static async Task PostUntilSeenLiveAsync(TestUser writer, string topicId, List<string> posted, Watcher watcher)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
