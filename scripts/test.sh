@@ -11,8 +11,19 @@ echo "== restore and build"
 dotnet tool restore >/dev/null
 dotnet build LiveCommunity.sln -c Debug -nologo -v q
 
-echo "== .NET tests (SQLite, and the cross-instance tests on Redis + PostgreSQL)"
-dotnet test LiveCommunity.sln --no-build -nologo --logger "console;verbosity=minimal"
+# The cross-instance tests (namespace LiveCommunity.Server.Tests.Scaling) always use Redis + PostgreSQL;
+# the rest of the suite runs once per database provider.
+scaling="FullyQualifiedName~LiveCommunity.Server.Tests.Scaling."
+suite="FullyQualifiedName!~LiveCommunity.Server.Tests.Scaling."
+
+echo "== .NET tests on SQLite"
+dotnet test LiveCommunity.sln --no-build -nologo --filter "$suite" --logger "console;verbosity=minimal"
+
+echo "== .NET tests on PostgreSQL (a private server the test run starts and stops)"
+LC_TEST_DATABASE=postgres dotnet test LiveCommunity.sln --no-build -nologo --filter "$suite" --logger "console;verbosity=minimal"
+
+echo "== cross-instance tests: two hosts, one PostgreSQL, one Redis (all started by the tests)"
+dotnet test LiveCommunity.sln --no-build -nologo --filter "$scaling" --logger "console;verbosity=minimal"
 
 if [ -f web/package.json ]; then
   echo "== web: SDK unit, integration and browser tests"

@@ -5,6 +5,7 @@ using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Replies;
+using LiveCommunity.Server.Scaling;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Topics;
 
@@ -15,6 +16,7 @@ builder.AddTokenAuth();     // HS256 tokens minted by the host site; we keep no 
 builder.AddApiDefaults();   // problem details for every error, input limits, CORS for embedding sites
 builder.AddDiscussion();    // topics, replies and reactions services, shared by REST and the hub
 builder.AddRealtime();      // the SignalR hub, the per-topic event log and presence
+builder.AddScaleOut();      // only with ConnectionStrings:Redis: backplane and presence across instances, Redis in readiness
 builder.AddSafety();        // moderation, content rules, rate limits on reads, writes and connections
 builder.AddHealth();        // liveness and readiness for load balancers
 builder.AddObservability(); // the LiveCommunity meter, exported for Prometheus at /metrics

@@ -33,7 +33,9 @@ public sealed class TopicWrite : IAsyncDisposable
     {
         // SQLite: Microsoft.Data.Sqlite begins IMMEDIATE, so writers queue on the database lock up front.
         var transaction = await db.Database.BeginTransactionAsync(ct);
-        return new TopicWrite(db, transaction, time.GetUtcNow().UtcDateTime);
+        // Whole microseconds: PostgreSQL keeps no finer, and what a write returns must equal what a read returns.
+        var now = time.GetUtcNow().UtcDateTime;
+        return new TopicWrite(db, transaction, now.AddTicks(-(now.Ticks % 10)));
     }
 
     /// <summary>

@@ -15,7 +15,16 @@ public class AppFactory : WebApplicationFactory<Program>
 
     public TestDatabase Database { get; }
 
+    private readonly bool _ownsDatabase = true;
+
     public AppFactory() => Database = TestDatabase.Create(_folder);
+
+    /// <summary>A host on a database another host also uses (cross-instance tests); the creator drops it.</summary>
+    protected AppFactory(TestDatabase sharedDatabase)
+    {
+        Database = sharedDatabase;
+        _ownsDatabase = false;
+    }
 
     /// <summary>Settings on top of the test defaults; override to change limits for one class.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
@@ -58,7 +67,10 @@ public class AppFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            Database.Drop();
+            if (_ownsDatabase)
+            {
+                Database.Drop();
+            }
             try
             {
                 Directory.Delete(_folder, recursive: true);

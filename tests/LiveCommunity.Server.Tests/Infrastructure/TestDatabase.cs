@@ -3,8 +3,9 @@ using Npgsql;
 namespace LiveCommunity.Server.Tests.Infrastructure;
 
 /// <summary>
-/// Which database a test host uses. SQLite by default; PostgreSQL when LC_TEST_DATABASE=postgres, with
-/// LC_TEST_POSTGRES pointing at a server the test script started (each factory gets its own database).
+/// Which database a test host uses. SQLite by default; PostgreSQL when LC_TEST_DATABASE=postgres (each factory
+/// gets its own database) on the server LC_TEST_POSTGRES points at or, when that is unset, on a private server
+/// the test run starts itself (<see cref="PostgresServer.Shared"/>).
 /// </summary>
 public sealed class TestDatabase
 {
@@ -30,8 +31,13 @@ public sealed class TestDatabase
             Directory.CreateDirectory(folder);
             return new TestDatabase("Sqlite", $"Data Source={Path.Combine(folder, "test.db")}", null);
         }
-        var server = Environment.GetEnvironmentVariable("LC_TEST_POSTGRES")
-            ?? throw new InvalidOperationException("LC_TEST_DATABASE=postgres needs LC_TEST_POSTGRES (a connection string to the test server)");
+        return CreatePostgres();
+    }
+
+    /// <summary>A fresh PostgreSQL database whatever LC_TEST_DATABASE says (cross-instance tests always need one).</summary>
+    public static TestDatabase CreatePostgres()
+    {
+        var server = PostgresServerConnectionString;
         var name = "lc_" + Guid.NewGuid().ToString("N")[..16];
         var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
         return new TestDatabase("Postgres", builder.ConnectionString, name);
@@ -39,6 +45,11 @@ public sealed class TestDatabase
 
     /// <summary>Creates a fresh database that several hosts can share (cross-instance tests).</summary>
     public static TestDatabase CreateShared(string folder) => Create(folder);
+
+    private static string PostgresServerConnectionString =>
+        Environment.GetEnvironmentVariable("LC_TEST_POSTGRES") is { Length: > 0 } configured
+            ? configured
+            : PostgresServer.Shared.ConnectionString;
 
     public void Drop()
     {
@@ -49,7 +60,7 @@ public sealed class TestDatabase
         try
         {
             NpgsqlConnection.ClearAllPools();
-            var server = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("LC_TEST_POSTGRES")) { Database = "postgres" };
+            var server = new NpgsqlConnectionStringBuilder(PostgresServerConnectionString) { Database = "postgres" };
             using var connection = new NpgsqlConnection(server.ConnectionString);
             connection.Open();
             using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)", connection);
