@@ -42,7 +42,7 @@ public sealed class CommunityMetrics : IDisposable
             "Reaction changes folded into an already scheduled ReactionsChanged");
         _rateLimited = _meter.CreateCounter<long>("livecommunity.rate_limited", "{call}", "Calls refused by a rate limit, by limit");
         _moderationActions = _meter.CreateCounter<long>("livecommunity.moderation.actions", "{action}", "Moderation actions, by action");
-        _publishDelay = _meter.CreateHistogram<double>("livecommunity.publish.delay", "ms", "From commit to the publish call completing",
+        _publishDelay = _meter.CreateHistogram<double>("livecommunity.publish.delay", "ms", "From commit to the sends being issued to the group (local sockets or the backplane)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000] });
         _meter.CreateObservableGauge("livecommunity.backplane.connected", ObserveBackplane, "{state}", "1 when the Redis backplane is connected, 0 when not");
     }

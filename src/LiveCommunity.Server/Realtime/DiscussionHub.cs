@@ -38,14 +38,20 @@ public sealed partial class DiscussionHub(
         {
             throw new HubException($"a connection may watch at most {limits.Value.MaxWatchedTopics} topics; unwatch one first");
         }
-        if (!await db.Topics.AnyAsync(t => t.Id == topicId, Context.ConnectionAborted))
-        {
-            throw new HubException("topic not found");
-        }
-
         // Join first, read the log second: an event committed in between arrives live and maybe in
         // `missed` too (clients drop the duplicate seq), but never in neither.
-        await Groups.AddToGroupAsync(Context.ConnectionId, TopicEventPublisher.GroupOf(topicId), Context.ConnectionAborted);
+        var group = TopicEventPublisher.GroupOf(topicId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
+        var lastSeq = await db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => (long?)t.LastSeq)
+            .FirstOrDefaultAsync(Context.ConnectionAborted);
+        if (lastSeq is null)
+        {
+            if (!watched.Contains(topicId))
+            {
+                await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+            }
+            throw new HubException("topic not found");
+        }
         int watchers;
         if (watched.Add(topicId))
         {
@@ -57,8 +63,7 @@ public sealed partial class DiscussionHub(
         {
             watchers = await presence.CountAsync(topicId);
         }
-        var lastSeq = await db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => t.LastSeq).FirstAsync(Context.ConnectionAborted);
-        var replay = await eventLog.ReplayAsync(db, topicId, lastSeq, afterSeq, Context.ConnectionAborted);
+        var replay = await eventLog.ReplayAsync(db, topicId, lastSeq.Value, afterSeq, Context.ConnectionAborted);
         LogWatch(logger, Context.ConnectionId, topicId, afterSeq, replay.Missed.Count, replay.Reset);
         if (afterSeq is not null)
         {

@@ -6,6 +6,8 @@ namespace LiveCommunity.Server.Realtime;
 /// <summary>
 /// Sends committed events to the topic's group. Runs only after commit: if a send is lost (backplane down,
 /// process killed), the database still has the event and the next event's seq shows watchers the gap.
+/// Sends are issued in seq order but not awaited: a watcher whose buffer is full delays only itself, never
+/// the writer or the other watchers.
 /// </summary>
 public sealed partial class TopicEventPublisher(
     IHubContext<DiscussionHub, IDiscussionClient> hub, CommunityMetrics metrics, ILogger<TopicEventPublisher> logger)
@@ -13,21 +15,22 @@ public sealed partial class TopicEventPublisher(
     public static string GroupOf(string topicId) => "topic:" + topicId;
 
     /// <param name="committedAt">Stopwatch timestamp of the commit that stored the events.</param>
-    public async Task PublishAsync(IReadOnlyList<TopicEvent> events, long committedAt)
+    public Task PublishAsync(IReadOnlyList<TopicEvent> events, long committedAt)
     {
         foreach (var evt in events)
         {
-            await PublishAsync(evt);
+            Send(evt);
             metrics.Published(EventLog.TypeOf(evt), evt.TopicId, committedAt);
         }
+        return Task.CompletedTask;
     }
 
-    private async Task PublishAsync(TopicEvent evt)
+    private void Send(TopicEvent evt)
     {
         try
         {
             var group = hub.Clients.Group(GroupOf(evt.TopicId));
-            await (evt switch
+            var send = evt switch
             {
                 ReplyPostedEvent e => group.ReplyPosted(e),
                 ReplyEditedEvent e => group.ReplyEdited(e),
@@ -36,11 +39,27 @@ public sealed partial class TopicEventPublisher(
                 ReactionsChangedEvent e => group.ReactionsChanged(e),
                 TopicUpdatedEvent e => group.TopicUpdated(e),
                 _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "not a topic event"),
-            });
+            };
+            if (!send.IsCompletedSuccessfully)
+            {
+                _ = ObserveAsync(send, evt.TopicId, evt.Seq);
+            }
         }
         catch (Exception ex)
         {
             LogPublishFailed(logger, ex, evt.TopicId, evt.Seq);
+        }
+    }
+
+    private async Task ObserveAsync(Task send, string topicId, long seq)
+    {
+        try
+        {
+            await send;
+        }
+        catch (Exception ex)
+        {
+            LogPublishFailed(logger, ex, topicId, seq);
         }
     }
 

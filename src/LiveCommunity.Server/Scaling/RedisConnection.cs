@@ -12,7 +12,8 @@ public sealed partial class RedisConnection : IDisposable
 {
     private readonly ILogger<RedisConnection> _logger;
 
-    public RedisConnection(IConfiguration configuration, IOptions<ScaleOutOptions> options, ILogger<RedisConnection> logger)
+    public RedisConnection(
+        IConfiguration configuration, IOptions<ScaleOutOptions> options, Observability.CommunityMetrics metrics, ILogger<RedisConnection> logger)
     {
         _logger = logger;
         var config = ConfigurationOptions.Parse(configuration.GetConnectionString(ScalingExtensions.RedisConnectionName)!);
@@ -28,6 +29,7 @@ public sealed partial class RedisConnection : IDisposable
         Multiplexer = ConnectionMultiplexer.Connect(config);
         Multiplexer.ConnectionFailed += (_, e) => LogConnectionFailed(_logger, e.EndPoint, e.ConnectionType, e.FailureType);
         Multiplexer.ConnectionRestored += (_, e) => LogConnectionRestored(_logger, e.EndPoint, e.ConnectionType);
+        metrics.ObserveBackplaneWith(() => Multiplexer.IsConnected ? 1 : 0);
         if (!Multiplexer.IsConnected)
         {
             LogStartedDisconnected(_logger, config.EndPoints);
