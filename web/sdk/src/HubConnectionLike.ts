@@ -1,4 +1,4 @@
-import { HubConnectionBuilder, LogLevel } from "@microsoft/signalr";
+import { HttpTransportType, HubConnectionBuilder, LogLevel } from "@microsoft/signalr";
 
 /**
  * The part of a SignalR `HubConnection` the SDK uses. The real one fits it as is;
@@ -16,8 +16,12 @@ export interface HubConnectionLike {
 /** Makes the hub connection for a hub URL; `accessToken` is called on every (re)connect. */
 export type HubConnectionFactory = (hubUrl: string, accessToken: () => Promise<string>) => HubConnectionLike;
 
+/**
+ * Websockets without negotiation: one hub connection is one TCP connection to one server instance, so a
+ * cluster needs no sticky sessions behind its load balancer (docs/deployment.md).
+ */
 export const createSignalRConnection: HubConnectionFactory = (hubUrl, accessToken) =>
   new HubConnectionBuilder()
-    .withUrl(hubUrl, { accessTokenFactory: accessToken })
+    .withUrl(hubUrl, { accessTokenFactory: accessToken, transport: HttpTransportType.WebSockets, skipNegotiation: true })
     .configureLogging(LogLevel.None)
     .build();
