@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests use, where missing: Redis, PostgreSQL, nginx and Chromium
+# Installs the system packages the tests use, where missing: Redis, PostgreSQL, nginx, Chromium and Prometheus
 # (Debian packages). Needs root for apt-get; without root it only reports what is missing.
 set -euo pipefail
 
@@ -8,6 +8,7 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v chromium >/dev/null || missing+=(chromium)
+command -v prometheus >/dev/null || missing+=(prometheus)
 command -v node >/dev/null || missing+=(nodejs npm)
 
 if [ ${#missing[@]} -eq 0 ]; then

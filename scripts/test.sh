@@ -29,3 +29,6 @@ if [ -f web/package.json ]; then
   echo "== web: SDK unit, integration and browser tests"
   (cd web && npm ci --no-audit --no-fund && npm test)
 fi
+
+echo "== cluster smoke: PostgreSQL, Redis, 3 instances, nginx and Prometheus via scripts/cluster.sh"
+scripts/cluster-smoke.sh
