@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Storage;
@@ -13,13 +14,19 @@ namespace LiveCommunity.Server.Realtime;
 /// </summary>
 public sealed class TopicWrite : IAsyncDisposable
 {
+    // SQLite has one writer at a time. Waiting for it inside SQLite means a thread sleeping in its busy
+    // handler (its async API is synchronous underneath), which starves the thread pool on small machines;
+    // waiting here is an await. One gate per database file; PostgreSQL needs none (row locks per topic).
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteGates = new(StringComparer.Ordinal);
+
     private readonly CommunityDb _db;
     private readonly IDbContextTransaction _transaction;
+    private readonly SemaphoreSlim? _gate;
     private readonly DateTime _now;
     private readonly List<TopicEvent> _events = [];
 
-    private TopicWrite(CommunityDb db, IDbContextTransaction transaction, DateTime now) =>
-        (_db, _transaction, _now) = (db, transaction, now);
+    private TopicWrite(CommunityDb db, IDbContextTransaction transaction, SemaphoreSlim? gate, DateTime now) =>
+        (_db, _transaction, _gate, _now) = (db, transaction, gate, now);
 
     /// <summary>The events appended so far, to publish once <see cref="CommitAsync"/> returns.</summary>
     public IReadOnlyList<TopicEvent> Events => _events;
@@ -31,11 +38,25 @@ public sealed class TopicWrite : IAsyncDisposable
 
     public static async Task<TopicWrite> BeginAsync(CommunityDb db, TimeProvider time, CancellationToken ct)
     {
-        // SQLite: Microsoft.Data.Sqlite begins IMMEDIATE, so writers queue on the database lock up front.
-        var transaction = await db.Database.BeginTransactionAsync(ct);
-        // Whole microseconds: PostgreSQL keeps no finer, and what a write returns must equal what a read returns.
-        var now = time.GetUtcNow().UtcDateTime;
-        return new TopicWrite(db, transaction, now.AddTicks(-(now.Ticks % 10)));
+        SemaphoreSlim? gate = null;
+        if (db.Database.IsSqlite())
+        {
+            gate = SqliteGates.GetOrAdd(db.Database.GetConnectionString() ?? "", static _ => new SemaphoreSlim(1, 1));
+            await gate.WaitAsync(ct);
+        }
+        try
+        {
+            // SQLite: Microsoft.Data.Sqlite begins IMMEDIATE, so writers queue on the database lock up front.
+            var transaction = await db.Database.BeginTransactionAsync(ct);
+            // Whole microseconds: PostgreSQL keeps no finer, and what a write returns must equal what a read returns.
+            var now = time.GetUtcNow().UtcDateTime;
+            return new TopicWrite(db, transaction, gate, now.AddTicks(-(now.Ticks % 10)));
+        }
+        catch
+        {
+            gate?.Release();
+            throw;
+        }
     }
 
     /// <summary>
@@ -83,7 +104,17 @@ public sealed class TopicWrite : IAsyncDisposable
         CommittedAt = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
-    public ValueTask DisposeAsync() => _transaction.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _transaction.DisposeAsync();
+        }
+        finally
+        {
+            _gate?.Release();
+        }
+    }
 }
 
 public sealed class TopicSeq
