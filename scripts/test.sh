@@ -14,6 +14,9 @@ dotnet build LiveCommunity.sln -c Debug -nologo -v q
 echo "== .NET tests (SQLite, and the cross-instance tests on Redis + PostgreSQL)"
 dotnet test LiveCommunity.sln --no-build -nologo --logger "console;verbosity=minimal"
 
+echo "== load-generator smoke run: every reply reaches every watcher (bench/smoke.sh)"
+bench/smoke.sh
+
 if [ -f web/package.json ]; then
   echo "== web: SDK unit, integration and browser tests"
   (cd web && npm ci --no-audit --no-fund && npm test)

@@ -152,6 +152,7 @@ public sealed class TargetHost : IAsyncDisposable
     {
         Kill();
         _process?.Dispose();
+        _process = null;
         return ValueTask.CompletedTask;
     }
 
