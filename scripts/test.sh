@@ -25,6 +25,9 @@ LC_TEST_DATABASE=postgres dotnet test LiveCommunity.sln --no-build -nologo --fil
 echo "== cross-instance tests: two hosts, one PostgreSQL, one Redis (all started by the tests)"
 dotnet test LiveCommunity.sln --no-build -nologo --filter "$scaling" --logger "console;verbosity=minimal"
 
+echo "== load-generator smoke run: every reply reaches every watcher (bench/smoke.sh)"
+bench/smoke.sh
+
 if [ -f web/package.json ]; then
   echo "== web: SDK unit, integration and browser tests"
   (cd web && npm ci --no-audit --no-fund && npm test)

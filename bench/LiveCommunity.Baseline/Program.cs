@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using LiveCommunity.Baseline;
+using Microsoft.AspNetCore.SignalR;
+
+// The yardstick for docs/benchmarks.md: the same REST routes and hub method names the load generator uses,
+// but a bare SignalR broadcast behind them: no database, no seq, no auth, no rate limits, no coalescing.
+// What LiveCommunity costs on top of plain SignalR is the ratio between the two.
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddSignalR();
+builder.Services.AddSingleton<Store>();
+var app = builder.Build();
+
+app.MapGet("/health/live", () => "ok");
+app.MapPost("/api/dev/token", (TokenRequest request) =>
+    new { token = "u-" + request.Name, userId = "u-" + request.Name });
+app.MapPost("/api/topics", (NewTopic input, Store store) =>
+{
+    var id = "t" + store.NewId();
+    store.Reactions[id] = new ConcurrentDictionary<string, byte>();
+    return Results.Created($"/api/topics/{id}", new { id, title = input.Title, lastSeq = 0 });
+});
+app.MapPost("/api/topics/{topicId}/replies", async (string topicId, NewReply input, HttpContext http, Store store, IHubContext<BaselineHub> hub) =>
+{
+    var user = User(http);
+    var reply = new Reply("r" + store.NewId(), topicId, null, new Author(user, user), input.Body ?? "",
+        DateTime.UtcNow, null, new Dictionary<string, int> { ["like"] = 0, ["insightful"] = 0, ["disagree"] = 0 });
+    store.ReplyTopics[reply.Id] = topicId;
+    store.Reactions[reply.Id] = new ConcurrentDictionary<string, byte>();
+    await hub.Clients.Group(topicId).SendAsync("ReplyPosted", new { topicId, seq = 0, reply });
+    return Results.Created($"/api/replies/{reply.Id}", reply);
+});
+app.MapPut("/api/replies/{replyId}/reactions/{kind}", (string replyId, string kind, HttpContext http, Store store, IHubContext<BaselineHub> hub) =>
+    React(replyId, kind, User(http), on: true, store, hub));
+app.MapDelete("/api/replies/{replyId}/reactions/{kind}", (string replyId, string kind, HttpContext http, Store store, IHubContext<BaselineHub> hub) =>
+    React(replyId, kind, User(http), on: false, store, hub));
+app.MapHub<BaselineHub>("/hubs/discussion");
+app.Run();
+
+static string User(HttpContext http) => http.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.Ordinal);
+
+// Every change is broadcast at once (no coalescing): what a naive hub does.
+static async Task<IResult> React(string replyId, string kind, string user, bool on, Store store, IHubContext<BaselineHub> hub)
+{
+    if (!store.ReplyTopics.TryGetValue(replyId, out var topicId) || !store.Reactions.TryGetValue(replyId, out var set))
+    {
+        return Results.NotFound();
+    }
+    var key = kind + "/" + user;
+    var changed = on ? set.TryAdd(key, 0) : set.TryRemove(key, out _);
+    var reactions = new Dictionary<string, int> { [kind] = set.Keys.Count(k => k.StartsWith(kind + "/", StringComparison.Ordinal)) };
+    if (changed)
+    {
+        await hub.Clients.Group(topicId).SendAsync("ReactionsChanged", new { topicId, seq = 0, replyId, reactions });
+    }
+    return Results.Ok(new { reactions });
+}
+
+namespace LiveCommunity.Baseline
+{
+    public sealed record TokenRequest(string Name, string? Role);
+    public sealed record NewTopic(string? Title, string? Body);
+    public sealed record NewReply(string? Body, string? ParentId);
+    public sealed record Author(string Id, string Name);
+    public sealed record Reply(string Id, string TopicId, string? ParentId, Author Author, string Body, DateTime CreatedAt,
+        DateTime? EditedAt, IReadOnlyDictionary<string, int> Reactions);
+    public sealed record WatchResult(string TopicId, long LastSeq, int Watchers, bool Reset, IReadOnlyList<object> Missed);
+
+    public sealed class Store
+    {
+        private long _nextId;
+        public long NewId() => Interlocked.Increment(ref _nextId);
+        public ConcurrentDictionary<string, string> ReplyTopics { get; } = new();
+        public ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> Reactions { get; } = new();
+    }
+
+    /// <summary>Watch joins the group and replays nothing: there is no log to replay from.</summary>
+    public sealed class BaselineHub : Hub
+    {
+        public async Task<WatchResult> Watch(string topicId, long? afterSeq)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, topicId);
+            return new WatchResult(topicId, 0, 0, false, []);
+        }
+
+        public Task Unwatch(string topicId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, topicId);
+    }
+}

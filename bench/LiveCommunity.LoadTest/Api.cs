@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace LiveCommunity.LoadTest;
+
+// The slice of the wire contract (PROTOCOL.md) the load generator reads. Unknown fields are ignored.
+public sealed record ReplyDto(string Id, string TopicId, DateTime CreatedAt);
+public sealed record ReplyPostedMsg(string TopicId, long Seq, ReplyDto Reply);
+public sealed record ReactionsChangedMsg(string TopicId, long Seq, string? ReplyId, Dictionary<string, int> Reactions);
+public sealed record WatchResultDto(string TopicId, long LastSeq, int Watchers, bool Reset, List<JsonElement> Missed);
+public sealed record TokenDto(string Token, string UserId);
+public sealed record TopicDto(string Id);
+
+/// <summary>REST calls of one target (LiveCommunity or the baseline: both serve these routes).</summary>
+public sealed class Api(string baseUrl) : IDisposable
+{
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 256,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+    })
+    { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+
+    public async Task<TokenDto> TokenAsync(string name, string role, CancellationToken ct)
+    {
+        using var response = await _http.PostAsJsonAsync("/api/dev/token", new { name, role }, ct);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TokenDto>(ct))!;
+    }
+
+    public async Task<string> CreateTopicAsync(string token, string title, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/topics")
+        {
+            Content = JsonContent.Create(new { title, body = "Load test topic." }),
+        };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await _http.SendAsync(request, ct);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TopicDto>(ct))!.Id;
+    }
+
+    /// <summary>The created reply, or null when the server did not answer 201.</summary>
+    public async Task<ReplyDto?> PostReplyAsync(string token, string topicId, string body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/topics/{topicId}/replies")
+        {
+            Content = JsonContent.Create(new { body }),
+        };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await _http.SendAsync(request, ct);
+        return response.StatusCode == HttpStatusCode.Created ? await response.Content.ReadFromJsonAsync<ReplyDto>(ct) : null;
+    }
+
+    public async Task<bool> ReactAsync(string token, string replyId, string kind, bool on, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(on ? HttpMethod.Put : HttpMethod.Delete, $"/api/replies/{replyId}/reactions/{kind}");
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await _http.SendAsync(request, ct);
+        return response.IsSuccessStatusCode;
+    }
+
+    public async Task<JsonNode?> GetAsync(string path, CancellationToken ct)
+    {
+        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), ct);
+        return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) : null;
+    }
+
+    public static HubConnection Hub(string baseUrl, IRetryPolicy? retry = null)
+    {
+        // Websockets straight away, as the SDK does: no negotiate round trip per connection.
+        var builder = new HubConnectionBuilder().WithUrl(baseUrl + "/hubs/discussion", o =>
+        {
+            o.SkipNegotiation = true;
+            o.Transports = HttpTransportType.WebSockets;
+        });
+        if (retry is not null)
+        {
+            builder.WithAutomaticReconnect(retry);
+        }
+        var connection = builder.Build();
+        connection.ServerTimeout = TimeSpan.FromSeconds(60);
+        return connection;
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>Retries fast with jitter for a bounded time, so a reconnect storm ends by itself.</summary>
+public sealed class BoundedRetry(TimeSpan giveUpAfter) : IRetryPolicy
+{
+    public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
+        retryContext.ElapsedTime > giveUpAfter ? null : TimeSpan.FromMilliseconds(200 + Random.Shared.Next(800));
+}

@@ -1,0 +1,172 @@
+using System.CommandLine;
+using System.Globalization;
+using LiveCommunity.LoadTest;
+using LiveCommunity.LoadTest.Scenarios;
+
+// The load generator of docs/benchmarks.md. Each scenario runs alone, against targets it starts itself
+// (the Release builds of the server and of the baseline, on free loopback ports) or against running ones
+// given by --target / --baseline. Loopback only; every loop bounded in count and time.
+var root = new RootCommand("LiveCommunity load generator: scenarios against the server and a bare SignalR baseline");
+var repo = RepoRoot();
+
+var target = new Option<string[]>("--target") { Description = "running LiveCommunity URL(s) (loopback); none: start the Release build", AllowMultipleArgumentsPerToken = true };
+var baseline = new Option<string[]>("--baseline") { Description = "running baseline URL(s); none: start bench/LiveCommunity.Baseline", AllowMultipleArgumentsPerToken = true };
+var serverPid = new Option<int?>("--server-pid") { Description = "pid of a running --target, for memory and CPU figures" };
+var baselinePid = new Option<int?>("--baseline-pid") { Description = "pid of a running --baseline" };
+var noBaseline = new Option<bool>("--no-baseline") { Description = "measure LiveCommunity only" };
+var serverDll = new Option<string>("--server-dll") { DefaultValueFactory = _ => Path.Combine(repo, "src/LiveCommunity.Server/bin/Release/net10.0/LiveCommunity.Server.dll") };
+var baselineDll = new Option<string>("--baseline-dll") { DefaultValueFactory = _ => Path.Combine(repo, "bench/LiveCommunity.Baseline/bin/Release/net10.0/LiveCommunity.Baseline.dll") };
+var workDir = new Option<string>("--work-dir") { Description = "temp dir for databases and server logs", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "livecommunity-bench") };
+var outPath = new Option<string>("--out") { Description = "result JSON", DefaultValueFactory = _ => Path.Combine(repo, "bench/results/result.json") };
+var duration = new Option<int>("--duration") { Description = "seconds of load", DefaultValueFactory = _ => 10 };
+var timeout = new Option<int>("--timeout") { Description = "hard limit for the whole scenario, seconds", DefaultValueFactory = _ => 600 };
+Option[] commonOptions = [target, baseline, serverPid, baselinePid, noBaseline, serverDll, baselineDll, workDir, outPath, duration, timeout];
+
+Common CommonOf(ParseResult p) => new(
+    p.GetValue(target) ?? [], p.GetValue(baseline) ?? [], p.GetValue(serverPid), p.GetValue(baselinePid), p.GetValue(noBaseline),
+    p.GetValue(serverDll)!, p.GetValue(baselineDll)!, p.GetValue(workDir)!, p.GetValue(outPath)!, p.GetValue(duration), p.GetValue(timeout));
+
+Option<int> Int(string name, int value, string description) => new(name) { Description = description, DefaultValueFactory = _ => value };
+Option<double> Dbl(string name, double value, string description) => new(name) { Description = description, DefaultValueFactory = _ => value };
+static string S(object? v) => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "";
+
+Command Scenario(string name, string description, Option[] options, Func<ParseResult, Common, CancellationToken, Task<int>> action)
+{
+    var command = new Command(name, description);
+    foreach (var option in options.Concat(commonOptions))
+    {
+        command.Options.Add(option);
+    }
+    command.SetAction((p, ct) => action(p, CommonOf(p), ct));
+    root.Subcommands.Add(command);
+    return command;
+}
+
+// fanout / smoke / cluster-latency
+var watchers = Int("--watchers", 500, "watching connections");
+var topics = Int("--topics", 10, "topics, watchers spread evenly");
+var rate = Dbl("--rate", 100, "replies posted per second, all topics together");
+var writers = Int("--writers", 8, "writer users");
+var bodyChars = Int("--body-chars", 200, "reply body length");
+var drain = Int("--drain", 15, "seconds to wait for the last deliveries");
+Fanout.Options FanoutOf(ParseResult p, Common c) =>
+    new(p.GetValue(watchers), p.GetValue(topics), p.GetValue(rate), c.Duration, p.GetValue(writers), p.GetValue(bodyChars), p.GetValue(drain));
+Dictionary<string, string> FanoutParams(Fanout.Options o) => new()
+{
+    ["watchers"] = S(o.Watchers), ["topics"] = S(o.Topics), ["rate"] = S(o.Rate), ["writers"] = S(o.Writers), ["bodyChars"] = S(o.BodyChars),
+};
+
+Scenario("fanout", "W watchers on T topics, writers at a set rate: deliveries/s, latency, loss",
+    [watchers, topics, rate, writers, bodyChars, drain],
+    (p, c, ct) =>
+    {
+        var o = FanoutOf(p, c);
+        return Runner.RunAsync("fanout", c, FanoutParams(o), 1, (host, t) => Fanout.RunAsync(host, host.Urls, o, t), ct);
+    });
+
+Scenario("smoke", "CI: a few hundred watchers for a few seconds; exit 1 unless every reply reached every watcher",
+    [watchers, topics, rate, writers, bodyChars, drain],
+    (p, c, ct) =>
+    {
+        var o = FanoutOf(p, c);
+        return Runner.RunAsync("smoke", c with { NoBaseline = true }, FanoutParams(o), 1, (host, t) => Fanout.RunAsync(host, host.Urls, o, t), ct);
+    });
+
+var target2 = new Option<string[]>("--target2") { Description = "second instance of the same cluster (watchers connect here)", AllowMultipleArgumentsPerToken = true };
+Scenario("cluster-latency", "writers on --target, watchers on --target2 (instances sharing Redis and the database)",
+    [watchers, topics, rate, writers, bodyChars, drain, target2],
+    async (p, c, ct) =>
+    {
+        var o = FanoutOf(p, c);
+        var second = p.GetValue(target2) ?? [];
+        if (c.Targets.Length == 0 || second.Length == 0)
+        {
+            var result = new ScenarioResult { Scenario = "cluster-latency", Parameters = FanoutParams(o) };
+            result.Notes.Add("no cluster available: pass --target (writers) and --target2 (watchers), two instances sharing Redis and the database");
+            result.Complete();
+            result.Passed = true;
+            await result.SaveAsync(c.Out);
+            Live.Say(result.Notes[0]);
+            return 0;
+        }
+        foreach (var url in second)
+        {
+            TargetHost.RequireLoopback(url);
+        }
+        return await Runner.RunAsync("cluster-latency", c with { NoBaseline = true }, FanoutParams(o), 1, (host, t) => Fanout.RunAsync(host, second, o, t), ct);
+    });
+
+// connections
+var connections = Int("--connections", 5000, "idle watching connections to open and hold");
+var hold = Int("--hold", 10, "seconds to hold them");
+var ports = Int("--ports", 4, "server ports to spread connections over (ephemeral ports run out near 28k per server port)");
+Scenario("connections", "N idle websocket connections watching topics: held, errors, server memory per connection",
+    [connections, topics, hold, ports],
+    (p, c, ct) =>
+    {
+        var o = new Connections.Options(p.GetValue(connections), p.GetValue(topics), p.GetValue(hold));
+        return Runner.RunAsync("connections", c, new() { ["connections"] = S(o.Connections), ["topics"] = S(o.Topics), ["hold"] = S(o.Hold), ["ports"] = S(p.GetValue(ports)) },
+            p.GetValue(ports), (host, t) => Connections.RunAsync(host, o, t), ct);
+    });
+
+// reaction-storm
+var users = Int("--users", 1000, "distinct users reacting");
+var reactRate = Dbl("--rate", 2000, "reactions per second");
+var reactWatchers = Int("--watchers", 50, "watchers of the topic");
+Scenario("reaction-storm", "thousands of reactions per second on one reply: events, exact final counts, server CPU",
+    [users, reactRate, reactWatchers],
+    (p, c, ct) =>
+    {
+        var o = new ReactionStorm.Options(p.GetValue(users), p.GetValue(reactRate), p.GetValue(reactWatchers), c.Duration);
+        return Runner.RunAsync("reaction-storm", c, new() { ["users"] = S(o.Users), ["rate"] = S(o.Rate), ["watchers"] = S(o.Watchers) }, 1,
+            (host, t) => ReactionStorm.RunAsync(host, o, t), ct);
+    });
+
+// reconnect-storm
+var stormWatchers = Int("--watchers", 500, "watchers");
+var stormTopics = Int("--topics", 5, "topics");
+var stormRate = Dbl("--rate", 20, "replies per second, before, during and after the restart");
+Scenario("reconnect-storm", "kill -9 and restart the server while N clients watch: time until all resumed, nothing missed",
+    [stormWatchers, stormTopics, stormRate],
+    (p, c, ct) =>
+    {
+        var o = new ReconnectStorm.Options(p.GetValue(stormWatchers), p.GetValue(stormTopics), p.GetValue(stormRate), c.Duration);
+        return Runner.RunAsync("reconnect-storm", c, new() { ["watchers"] = S(o.Watchers), ["topics"] = S(o.Topics), ["rate"] = S(o.Rate) }, 1,
+            (host, t) => ReconnectStorm.RunAsync(host, o, t), ct);
+    });
+
+// slow-consumer
+var slowWatchers = Int("--watchers", 200, "healthy watchers of the topic");
+var slowRate = Dbl("--rate", 50, "replies per second");
+var slowBody = Int("--body-chars", 2000, "reply body length (larger fills the stalled client's buffers sooner)");
+var stall = Int("--stall", 45, "seconds the stalled client stops reading (the hub's client timeout is 30 s)");
+Scenario("slow-consumer", "one client stops reading: the others' p99 with and without it; is it cut off, does it resume",
+    [slowWatchers, slowRate, slowBody, stall],
+    (p, c, ct) =>
+    {
+        var o = new SlowConsumer.Options(p.GetValue(slowWatchers), p.GetValue(slowRate), p.GetValue(slowBody), c.Duration, p.GetValue(stall));
+        return Runner.RunAsync("slow-consumer", c, new() { ["watchers"] = S(o.Watchers), ["rate"] = S(o.Rate), ["bodyChars"] = S(o.BodyChars), ["stall"] = S(o.Stall) }, 1,
+            (host, t) => SlowConsumer.RunAsync(host, o, t), ct);
+    });
+
+// report
+var resultsDir = new Option<string>("--results") { DefaultValueFactory = _ => Path.Combine(repo, "bench/results") };
+var docPath = new Option<string>("--doc") { DefaultValueFactory = _ => Path.Combine(repo, "docs/benchmarks.md") };
+var shared = new Option<string>("--note") { Description = "a line about the run conditions for the doc" };
+var report = new Command("report", "regenerate docs/benchmarks.md and its plots from the result JSON files") { resultsDir, docPath, shared };
+report.SetAction(p => Report.Write(p.GetValue(resultsDir)!, p.GetValue(docPath)!, p.GetValue(shared)));
+root.Subcommands.Add(report);
+
+return await root.Parse(args).InvokeAsync();
+
+static string RepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "LiveCommunity.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+    return Directory.GetCurrentDirectory();
+}

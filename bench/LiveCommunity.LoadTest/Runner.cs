@@ -1,0 +1,181 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace LiveCommunity.LoadTest;
+
+/// <summary>Options every scenario takes: where the targets are (or which builds to start) and where results go.</summary>
+public sealed record Common(
+    string[] Targets, string[] Baselines, int? ServerPid, int? BaselinePid, bool NoBaseline,
+    string ServerDll, string BaselineDll, string WorkDir, string Out, int Duration, int TimeoutSeconds);
+
+/// <summary>
+/// Runs one scenario's code against the baseline and then against LiveCommunity, one at a time so they do not
+/// share the CPU, and writes both with their ratios to one JSON file.
+/// </summary>
+public static class Runner
+{
+    public static async Task<int> RunAsync(
+        string scenario, Common common, Dictionary<string, string> parameters, int ports,
+        Func<TargetHost, CancellationToken, Task<RunResult>> run, CancellationToken cancel)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        cts.CancelAfter(TimeSpan.FromSeconds(common.TimeoutSeconds));
+        var ct = cts.Token;
+        parameters["duration"] = common.Duration.ToString(CultureInfo.InvariantCulture);
+        var result = new ScenarioResult { Scenario = scenario, Parameters = parameters };
+
+        if (!common.NoBaseline && (common.Baselines.Length > 0 || File.Exists(common.BaselineDll)))
+        {
+            await using var baseline = await OpenAsync(TargetHost.Baseline, common.Baselines, common.BaselinePid, common.BaselineDll, common, ports, ct);
+            Live.Say($"== {scenario} on the baseline ({baseline.Url})");
+            result.Baseline = await run(baseline, ct);
+            await Settle();
+        }
+        else
+        {
+            result.Notes.Add("no baseline in this run");
+        }
+        await using (var server = await OpenAsync(TargetHost.LiveCommunity, common.Targets, common.ServerPid, common.ServerDll, common, ports, ct))
+        {
+            Live.Say($"== {scenario} on LiveCommunity ({server.Url})");
+            result.LiveCommunity = await run(server, ct);
+        }
+        result.Complete();
+        await result.SaveAsync(common.Out);
+        Print(result);
+        Live.Say($"results: {common.Out}");
+        return result.Passed ? 0 : 1;
+    }
+
+    private static async Task<TargetHost> OpenAsync(string name, string[] urls, int? pid, string dll, Common common, int ports, CancellationToken ct) =>
+        urls.Length > 0 ? TargetHost.Attach(name, urls, pid) : await TargetHost.StartAsync(name, dll, common.WorkDir, ports, ct);
+
+    /// <summary>Let the previous target's sockets and GC settle before the next one starts.</summary>
+    private static async Task Settle()
+    {
+        GC.Collect();
+        await Task.Delay(1000);
+    }
+
+    public static void Print(ScenarioResult result)
+    {
+        var table = new Table().AddColumns("metric", "LiveCommunity", "baseline", "ratio");
+        var keys = (result.LiveCommunity?.Metrics.Keys ?? Enumerable.Empty<string>())
+            .Union(result.Baseline?.Metrics.Keys ?? Enumerable.Empty<string>());
+        foreach (var key in keys)
+        {
+            table.AddRow(key, Fmt(result.LiveCommunity, key), Fmt(result.Baseline, key),
+                result.Ratios.TryGetValue(key, out var r) ? r.ToString("0.###", CultureInfo.InvariantCulture) : "");
+        }
+        AnsiConsole.Write(table);
+        foreach (var failure in result.LiveCommunity?.Failures ?? [])
+        {
+            Live.Say("FAIL (LiveCommunity): " + failure);
+        }
+        foreach (var failure in result.Baseline?.Failures ?? [])
+        {
+            Live.Say("baseline: " + failure);
+        }
+        Live.Say(result.Passed ? "PASSED" : "FAILED");
+    }
+
+    private static string Fmt(RunResult? run, string key) =>
+        run is not null && run.Metrics.TryGetValue(key, out var v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>Calls <paramref name="op"/> <paramref name="total"/> times at <paramref name="rate"/> per second,
+    /// at most <paramref name="inFlight"/> at once, and never past <paramref name="until"/>.</summary>
+    public static async Task<int> PaceAsync(int total, double rate, int inFlight, DateTime until, Func<int, Task> op, CancellationToken ct)
+    {
+        using var gate = new SemaphoreSlim(inFlight);
+        var tasks = new List<Task>(total);
+        var start = DateTime.UtcNow;
+        var issued = 0;
+        for (var k = 0; k < total; k++)
+        {
+            var due = start.AddSeconds(k / rate);
+            var wait = due - DateTime.UtcNow;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, ct);
+            }
+            if (DateTime.UtcNow >= until)
+            {
+                break;
+            }
+            await gate.WaitAsync(ct);
+            var index = k;
+            issued++;
+            tasks.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await op(index);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }, ct));
+        }
+        await Task.WhenAll(tasks);
+        return issued;
+    }
+
+    /// <summary>Polls <paramref name="done"/> every 50 ms until it holds or <paramref name="timeout"/> passes.</summary>
+    public static async Task<bool> WaitUntilAsync(Func<bool> done, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!done())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+            await Task.Delay(50, ct);
+        }
+        return true;
+    }
+
+    /// <summary>Opens the watchers <paramref name="parallel"/> at a time; counts failures instead of throwing.</summary>
+    public static async Task<(List<Watcher> Open, int Errors)> OpenWatchersAsync(
+        int count, Func<int, Watcher> create, int parallel, CancellationToken ct)
+    {
+        var open = new List<Watcher>(count);
+        var errors = 0;
+        using var gate = new SemaphoreSlim(parallel);
+        var tasks = Enumerable.Range(0, count).Select(async i =>
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                var watcher = create(i);
+                try
+                {
+                    await watcher.StartAsync(ct);
+                    lock (open)
+                    {
+                        open.Add(watcher);
+                    }
+                }
+                catch (Exception) when (!ct.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref errors);
+                    await watcher.Connection.DisposeAsync();
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToList();
+        await Task.WhenAll(tasks);
+        return (open, errors);
+    }
+
+    public static async Task CloseAsync(IEnumerable<Watcher> watchers)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Parallel.ForEachAsync(watchers, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = timeout.Token },
+            async (w, _) => await w.Connection.DisposeAsync());
+    }
+}

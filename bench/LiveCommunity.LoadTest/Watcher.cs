@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace LiveCommunity.LoadTest;
+
+/// <summary>
+/// One watching client: counts ReplyPosted deliveries, records post-to-delivery latency, and keeps the
+/// set of seqs and reply ids it applied, so loss, gaps and duplicates are counted, not guessed.
+/// </summary>
+public sealed class Watcher(HubConnection connection, string topicId, Latency? latency)
+{
+    /// <summary>Where latencies go; swapped between the phases of a scenario.</summary>
+    public Latency? Latency { get; set; } = latency;
+
+    private readonly Lock _gate = new();
+    private readonly HashSet<long> _seqs = [];
+    private readonly HashSet<string> _replyIds = new(StringComparer.Ordinal);
+
+    public HubConnection Connection { get; } = connection;
+    public string TopicId { get; } = topicId;
+    public long Received { get; private set; }
+    public long Duplicates { get; private set; }
+    public long Gaps { get; private set; }
+    public long LastSeq { get; private set; }
+    public long ReactionEvents { get; private set; }
+    public int? LastLikeCount { get; private set; }
+    public DateTime? ResumedAt { get; private set; }
+    public int Resets { get; private set; }
+    public int Distinct { get { lock (_gate) { return _replyIds.Count; } } }
+
+    public static Watcher Create(string url, string topicId, Latency? latency, IRetryPolicy? retry = null)
+    {
+        var watcher = new Watcher(Api.Hub(url, retry), topicId, latency);
+        watcher.Connection.On<ReplyPostedMsg>("ReplyPosted", watcher.OnReplyPosted);
+        watcher.Connection.On<ReactionsChangedMsg>("ReactionsChanged", watcher.OnReactions);
+        if (retry is not null)
+        {
+            // After a reconnect: Watch again with the last seq applied, and apply what was missed.
+            watcher.Connection.Reconnected += async _ =>
+            {
+                await watcher.WatchAsync(resume: true, CancellationToken.None);
+                watcher.ResumedAt = DateTime.UtcNow;
+            };
+        }
+        return watcher;
+    }
+
+    public bool HasReply(string replyId) { lock (_gate) { return _replyIds.Contains(replyId); } }
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await Connection.StartAsync(ct);
+        await WatchAsync(resume: false, ct);
+    }
+
+    public async Task WatchAsync(bool resume, CancellationToken ct)
+    {
+        long? after = resume && LastSeq > 0 ? LastSeq : null;
+        var result = await Connection.InvokeAsync<WatchResultDto>("Watch", TopicId, after, ct);
+        lock (_gate)
+        {
+            if (result.Reset)
+            {
+                Resets++;
+            }
+            foreach (var item in result.Missed)
+            {
+                var seq = item.GetProperty("seq").GetInt64();
+                string? replyId = null;
+                if (item.TryGetProperty("reply", out var reply))
+                {
+                    replyId = reply.GetProperty("id").GetString();
+                }
+                Apply(seq, item.GetProperty("type").GetString() == "ReplyPosted" ? replyId : null);
+            }
+            if (!resume && result.LastSeq > LastSeq)
+            {
+                // A fresh watch starts at the topic's current seq: earlier events are history, not loss.
+                LastSeq = result.LastSeq;
+                for (var s = 1; s <= result.LastSeq; s++)
+                {
+                    _seqs.Add(s);
+                }
+            }
+        }
+    }
+
+    private void OnReplyPosted(ReplyPostedMsg message)
+    {
+        var now = DateTime.UtcNow;
+        var created = message.Reply.CreatedAt.Kind == DateTimeKind.Unspecified
+            ? DateTime.SpecifyKind(message.Reply.CreatedAt, DateTimeKind.Utc)
+            : message.Reply.CreatedAt.ToUniversalTime();
+        lock (_gate)
+        {
+            if (Apply(message.Seq, message.Reply.Id))
+            {
+                Latency?.Record(now - created);
+            }
+        }
+    }
+
+    private void OnReactions(ReactionsChangedMsg message)
+    {
+        lock (_gate)
+        {
+            if (message.Seq == 0 || _seqs.Add(message.Seq))
+            {
+                ReactionEvents++;
+                if (message.Reactions.TryGetValue("like", out var likes))
+                {
+                    LastLikeCount = likes;
+                }
+                if (message.Seq > LastSeq)
+                {
+                    LastSeq = message.Seq;
+                }
+            }
+            else
+            {
+                Duplicates++;
+            }
+        }
+    }
+
+    /// <summary>True when the event is new. Seq 0 is the baseline's "no seq": de-duplicated by reply id only.</summary>
+    private bool Apply(long seq, string? replyId)
+    {
+        if (seq > 0)
+        {
+            if (!_seqs.Add(seq))
+            {
+                Duplicates++;
+                return false;
+            }
+            if (seq > LastSeq + 1)
+            {
+                Gaps++;
+            }
+            if (seq > LastSeq)
+            {
+                LastSeq = seq;
+            }
+        }
+        if (replyId is not null)
+        {
+            if (!_replyIds.Add(replyId))
+            {
+                if (seq == 0)
+                {
+                    Duplicates++;
+                }
+                return false;
+            }
+            Received++;
+        }
+        return true;
+    }
+
+    /// <summary>Seqs from 1 to the topic's last seq that this watcher never applied.</summary>
+    public long MissingSeqs(long topicLastSeq)
+    {
+        lock (_gate)
+        {
+            long missing = 0;
+            for (long s = 1; s <= topicLastSeq; s++)
+            {
+                if (!_seqs.Contains(s))
+                {
+                    missing++;
+                }
+            }
+            return missing;
+        }
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{TopicId}: {Received}");
+
+    public static long Seq(JsonElement e) => e.GetProperty("seq").GetInt64();
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The standard benchmark set (docs/benchmarks.md): builds in Release, runs every scenario against the bare
+# SignalR baseline and LiveCommunity (the load generator starts both on free loopback ports, with a temp
+# database, one after the other), then regenerates docs/benchmarks.md and its plots from bench/results/.
+# Sized to finish within about 15 minutes on a 2-core machine. Loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Tens of thousands of sockets: raise the open-file limit (as root the hard limit can be raised too).
+ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+dotnet build -c Release src/LiveCommunity.Server -p:SkipWebBuild=true -nologo -v q
+dotnet build -c Release bench/LiveCommunity.Baseline -nologo -v q
+dotnet build -c Release bench/LiveCommunity.LoadTest -nologo -v q
+
+WORK=$(mktemp -d -t livecommunity-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+RESULTS=bench/results
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+LT() { dotnet bench/LiveCommunity.LoadTest/bin/Release/net10.0/LiveCommunity.LoadTest.dll "$@" --work-dir "$WORK" --timeout 300 || echo "(scenario $1 reported failures)"; }
+
+# Fan-out at three sizes: deliveries/s against watchers. The rate is what one SQLite instance sustains here.
+for w in ${BENCH_WATCHERS:-250 500 1000}; do
+  LT fanout --watchers "$w" --topics 5 --rate "${BENCH_RATE:-30}" --duration 10 --out "$RESULTS/fanout-w$w.json"
+done
+LT connections --connections "${BENCH_CONNECTIONS:-10000}" --topics 10 --hold 5 --ports 2 --out "$RESULTS/connections.json"
+LT reaction-storm --users 500 --rate 1000 --watchers 50 --duration 8 --out "$RESULTS/reaction-storm.json"
+LT reconnect-storm --watchers 300 --topics 5 --rate 10 --duration 15 --out "$RESULTS/reconnect-storm.json"
+LT slow-consumer --watchers 100 --rate 20 --duration 8 --stall 35 --out "$RESULTS/slow-consumer.json"
+# Needs two instances sharing Redis and the database: CLUSTER_A / CLUSTER_B when one is running.
+LT cluster-latency ${CLUSTER_A:+--target "$CLUSTER_A"} ${CLUSTER_B:+--target2 "$CLUSTER_B"} --watchers 500 --rate 30 --duration 10 \
+  --out "$RESULTS/cluster-latency.json"
+
+dotnet bench/LiveCommunity.LoadTest/bin/Release/net10.0/LiveCommunity.LoadTest.dll report --results "$RESULTS" --doc docs/benchmarks.md \
+  --note "${BENCH_NOTE:-the machine was shared with other work during this run: treat figures as lower bounds}"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# CI smoke run of the load generator: a few hundred watchers for a few seconds against a Release build of the
+# server on a free loopback port. Asserts only that every reply reached every watcher; exits non-zero otherwise.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ulimit -n 20000 2>/dev/null || true
+dotnet build -c Release src/LiveCommunity.Server -p:SkipWebBuild=true -nologo -v q
+dotnet build -c Release bench/LiveCommunity.LoadTest -nologo -v q
+WORK=$(mktemp -d -t livecommunity-smoke.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+dotnet bench/LiveCommunity.LoadTest/bin/Release/net10.0/LiveCommunity.LoadTest.dll smoke \
+  --watchers 300 --topics 3 --rate 20 --duration 4 --drain 15 --timeout 180 --work-dir "$WORK" --out "$WORK/smoke.json"
