@@ -18,6 +18,15 @@ public sealed class LimitsOptions
     /// <summary>Topics one hub connection may watch at once.</summary>
     public int MaxWatchedTopics { get; set; } = 50;
 
+    /// <summary>
+    /// Sends that may wait on one connection's full buffer (after the socket's and SignalR's own buffers);
+    /// one more and the connection is cut off, so a stalled reader costs bounded memory and slows nobody.
+    /// </summary>
+    public int MaxPendingSends { get; set; } = 64;
+
+    /// <summary>How long more than MaxPendingSends may wait continuously before the connection is cut off.</summary>
+    public TimeSpan StalledSendTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The same user posting the same text in the same topic within this window is refused.</summary>
     public TimeSpan DuplicateReplyWindow { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -21,6 +21,13 @@ public static class RealtimeExtensions
         builder.Services.AddOptions<HubOptions>().Configure<IOptions<LimitsOptions>>((hub, limits) =>
             hub.MaximumReceiveMessageSize = limits.Value.MaxHubMessageBytes);
 
+        // Local delivery with a bound per connection; AddScaleOut swaps the inner manager for the Redis backplane.
+        builder.Services.AddSingleton<HubLifetimeManager<DiscussionHub>>(services =>
+            new LocalDeliveryHubLifetimeManager<DiscussionHub>(
+                ActivatorUtilities.CreateInstance<DefaultHubLifetimeManager<DiscussionHub>>(services),
+                redis: null,
+                services.GetRequiredService<IOptions<LimitsOptions>>(),
+                services.GetRequiredService<ILogger<LocalDeliveryHubLifetimeManager<DiscussionHub>>>()));
         builder.Services.AddSingleton<EventLog>();
         builder.Services.AddSingleton<TopicEventPublisher>();
         builder.Services.AddSingleton<IPresence, InMemoryPresence>();

@@ -20,7 +20,7 @@ public sealed partial class RedisConnection : IDisposable
         config.AbortOnConnectFail = false;
         config.ChannelPrefix = RedisChannel.Literal(options.Value.ChannelPrefix + ":");
         // Fail at once while disconnected instead of queueing: a publish that cannot go through Redis is
-        // delivered locally (LocalFallbackHubLifetimeManager), and a queued one would only arrive late.
+        // delivered locally (LocalDeliveryHubLifetimeManager), and a queued one would only arrive late.
         config.BacklogPolicy = BacklogPolicy.FailFast;
         // Try again every second: cross-instance delivery should come back soon after Redis does.
         config.ReconnectRetryPolicy = new LinearRetry(1000);

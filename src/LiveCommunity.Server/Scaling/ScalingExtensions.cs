@@ -35,10 +35,11 @@ public static class ScalingExtensions
             options.ConnectionFactory = _ => Task.FromResult(redis.Multiplexer);
         });
         builder.Services.AddSingleton<HubLifetimeManager<DiscussionHub>>(services =>
-            new LocalFallbackHubLifetimeManager<DiscussionHub>(
+            new LocalDeliveryHubLifetimeManager<DiscussionHub>(
                 ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<DiscussionHub>>(services),
                 services.GetRequiredService<RedisConnection>(),
-                services.GetRequiredService<ILogger<LocalFallbackHubLifetimeManager<DiscussionHub>>>()));
+                services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LimitsOptions>>(),
+                services.GetRequiredService<ILogger<LocalDeliveryHubLifetimeManager<DiscussionHub>>>()));
 
         builder.Services.AddSingleton<RedisPresence>();
         builder.Services.AddSingleton<IPresence>(services => services.GetRequiredService<RedisPresence>());

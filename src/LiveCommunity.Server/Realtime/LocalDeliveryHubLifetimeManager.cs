@@ -1,14 +1,29 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
-namespace LiveCommunity.Server.Scaling;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Scaling;
+using Microsoft.Extensions.Options;
+
+namespace LiveCommunity.Server.Realtime;
 
 /// <summary>
-/// Wraps the Redis backplane (RedisHubLifetimeManager) so that a Redis outage degrades to "each instance
-/// serves its own watchers" (DESIGN.md, reliability 3). The backplane sends every group message through Redis
-/// pub/sub, even to connections on this instance, so without Redis nobody would get anything. This class
+/// Delivers topic events to this instance's watchers itself, so that a stalled watcher is bounded and cut off
+/// (DESIGN.md, reliability 5) and a Redis outage degrades to "each instance serves its own watchers" (3).
+/// <para>
+/// One instance (no Redis): wraps SignalR's default manager and writes every group message to the local members,
+/// serialized once per message, and waits for none of them. A connection whose buffer stays full (more than
+/// Limits:MaxPendingSends writes waiting, continuously for Limits:StalledSendTimeout, or sixteen times that many
+/// at all) is aborted: a burst to a reader that keeps up passes, a reader that stopped costs bounded memory. The
+/// cut-off client reconnects and resumes by seq.
+/// </para>
+/// <para>
+/// With Redis: wraps the backplane (RedisHubLifetimeManager). The backplane sends every group message through
+/// Redis pub/sub, even to connections on this instance, so without Redis nobody would get anything. This class
 /// keeps its own record of which local connections are in which group, and:
+/// </para>
 /// <list type="bullet">
 /// <item>while Redis is unreachable (or a publish fails), writes group messages straight to the local members;</item>
 /// <item>never lets a Redis failure fail a connect or a group join (Watch keeps working during an outage);</item>
@@ -18,24 +33,33 @@ namespace LiveCommunity.Server.Scaling;
 /// Remote watchers miss what was sent while Redis was down; the next event's seq shows them the gap and they
 /// replay from the database. A message may reach a local watcher twice around a recovery; clients drop repeated seqs.
 /// </summary>
-public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeManager<THub>, IDisposable where THub : Hub
+public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<THub>, IDisposable where THub : Hub
 {
     private readonly HubLifetimeManager<THub> _inner;
-    private readonly RedisConnection _redis;
+    private readonly RedisConnection? _redis;
     private readonly ILogger _logger;
+    private readonly int _maxPendingSends;
+    private readonly TimeSpan _stalledSendTimeout;
     private readonly ConcurrentDictionary<string, LocalConnection> _connections = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, HubConnectionContext>> _groups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, LocalConnection>> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unsubscribed = new(StringComparer.Ordinal);
-    private readonly Timer _healTimer;
+    private readonly Timer? _healTimer;
     private int _healing;
 
-    public LocalFallbackHubLifetimeManager(HubLifetimeManager<THub> inner, RedisConnection redis, ILogger<LocalFallbackHubLifetimeManager<THub>> logger)
+    /// <param name="redis">The backplane's connection; null on a single instance, where every delivery is local.</param>
+    public LocalDeliveryHubLifetimeManager(
+        HubLifetimeManager<THub> inner, RedisConnection? redis, IOptions<LimitsOptions> limits, ILogger<LocalDeliveryHubLifetimeManager<THub>> logger)
     {
         _inner = inner;
         _redis = redis;
         _logger = logger;
-        // A group that lost its subscription is retried every couple of seconds until Redis takes it again.
-        _healTimer = new Timer(_ => _ = HealAsync(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        _maxPendingSends = limits.Value.MaxPendingSends;
+        _stalledSendTimeout = limits.Value.StalledSendTimeout;
+        if (redis is not null)
+        {
+            // A group that lost its subscription is retried every couple of seconds until Redis takes it again.
+            _healTimer = new Timer(_ => _ = HealAsync(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        }
     }
 
     public override async Task OnConnectedAsync(HubConnectionContext connection)
@@ -52,7 +76,7 @@ public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeM
             {
                 if (_groups.TryGetValue(group, out var members) && members.TryRemove(connection.ConnectionId, out _) && members.IsEmpty)
                 {
-                    _groups.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, HubConnectionContext>>(group, members));
+                    _groups.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, LocalConnection>>(group, members));
                 }
             }
         }
@@ -67,7 +91,7 @@ public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeM
             return;
         }
         local.Groups[groupName] = 0;
-        _groups.GetOrAdd(groupName, static _ => new(StringComparer.Ordinal))[connectionId] = local.Context;
+        _groups.GetOrAdd(groupName, static _ => new(StringComparer.Ordinal))[connectionId] = local;
         if (!await TryRedisAsync(() => _inner.AddToGroupAsync(connectionId, groupName, cancellationToken), "subscribe"))
         {
             _unsubscribed[groupName] = 0;
@@ -101,7 +125,7 @@ public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeM
 
     private async Task SendGroupCoreAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string>? excluded, CancellationToken ct)
     {
-        var viaRedis = _redis.IsConnected && await TryRedisAsync(
+        var viaRedis = _redis is { IsConnected: true } && await TryRedisAsync(
             () => excluded is null
                 ? _inner.SendGroupAsync(groupName, methodName, args, ct)
                 : _inner.SendGroupExceptAsync(groupName, methodName, args, excluded, ct),
@@ -109,27 +133,66 @@ public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeM
         // Through Redis, local members get it from this instance's own subscription, unless that is missing.
         if (!viaRedis || _unsubscribed.ContainsKey(groupName))
         {
-            await SendLocalAsync(groupName, methodName, args, excluded, ct);
+            SendLocal(groupName, methodName, args, excluded);
         }
     }
 
-    private async Task SendLocalAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string>? excluded, CancellationToken ct)
+    /// <summary>
+    /// Writes one message, serialized once, to every local member without waiting for any of them. A member
+    /// whose earlier writes still wait on its full buffer gets one more pending write; past the bound it is cut off.
+    /// </summary>
+    private void SendLocal(string groupName, string methodName, object?[] args, IReadOnlyList<string>? excluded)
     {
         if (!_groups.TryGetValue(groupName, out var members) || members.IsEmpty)
         {
             return;
         }
-        LogLocalDelivery(_logger, groupName, members.Count);
-        var message = new InvocationMessage(methodName, args);
-        var writes = new List<Task>(members.Count);
-        foreach (var (connectionId, connection) in members)
+        if (_redis is not null)
         {
-            if (excluded is null || !excluded.Contains(connectionId))
-            {
-                writes.Add(connection.WriteAsync(message, ct).AsTask());
-            }
+            LogLocalDelivery(_logger, groupName, members.Count);
         }
-        await Task.WhenAll(writes);
+        var message = new SerializedHubMessage(new InvocationMessage(methodName, args));
+        foreach (var (connectionId, local) in members)
+        {
+            if (excluded is not null && excluded.Contains(connectionId))
+            {
+                continue;
+            }
+            var write = local.Context.WriteAsync(message);
+            if (write.IsCompletedSuccessfully)
+            {
+                continue;
+            }
+            var pending = Interlocked.Increment(ref local.PendingSends);
+            if (pending == 1)
+            {
+                Volatile.Write(ref local.PendingSince, Stopwatch.GetTimestamp());
+            }
+            var stalled = pending > _maxPendingSends
+                && (pending > 16 * _maxPendingSends || Stopwatch.GetElapsedTime(Volatile.Read(ref local.PendingSince)) > _stalledSendTimeout);
+            if (stalled && Interlocked.Exchange(ref local.CutOff, 1) == 0)
+            {
+                LogSlowConsumerCutOff(_logger, connectionId, pending);
+                local.Context.Abort();
+            }
+            _ = CompleteAsync(local, write);
+        }
+    }
+
+    private static async Task CompleteAsync(LocalConnection local, ValueTask write)
+    {
+        try
+        {
+            await write;
+        }
+        catch (Exception)
+        {
+            // The connection is gone or aborted; its client resumes by seq.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref local.PendingSends);
+        }
     }
 
     /// <summary>Runs a backplane call; false (logged) where Redis refused it, so the caller can fall back.</summary>
@@ -150,7 +213,7 @@ public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeM
     /// <summary>Re-subscribes groups whose subscription failed during an outage: leave and re-join their local members.</summary>
     private async Task HealAsync()
     {
-        if (_unsubscribed.IsEmpty || !_redis.IsConnected || Interlocked.Exchange(ref _healing, 1) == 1)
+        if (_unsubscribed.IsEmpty || _redis is not { IsConnected: true } || Interlocked.Exchange(ref _healing, 1) == 1)
         {
             return;
         }
@@ -213,13 +276,17 @@ public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeM
 
     public void Dispose()
     {
-        _healTimer.Dispose();
+        _healTimer?.Dispose();
         (_inner as IDisposable)?.Dispose();
     }
 
-    private sealed record LocalConnection(HubConnectionContext Context)
+    private sealed class LocalConnection(HubConnectionContext context)
     {
+        public HubConnectionContext Context { get; } = context;
         public ConcurrentDictionary<string, byte> Groups { get; } = new(StringComparer.Ordinal);
+        public int PendingSends;
+        public long PendingSince;
+        public int CutOff;
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Debug,
@@ -228,6 +295,10 @@ public sealed partial class LocalFallbackHubLifetimeManager<THub> : HubLifetimeM
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Debug, Message = "Delivered to {Count} local members of {Group} without Redis")]
     private static partial void LogLocalDelivery(ILogger logger, string group, int count);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning,
+        Message = "Connection {ConnectionId} stopped reading ({Pending} sends waiting on its full buffer); cut off, it resumes by seq")]
+    private static partial void LogSlowConsumerCutOff(ILogger logger, string connectionId, int pending);
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Information,
         Message = "Re-subscribed group {Group} ({Count} local members) after a Redis outage")]

@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Realtime;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace LiveCommunity.Server.Tests.Realtime;
+
+/// <summary>
+/// The delivery bound on real SignalR connection objects whose transport side is never read (a reader that
+/// stopped): its writes pile up, and past the bound it is aborted while the reading member gets everything.
+/// </summary>
+public sealed class LocalDeliveryTests
+{
+    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task AConnectionThatStopsReadingIsCutOffWhileOthersKeepReceiving()
+    {
+        var manager = new LocalDeliveryHubLifetimeManager<DiscussionHub>(
+            new DefaultHubLifetimeManager<DiscussionHub>(NullLogger<DefaultHubLifetimeManager<DiscussionHub>>.Instance),
+            redis: null,
+            Options.Create(new LimitsOptions { MaxPendingSends = 3, StalledSendTimeout = StallTimeout }),
+            NullLogger<LocalDeliveryHubLifetimeManager<DiscussionHub>>.Instance);
+        var (stalled, _) = Connect("stalled");
+        var (reading, readingPipe) = Connect("reading");
+        foreach (var connection in new[] { stalled, reading })
+        {
+            await manager.OnConnectedAsync(connection);
+            await manager.AddToGroupAsync(connection.ConnectionId, "topic:t");
+        }
+        var received = 0;
+        var reader = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var result = await readingPipe.Input.ReadAsync();
+                received += result.Buffer.ToArray().Count(b => b == 0x1e);
+                readingPipe.Input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        });
+
+        var payload = new string('x', 20_000);
+        // 800 KB in two bursts, far past the 64 KB a pipe holds before it pushes back. The reader drains each
+        // burst; the stalled connection still has the first burst waiting when the second comes.
+        for (var i = 0; i < 40; i++)
+        {
+            await manager.SendGroupAsync("topic:t", "ReplyPosted", [new { seq = i, body = payload }]);
+            if (i == 19)
+            {
+                // The reader has all of the first burst; the stalled connection has been full for the whole timeout.
+                var started = DateTime.UtcNow;
+                while (Volatile.Read(ref received) < 20 && DateTime.UtcNow - started < TimeSpan.FromSeconds(10))
+                {
+                    await Task.Delay(20);
+                }
+                await Task.Delay(StallTimeout + TimeSpan.FromMilliseconds(200));
+            }
+        }
+
+        // Abort signals on the thread pool: give it a moment.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!stalled.ConnectionAborted.IsCancellationRequested && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        Assert.True(stalled.ConnectionAborted.IsCancellationRequested, "the stalled connection was not cut off");
+        while (Volatile.Read(ref received) < 40 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        Assert.True(40 == Volatile.Read(ref received), $"received {received}, reading aborted: {reading.ConnectionAborted.IsCancellationRequested}");
+        Assert.False(reading.ConnectionAborted.IsCancellationRequested);
+        readingPipe.Input.Complete();
+        _ = reader;
+    }
+
+    private static (HubConnectionContext Connection, IDuplexPipe Transport) Connect(string id)
+    {
+        var pair = DuplexPipe.CreateConnectionPair(new PipeOptions(), new PipeOptions());
+        var context = new DefaultConnectionContext(id, pair.Transport, pair.Application);
+        var connection = new HubConnectionContext(context, new HubConnectionContextOptions { KeepAliveInterval = TimeSpan.FromMinutes(5), ClientTimeoutInterval = TimeSpan.FromMinutes(5) }, NullLoggerFactory.Instance)
+        {
+            Protocol = new JsonHubProtocol(),
+        };
+        return (connection, pair.Application);
+    }
+}
+
+/// <summary>Two pipes crossed: what one side writes, the other reads.</summary>
+internal static class DuplexPipe
+{
+    public static (IDuplexPipe Transport, IDuplexPipe Application) CreateConnectionPair(PipeOptions input, PipeOptions output)
+    {
+        var toApplication = new Pipe(input);
+        var toTransport = new Pipe(output);
+        return (new Side(toApplication.Reader, toTransport.Writer), new Side(toTransport.Reader, toApplication.Writer));
+    }
+
+    private sealed record Side(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+}
