@@ -19,15 +19,25 @@ RESULTS=bench/results
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 LT() { dotnet bench/LiveCommunity.LoadTest/bin/Release/net10.0/LiveCommunity.LoadTest.dll "$@" --work-dir "$WORK" --timeout 300 || echo "(scenario $1 reported failures)"; }
 
-# Fan-out at three sizes: deliveries/s against watchers. The rate is what one SQLite instance sustains here.
+# Fan-out at three sizes at a moderate rate (latency), then at the highest rate this machine offers (throughput).
 for w in ${BENCH_WATCHERS:-250 500 1000}; do
   LT fanout --watchers "$w" --topics 5 --rate "${BENCH_RATE:-30}" --duration 10 --out "$RESULTS/fanout-w$w.json"
 done
-LT connections --connections "${BENCH_CONNECTIONS:-10000}" --topics 10 --hold 5 --ports 2 --out "$RESULTS/connections.json"
+LT fanout --watchers "${BENCH_MAX_WATCHERS:-1000}" --topics 2 --rate "${BENCH_MAX_RATE:-100}" --duration 10 --out "$RESULTS/fanout-max.json"
+# The open-file hard limit here is 20,000 per process (ulimit -Hn), so the server cannot hold 50,000 sockets.
+LT connections --connections "${BENCH_CONNECTIONS:-18000}" --topics 10 --hold 5 --ports 2 --out "$RESULTS/connections.json"
 LT reaction-storm --users 500 --rate 1000 --watchers 50 --duration 8 --out "$RESULTS/reaction-storm.json"
 LT reconnect-storm --watchers 300 --topics 5 --rate 10 --duration 15 --out "$RESULTS/reconnect-storm.json"
 LT slow-consumer --watchers 100 --rate 20 --duration 8 --stall 35 --out "$RESULTS/slow-consumer.json"
-# Needs two instances sharing Redis and the database: CLUSTER_A / CLUSTER_B when one is running.
+# Two instances sharing Redis and PostgreSQL: the local cluster (scripts/cluster.sh), with the rate limits raised
+# for the load generator's users, unless CLUSTER_A / CLUSTER_B name running instances.
+if [ -z "${CLUSTER_A:-}" ]; then
+  export LC_PORT=18080 Limits__RepliesPerWindow=1000000 Limits__ReactionsPerWindow=1000000 Limits__ReadsPerWindow=1000000 \
+    Limits__ConnectionsPerWindow=1000000 Limits__DuplicateReplyWindow=00:00:00
+  trap 'scripts/cluster.sh down >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+  scripts/cluster.sh rebuild >/dev/null && scripts/cluster.sh down >/dev/null && scripts/cluster.sh up >/dev/null \
+    && CLUSTER_A=http://127.0.0.1:5101 CLUSTER_B=http://127.0.0.1:5102
+fi
 LT cluster-latency ${CLUSTER_A:+--target "$CLUSTER_A"} ${CLUSTER_B:+--target2 "$CLUSTER_B"} --watchers 500 --rate 30 --duration 10 \
   --out "$RESULTS/cluster-latency.json"
 
