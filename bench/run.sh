@@ -38,6 +38,9 @@ if [ -z "${CLUSTER_A:-}" ]; then
   scripts/cluster.sh rebuild >/dev/null && scripts/cluster.sh down >/dev/null && scripts/cluster.sh up >/dev/null \
     && CLUSTER_A=http://127.0.0.1:5101 CLUSTER_B=http://127.0.0.1:5102
 fi
+# The first run warms the freshly started instances (JIT, pools, Redis subscriptions) and is not reported.
+LT cluster-latency ${CLUSTER_A:+--target "$CLUSTER_A"} ${CLUSTER_B:+--target2 "$CLUSTER_B"} --watchers 500 --rate 30 --duration 10 \
+  --out "$WORK/cluster-latency-warmup.json"
 LT cluster-latency ${CLUSTER_A:+--target "$CLUSTER_A"} ${CLUSTER_B:+--target2 "$CLUSTER_B"} --watchers 500 --rate 30 --duration 10 \
   --out "$RESULTS/cluster-latency.json"
 
