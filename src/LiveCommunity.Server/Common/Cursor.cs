@@ -6,6 +6,24 @@ namespace LiveCommunity.Server.Common;
 /// <summary>Opaque paging cursors: base64url of a small position string, so clients cannot depend on their shape.</summary>
 public static class Cursor
 {
+    /// <summary>A cursor for lists sorted by (time, id), newest first: topics, the moderation log.</summary>
+    public static string EncodeTimeAndId(DateTime at, string id) =>
+        Encode(at.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + id);
+
+    public static bool TryDecodeTimeAndId(string? cursor, out DateTime at, out string id)
+    {
+        (at, id) = (default, "");
+        var parts = TryDecode(cursor, out var position) ? position.Split('|', 2) : [];
+        if (parts.Length != 2
+            || !long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+            || ticks > DateTime.MaxValue.Ticks)
+        {
+            return false;
+        }
+        (at, id) = (new DateTime(ticks, DateTimeKind.Utc), parts[1]);
+        return true;
+    }
+
     public static string Encode(string position) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(position));
 
     public static bool TryDecode(string? cursor, out string position)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Realtime;
@@ -86,10 +85,9 @@ public sealed class ModerationService(
         (DateTime At, string Id)? after = null;
         if (cursor is not null)
         {
-            var parts = Cursor.TryDecode(cursor, out var position) ? position.Split('|', 2) : [];
-            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks)
+            if (Cursor.TryDecodeTimeAndId(cursor, out var at, out var id))
             {
-                after = (new DateTime(ticks, DateTimeKind.Utc), parts[1]);
+                after = (at, id);
             }
             else
             {
@@ -107,9 +105,7 @@ public sealed class ModerationService(
         }
         var rows = await query.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(take!.Value + 1).ToListAsync(ct);
         var page = rows.Take(take.Value).ToList();
-        var next = rows.Count > take
-            ? Cursor.Encode(page[^1].At.Ticks.ToString(CultureInfo.InvariantCulture) + "|" + page[^1].Id)
-            : null;
+        var next = rows.Count > take ? Cursor.EncodeTimeAndId(page[^1].At, page[^1].Id) : null;
         return new Page<ModerationEntry>(page.ConvertAll(e => e.AsEntry()), next);
     }
 

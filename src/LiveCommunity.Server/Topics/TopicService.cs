@@ -1,4 +1,3 @@
-using System.Globalization;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
@@ -79,8 +78,11 @@ public sealed class TopicService(
         (DateTime At, string Id)? after = null;
         if (cursor is not null)
         {
-            after = DecodeCursor(cursor);
-            if (after is null)
+            if (Cursor.TryDecodeTimeAndId(cursor, out var at, out var id))
+            {
+                after = (at, id);
+            }
+            else
             {
                 errors["cursor"] = ["is not a cursor this server issued"];
             }
@@ -98,7 +100,7 @@ public sealed class TopicService(
         var rows = await query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(take!.Value + 1).ToListAsync(ct);
         var page = rows.Take(take.Value).ToList();
         var counts = await reactions.ForAsync(db, page.ConvertAll(t => t.Id), ct);
-        var next = rows.Count > take ? EncodeCursor(page[^1]) : null;
+        var next = rows.Count > take ? Cursor.EncodeTimeAndId(page[^1].CreatedAt, page[^1].Id) : null;
         return new Page<Topic>(page.ConvertAll(t => t.AsTopic(counts[t.Id])), next);
     }
 
@@ -134,21 +136,5 @@ public sealed class TopicService(
         audit.Committed(caller, action, topicId);
         await publisher.PublishAsync(write.Events, write.CommittedAt);
         return wire;
-    }
-
-    private static string EncodeCursor(TopicEntity last) =>
-        Cursor.Encode(last.CreatedAt.Ticks.ToString(CultureInfo.InvariantCulture) + "|" + last.Id);
-
-    private static (DateTime, string)? DecodeCursor(string cursor)
-    {
-        if (!Cursor.TryDecode(cursor, out var position))
-        {
-            return null;
-        }
-        var parts = position.Split('|', 2);
-        return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-               && ticks is >= 0 and <= 3155378975999999999
-            ? (new DateTime(ticks, DateTimeKind.Utc), parts[1])
-            : null;
     }
 }
