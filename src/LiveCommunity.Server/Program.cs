@@ -28,6 +28,7 @@ var app = builder.Build();
 app.Services.GetRequiredService<SigningKeys>();
 await app.MigrateDatabaseAsync();
 
+app.UseForwardedHeaders();      // the client's address behind nginx, for per-address limits
 app.UseExceptionHandler();
 app.UseRequestBodyLimit();      // 413 before reading an oversized body
 app.UseStatusCodePages();       // empty 401/403/404/405 responses become problem details too

@@ -167,3 +167,25 @@ public sealed class ReadLimitTests(ReadLimitApp app) : IClassFixture<ReadLimitAp
         Assert.Equal(HubConnectionState.Connected, first.Connection.State);
     }
 }
+
+public sealed class ForwardedReadLimitTests(ReadLimitApp app) : IClassFixture<ReadLimitApp>
+{
+    [Fact]
+    public async Task BehindALoopbackProxyEachClientAddressHasItsOwnBudget()
+    {
+        async Task<int> ReadAsync(string client) => (await app.Server.SendAsync(context =>
+        {
+            context.Connection.RemoteIpAddress = IPAddress.Loopback; // nginx on the same machine
+            context.Request.Method = "GET";
+            context.Request.Path = "/api/topics";
+            context.Request.Headers["X-Forwarded-For"] = client;
+        })).Response.StatusCode;
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(200, await ReadAsync("203.0.113.7"));
+        }
+        Assert.Equal(429, await ReadAsync("203.0.113.7"));
+        Assert.Equal(200, await ReadAsync("198.51.100.23")); // another reader behind the same proxy
+    }
+}
