@@ -53,11 +53,22 @@ public sealed partial class DiscussionHub(
             throw new HubException("topic not found");
         }
         int watchers;
-        if (watched.Add(topicId))
+        bool added;
+        lock (watched)
+        {
+            added = watched.Add(topicId);
+        }
+        if (added)
         {
             watchers = await presence.JoinAsync(topicId, Context.ConnectionId);
             presenceBroadcaster.Changed(topicId);
             metrics.Watched(topicId);
+            if (Context.ConnectionAborted.IsCancellationRequested)
+            {
+                // The connection closed while this call ran; OnDisconnectedAsync may already have cleaned up.
+                await LeaveAsync(topicId);
+                throw new HubException("the connection closed");
+            }
         }
         else
         {
@@ -79,13 +90,25 @@ public sealed partial class DiscussionHub(
             throw new HubException("topicId must not be empty");
         }
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, TopicEventPublisher.GroupOf(topicId));
-        if (Watched().Remove(topicId))
+        await LeaveAsync(topicId);
+        LogUnwatch(logger, Context.ConnectionId, topicId);
+    }
+
+    // Leaves presence once per watched topic, whichever of Unwatch, a closing Watch or the disconnect gets there first.
+    private async Task LeaveAsync(string topicId)
+    {
+        var watched = Watched();
+        bool removed;
+        lock (watched)
+        {
+            removed = watched.Remove(topicId);
+        }
+        if (removed)
         {
             await presence.LeaveAsync(topicId, Context.ConnectionId);
             presenceBroadcaster.Changed(topicId);
             metrics.Unwatched(topicId);
         }
-        LogUnwatch(logger, Context.ConnectionId, topicId);
     }
 
     public async Task<Reply> PostReply(string topicId, string body, string? parentId) =>
@@ -103,19 +126,23 @@ public sealed partial class DiscussionHub(
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        foreach (var topicId in Watched())
+        string[] topics;
+        var watched = Watched();
+        lock (watched)
         {
-            await presence.LeaveAsync(topicId, Context.ConnectionId);
-            presenceBroadcaster.Changed(topicId);
-            metrics.Unwatched(topicId);
+            topics = [.. watched];
         }
-        Watched().Clear();
+        foreach (var topicId in topics)
+        {
+            await LeaveAsync(topicId);
+        }
         metrics.ConnectionClosed();
         LogDisconnected(logger, exception, Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }
 
-    // Invocations of one connection run one at a time, so this per-connection set needs no lock.
+    // Invocations of one connection run one at a time, but OnDisconnectedAsync can overlap the last one:
+    // the set is locked for that.
     private HashSet<string> Watched()
     {
         if (Context.Items.TryGetValue(WatchedKey, out var value) && value is HashSet<string> set)
