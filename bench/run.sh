@@ -29,6 +29,7 @@ LT connections --connections "${BENCH_CONNECTIONS:-18000}" --topics 10 --hold 5 
 LT reaction-storm --users 500 --rate 1000 --watchers 50 --duration 8 --out "$RESULTS/reaction-storm.json"
 LT reconnect-storm --watchers 300 --topics 5 --rate 10 --duration 15 --out "$RESULTS/reconnect-storm.json"
 LT slow-consumer --watchers 100 --rate 20 --duration 8 --stall 35 --out "$RESULTS/slow-consumer.json"
+LT moderation --watchers 500 --replies 50 --rate 10 --out "$RESULTS/moderation.json"
 # Two instances sharing Redis and PostgreSQL: the local cluster (scripts/cluster.sh), with the rate limits raised
 # for the load generator's users, unless CLUSTER_A / CLUSTER_B name running instances.
 if [ -z "${CLUSTER_A:-}" ]; then

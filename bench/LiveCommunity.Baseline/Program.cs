@@ -30,6 +30,16 @@ app.MapPost("/api/topics/{topicId}/replies", async (string topicId, NewReply inp
     await hub.Clients.Group(topicId).SendAsync("ReplyPosted", new { topicId, seq = 0, reply });
     return Results.Created($"/api/replies/{reply.Id}", reply);
 });
+app.MapDelete("/api/replies/{replyId}", async (string replyId, Store store, IHubContext<BaselineHub> hub) =>
+{
+    if (!store.ReplyTopics.TryRemove(replyId, out var topicId))
+    {
+        return Results.NotFound();
+    }
+    store.Reactions.TryRemove(replyId, out _);
+    await hub.Clients.Group(topicId).SendAsync("ReplyRemoved", new { topicId, seq = 0, replyId });
+    return Results.NoContent();
+});
 app.MapPut("/api/replies/{replyId}/reactions/{kind}", (string replyId, string kind, HttpContext http, Store store, IHubContext<BaselineHub> hub) =>
     React(replyId, kind, User(http), on: true, store, hub));
 app.MapDelete("/api/replies/{replyId}/reactions/{kind}", (string replyId, string kind, HttpContext http, Store store, IHubContext<BaselineHub> hub) =>

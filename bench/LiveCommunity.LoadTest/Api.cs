@@ -10,6 +10,7 @@ namespace LiveCommunity.LoadTest;
 // The slice of the wire contract (PROTOCOL.md) the load generator reads. Unknown fields are ignored.
 public sealed record ReplyDto(string Id, string TopicId, DateTime CreatedAt);
 public sealed record ReplyPostedMsg(string TopicId, long Seq, ReplyDto Reply);
+public sealed record ReplyRemovedMsg(string TopicId, long Seq, string ReplyId);
 public sealed record ReactionsChangedMsg(string TopicId, long Seq, string? ReplyId, Dictionary<string, int> Reactions);
 public sealed record WatchResultDto(string TopicId, long LastSeq, int Watchers, bool Reset, List<JsonElement> Missed);
 public sealed record TokenDto(string Token, string UserId);
@@ -54,6 +55,15 @@ public sealed class Api(string baseUrl) : IDisposable
         request.Headers.Authorization = new("Bearer", token);
         using var response = await _http.SendAsync(request, ct);
         return response.StatusCode == HttpStatusCode.Created ? await response.Content.ReadFromJsonAsync<ReplyDto>(ct) : null;
+    }
+
+    /// <summary>DELETE /api/replies/{id}?reason=: true when the server answered 204.</summary>
+    public async Task<bool> RemoveReplyAsync(string token, string replyId, string reason, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/replies/{replyId}?reason={Uri.EscapeDataString(reason)}");
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await _http.SendAsync(request, ct);
+        return response.StatusCode == HttpStatusCode.NoContent;
     }
 
     public async Task<bool> ReactAsync(string token, string replyId, string kind, bool on, CancellationToken ct)

@@ -149,6 +149,38 @@ Scenario("slow-consumer", "one client stops reading: the others' p99 with and wi
             (host, t) => SlowConsumer.RunAsync(host, o, t), ct);
     });
 
+// moderation
+var modWatchers = Int("--watchers", 500, "watchers, spread evenly over the topics");
+var modTopics = Int("--topics", 1, "topics");
+var modReplies = Int("--replies", 50, "replies posted, then removed");
+var modRate = Dbl("--rate", 10, "removals per second");
+var modDrain = Int("--drain", 15, "seconds to wait for the last deliveries");
+var modWarmup = Int("--warmup", 1, "replies per topic posted and removed unmeasured first (0: measure the cold path too)");
+var modTarget2 = new Option<string[]>("--target2") { Description = "second instance of the same cluster (watchers connect here; the moderator uses --target)", AllowMultipleArgumentsPerToken = true };
+Scenario("moderation", "a removal reaches every watcher: W watchers, N replies removed by a moderator at a set rate: latency, watchers reached",
+    [modWatchers, modTopics, modReplies, modRate, modDrain, modWarmup, modTarget2],
+    (p, c, ct) =>
+    {
+        var o = new Moderation.Options(p.GetValue(modWatchers), p.GetValue(modTopics), p.GetValue(modReplies), p.GetValue(modRate), p.GetValue(modDrain), p.GetValue(modWarmup));
+        var parameters = new Dictionary<string, string> { ["watchers"] = S(o.Watchers), ["topics"] = S(o.Topics), ["replies"] = S(o.Replies), ["rate"] = S(o.Rate), ["warmup"] = S(o.Warmup) };
+        var second = p.GetValue(modTarget2) ?? [];
+        if (second.Length == 0)
+        {
+            return Runner.RunAsync("moderation", c, parameters, 1, (host, t) => Moderation.RunAsync(host, host.Urls, o, t), ct);
+        }
+        if (c.Targets.Length == 0)
+        {
+            Live.Say("--target2 needs --target: the moderator's instance");
+            return Task.FromResult(2);
+        }
+        foreach (var url in second)
+        {
+            TargetHost.RequireLoopback(url);
+        }
+        parameters["instances"] = "2";
+        return Runner.RunAsync("moderation", c with { NoBaseline = true }, parameters, 1, (host, t) => Moderation.RunAsync(host, second, o, t), ct);
+    });
+
 // report
 var resultsDir = new Option<string>("--results") { DefaultValueFactory = _ => Path.Combine(repo, "bench/results") };
 var docPath = new Option<string>("--doc") { DefaultValueFactory = _ => Path.Combine(repo, "docs/benchmarks.md") };

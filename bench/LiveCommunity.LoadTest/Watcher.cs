@@ -16,6 +16,11 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
     private readonly Lock _gate = new();
     private readonly HashSet<long> _seqs = [];
     private readonly HashSet<string> _replyIds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _removedIds = new(StringComparer.Ordinal);
+
+    /// <summary>Called once per distinct ReplyRemoved, outside the lock, with the reply id and the
+    /// <see cref="System.Diagnostics.Stopwatch"/> timestamp taken on receipt.</summary>
+    public Action<string, long>? Removed { get; set; }
 
     public HubConnection Connection { get; } = connection;
     public string TopicId { get; } = topicId;
@@ -28,12 +33,15 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
     public DateTime? ResumedAt { get; private set; }
     public int Resets { get; private set; }
     public int Distinct { get { lock (_gate) { return _replyIds.Count; } } }
+    /// <summary>Distinct replies this watcher saw removed live (ReplyRemoved events).</summary>
+    public int RemovalsReceived { get { lock (_gate) { return _removedIds.Count; } } }
 
     public static Watcher Create(string url, string topicId, Latency? latency, IRetryPolicy? retry = null)
     {
         var watcher = new Watcher(Api.Hub(url, retry), topicId, latency);
         watcher.Connection.On<ReplyPostedMsg>("ReplyPosted", watcher.OnReplyPosted);
         watcher.Connection.On<ReactionsChangedMsg>("ReactionsChanged", watcher.OnReactions);
+        watcher.Connection.On<ReplyRemovedMsg>("ReplyRemoved", watcher.OnReplyRemoved);
         if (retry is not null)
         {
             // After a reconnect: Watch again with the last seq applied, and apply what was missed.
@@ -98,6 +106,24 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
             {
                 Latency?.Record(now - created);
             }
+        }
+    }
+
+    private void OnReplyRemoved(ReplyRemovedMsg message)
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        bool fresh;
+        lock (_gate)
+        {
+            fresh = Apply(message.Seq, null) && _removedIds.Add(message.ReplyId);
+            if (!fresh && message.Seq == 0)
+            {
+                Duplicates++;
+            }
+        }
+        if (fresh)
+        {
+            Removed?.Invoke(message.ReplyId, now);
         }
     }
 
