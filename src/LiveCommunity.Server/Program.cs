@@ -8,12 +8,14 @@ using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Scaling;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Topics;
+using LiveCommunity.Server.Writes;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddStorage();       // SQLite by default (file under data/), PostgreSQL for clusters
 builder.AddTokenAuth();     // HS256 tokens minted by the host site; we keep no passwords
 builder.AddApiDefaults();   // problem details for every error, input limits, CORS for embedding sites
+builder.AddWrites();        // the one write path: per-topic queues, group commit, bounded batches in flight
 builder.AddDiscussion();    // topics, replies and reactions services, shared by REST and the hub
 builder.AddRealtime();      // the SignalR hub, the per-topic event log and presence
 builder.AddScaleOut();      // only with ConnectionStrings:Redis: backplane and presence across instances, Redis in readiness

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 
 namespace LiveCommunity.Server.Common;
 
-public static class ApiExtensions
+public static partial class ApiExtensions
 {
     public const string CorsPolicy = "embedding";
 
@@ -16,6 +16,7 @@ public static class ApiExtensions
                 "Limits:* must be positive")
             .ValidateOnStart();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
             // Framework answers (no token, wrong role, no route) get a sentence too, like our own rejections.
             context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
             {
@@ -24,8 +25,15 @@ public static class ApiExtensions
                 StatusCodes.Status404NotFound => "no such resource",
                 StatusCodes.Status405MethodNotAllowed => "this resource does not take that method",
                 _ => null,
-            });
+            };
+            // A refusal that says when to retry (busy storage, rate limits) says it in the header too.
+            if (context.ProblemDetails.Extensions.TryGetValue(Rejection.RetryAfterExtension, out var seconds) && seconds is int s)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<StorageBusyExceptionHandler>();
         // Binding failures throw, so the handler above can say what was wrong instead of an empty 400.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
@@ -83,5 +91,32 @@ public static class ApiExtensions
                 },
             });
         }
+    }
+
+    /// <summary>
+    /// A read that found the database saturated (no free pooled connection in time, too many clients) is
+    /// answered 503 with Retry-After: the client retries, nobody sees a 500, and it is no error in the logs.
+    /// </summary>
+    private sealed partial class StorageBusyExceptionHandler(IProblemDetailsService problems, ILogger<StorageBusyExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+        {
+            if (!Storage.StorageFailures.IsBusy(exception))
+            {
+                return false;
+            }
+            LogBusy(logger, context.Request.Path.Value ?? "");
+            var busy = Rejection.Busy(TimeSpan.FromSeconds(2));
+            context.Response.StatusCode = busy.Status;
+            context.Response.Headers.RetryAfter = Rejection.RetryAfterSeconds(busy.RetryAfter!.Value).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = busy.Status, Title = busy.Title, Detail = busy.Detail },
+            });
+        }
+
+        [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "The database was saturated; {Path} was answered 503")]
+        private static partial void LogBusy(ILogger logger, string path);
     }
 }

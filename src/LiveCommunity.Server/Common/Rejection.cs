@@ -8,6 +8,9 @@ namespace LiveCommunity.Server.Common;
 /// </summary>
 public sealed record Rejection(int Status, string Title, string Detail, IDictionary<string, string[]>? Errors = null)
 {
+    /// <summary>For 429 and 503: when to try again (the Retry-After header, and the "retry in N s" of the detail).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static Rejection Invalid(IDictionary<string, string[]> errors) =>
         new(StatusCodes.Status400BadRequest, "Invalid input",
             string.Join("; ", errors.Select(e => $"{e.Key} {string.Join(", ", e.Value)}")), errors);
@@ -20,6 +23,14 @@ public sealed record Rejection(int Status, string Title, string Detail, IDiction
     public static Rejection NotFound(string detail) => new(StatusCodes.Status404NotFound, "Not found", detail);
     public static Rejection Conflict(string detail) => new(StatusCodes.Status409Conflict, "Conflict", detail);
 
+    /// <summary>Storage could not take the write in time (PROTOCOL.md v2): 503, never 500; the client retries.</summary>
+    public static Rejection Busy(TimeSpan retryAfter) =>
+        new(StatusCodes.Status503ServiceUnavailable, "Service busy", $"busy, retry in {RetryAfterSeconds(retryAfter)} s") { RetryAfter = retryAfter };
+
+    public static int RetryAfterSeconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+
+    public const string RetryAfterExtension = "retryAfter";
+
     public ProblemHttpResult ToProblem()
     {
         var details = Errors is null
@@ -28,6 +39,11 @@ public sealed record Rejection(int Status, string Title, string Detail, IDiction
         details.Status = Status;
         details.Title = Title;
         details.Detail = Detail;
+        if (RetryAfter is { } retryAfter)
+        {
+            // ApiExtensions turns this into the Retry-After header when the problem is written.
+            details.Extensions[RetryAfterExtension] = RetryAfterSeconds(retryAfter);
+        }
         return TypedResults.Problem(details);
     }
 }

@@ -21,12 +21,12 @@ public static class ModerationApi
 
         group.MapPut("/topics/{topicId}/lock", async Task<Results<Ok<Topic>, ProblemHttpResult>> (
                 string topicId, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
-            (await topics.SetLockedAsync(Caller.From(user)!, topicId, true, ct)).ToHttp(TypedResults.Ok))
+            (await topics.SetFlagAsync(Caller.From(user)!, topicId, TopicFlag.Locked, true, ct)).ToHttp(TypedResults.Ok))
             .WithProblems(401, 403, 404);
 
         group.MapDelete("/topics/{topicId}/lock", async Task<Results<Ok<Topic>, ProblemHttpResult>> (
                 string topicId, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
-            (await topics.SetLockedAsync(Caller.From(user)!, topicId, false, ct)).ToHttp(TypedResults.Ok))
+            (await topics.SetFlagAsync(Caller.From(user)!, topicId, TopicFlag.Locked, false, ct)).ToHttp(TypedResults.Ok))
             .WithProblems(401, 403, 404);
 
         group.MapPut("/users/{userId}/ban", async Task<Results<NoContent, ProblemHttpResult>> (

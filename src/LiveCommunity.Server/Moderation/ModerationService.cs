@@ -1,7 +1,6 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
-using LiveCommunity.Server.Realtime;
-using LiveCommunity.Server.Replies;
+using LiveCommunity.Server.Writes;
 using LiveCommunity.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,73 +9,32 @@ namespace LiveCommunity.Server.Moderation;
 
 /// <summary>Bans, unbans and the audit log. Removal, restore and locks live with replies and topics.</summary>
 public sealed class ModerationService(
-    CommunityDb db, ReplyService replies, ModerationAudit audit, TimeProvider time, IOptions<LimitsOptions> limits)
+    CommunityDb db, TopicWriter writer, ModerationJobs jobs, IOptions<ModerationOptions> options, IOptions<LimitsOptions> limits)
 {
+    /// <summary>
+    /// Bans a user; with <c>removeReplies</c> it answers once all their replies are removed. If the caller goes
+    /// away first, the removal still finishes: it is a stored job.
+    /// </summary>
     public async Task<Outcome<bool>> BanAsync(Caller caller, string userId, BanRequest request, CancellationToken ct)
     {
         if (Validate(caller, userId, request.Reason) is { } invalid)
         {
             return invalid;
         }
-        await using (var write = await TopicWrite.BeginAsync(db, time, ct))
+        var banned = await writer.WriteAsync(new BanCommand(caller, userId, request.Reason, request.RemoveReplies, options.Value.JobLease), ct);
+        if (banned.Rejection is { } rejection)
         {
-            if (await write.CheckWriterAsync(caller, ct) is { } banned)
-            {
-                return banned;
-            }
-            var target = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
-            if (target is not null && target.Role is Roles.Moderator or Roles.Admin && caller.Role != Roles.Admin)
-            {
-                return Rejection.Forbidden("only admins ban moderators and admins");
-            }
-            if (target is null)
-            {
-                // A user may be banned before their first write; the name fills in when they next sign in.
-                target = new UserEntity { Id = userId, Name = userId, Role = Roles.Member, UpdatedAt = write.Now };
-                db.Users.Add(target);
-            }
-            if (!target.Banned)
-            {
-                target.Banned = true;
-                target.BanReason = request.Reason;
-                ModerationLog.Record(db, caller, ModerationActions.Ban, userId, request.Reason, write.Now);
-                await write.CommitAsync(ct);
-                audit.Committed(caller, ModerationActions.Ban, userId);
-            }
+            return rejection;
         }
-        if (request.RemoveReplies)
+        if (banned.Value is { } jobId)
         {
-            await RemoveAllRepliesOfAsync(caller, userId, request.Reason, ct);
+            await jobs.RunAsync(jobId).WaitAsync(ct);
         }
         return true;
     }
 
-    public async Task<Outcome<bool>> UnbanAsync(Caller caller, string userId, CancellationToken ct)
-    {
-        if (Validate(caller, userId, null) is { } invalid)
-        {
-            return invalid;
-        }
-        await using var write = await TopicWrite.BeginAsync(db, time, ct);
-        if (await write.CheckWriterAsync(caller, ct) is { } banned)
-        {
-            return banned;
-        }
-        var target = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
-        if (target is null)
-        {
-            return Rejection.NotFound("user not found");
-        }
-        if (target.Banned)
-        {
-            target.Banned = false;
-            target.BanReason = null;
-            ModerationLog.Record(db, caller, ModerationActions.Unban, userId, null, write.Now);
-            await write.CommitAsync(ct);
-            audit.Committed(caller, ModerationActions.Unban, userId);
-        }
-        return true;
-    }
+    public async Task<Outcome<bool>> UnbanAsync(Caller caller, string userId, CancellationToken ct) =>
+        Validate(caller, userId, null) is { } invalid ? invalid : await writer.WriteAsync(new UnbanCommand(caller, userId), ct);
 
     public async Task<Outcome<Page<ModerationEntry>>> LogAsync(int? limit, string? cursor, CancellationToken ct)
     {
@@ -107,17 +65,6 @@ public sealed class ModerationService(
         var page = rows.Take(take.Value).ToList();
         var next = rows.Count > take ? Cursor.EncodeTimeAndId(page[^1].At, page[^1].Id) : null;
         return new Page<ModerationEntry>(page.ConvertAll(e => e.AsEntry()), next);
-    }
-
-    // Each removal is its own write: its own seq in its own topic, its own ReplyRemoved, its own log line.
-    private async Task RemoveAllRepliesOfAsync(Caller caller, string userId, string? reason, CancellationToken ct)
-    {
-        var ids = await db.Replies.AsNoTracking().Where(r => r.AuthorId == userId && !r.Removed)
-            .OrderBy(r => r.CreatedAt).Select(r => r.Id).ToListAsync(ct);
-        foreach (var id in ids)
-        {
-            await replies.RemoveAsync(caller, id, reason, ct);
-        }
     }
 
     private Rejection? Validate(Caller caller, string userId, string? reason)

@@ -17,10 +17,13 @@ public static class SafetyExtensions
     /// <summary>Moderation services, content rules, and the rate limits on reads, writes and hub connections.</summary>
     public static WebApplicationBuilder AddSafety(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ModerationOptions>().BindConfiguration("Moderation");
+        builder.Services.AddOptions<ModerationOptions>().BindConfiguration("Moderation")
+            .Validate(o => o.JobLease >= TimeSpan.FromSeconds(1), "Moderation:JobLease must be at least a second")
+            .ValidateOnStart();
         builder.Services.AddSingleton<ContentRules>();
         builder.Services.AddSingleton<WriteRateLimiter>();
-        builder.Services.AddSingleton<ModerationAudit>();
+        builder.Services.AddSingleton<ModerationJobs>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ModerationJobs>());
         builder.Services.AddScoped<ModerationService>();
         builder.Services.Configure<HubOptions>(hub => hub.AddFilter<WriteLimitHubFilter>());
 

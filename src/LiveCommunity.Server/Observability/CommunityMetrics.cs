@@ -23,6 +23,12 @@ public sealed class CommunityMetrics : IDisposable
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _moderationActions;
     private readonly Histogram<double> _publishDelay;
+    private readonly Counter<long> _writes;
+    private readonly Histogram<int> _batchSize;
+    private readonly Histogram<double> _batchDuration;
+    private readonly Histogram<double> _queueWait;
+    private Func<int>? _queuedWrites;
+    private Func<int>? _writeQueues;
     private readonly ConcurrentDictionary<string, int> _localWatchers = new();
     private Func<int?>? _backplaneConnected;
 
@@ -44,6 +50,15 @@ public sealed class CommunityMetrics : IDisposable
         _moderationActions = _meter.CreateCounter<long>("livecommunity.moderation.actions", "{action}", "Moderation actions, by action");
         _publishDelay = _meter.CreateHistogram<double>("livecommunity.publish.delay", "ms", "From commit to the sends being issued to the group (local sockets or the backplane)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000] });
+        _writes = _meter.CreateCounter<long>("livecommunity.writes", "{command}", "Write commands finished, by outcome (ok, rejected, busy, failed)");
+        _batchSize = _meter.CreateHistogram<int>("livecommunity.writes.batch.size", "{command}", "Commands per batch transaction",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
+        _batchDuration = _meter.CreateHistogram<double>("livecommunity.writes.batch.duration", "ms", "From a batch's start to its commit",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000] });
+        _queueWait = _meter.CreateHistogram<double>("livecommunity.writes.queue.wait", "ms", "From a command's arrival to the start of its batch",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000] });
+        _meter.CreateObservableGauge("livecommunity.writes.queued", () => _queuedWrites?.Invoke() ?? 0, "{command}", "Write commands waiting or running on this instance");
+        _meter.CreateObservableGauge("livecommunity.writes.queues", () => _writeQueues?.Invoke() ?? 0, "{topic}", "Topics with a write queue on this instance");
         _meter.CreateObservableGauge("livecommunity.backplane.connected", ObserveBackplane, "{state}", "1 when the Redis backplane is connected, 0 when not");
     }
 
@@ -91,6 +106,24 @@ public sealed class CommunityMetrics : IDisposable
     }
 
     public void ReactionCoalesced() => _reactionsCoalesced.Add(1);
+
+    public void WritesFinished(int commands, string outcome)
+    {
+        if (commands > 0)
+        {
+            _writes.Add(commands, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    public void WriteQueued(TimeSpan waited) => _queueWait.Record(waited.TotalMilliseconds);
+
+    public void BatchRan(int commands, TimeSpan duration)
+    {
+        _batchSize.Record(commands);
+        _batchDuration.Record(duration.TotalMilliseconds);
+    }
+
+    public void ObserveWriteQueueWith(Func<int> queuedWrites, Func<int> queues) => (_queuedWrites, _writeQueues) = (queuedWrites, queues);
     public void RateLimited(string limit) => _rateLimited.Add(1, new KeyValuePair<string, object?>("limit", limit));
     public void ModerationAction(string action) => _moderationActions.Add(1, new KeyValuePair<string, object?>("action", action));
 

@@ -1,17 +1,58 @@
+using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace LiveCommunity.Server.Reactions;
 
-public sealed record ReactionsResult(IReadOnlyDictionary<string, int> Reactions);
+/// <summary>What reaction calls answer: the target's counts and the kinds the caller has set on it.</summary>
+public sealed record ReactionsResult(IReadOnlyDictionary<string, int> Reactions, IReadOnlyList<string> Mine);
 
-/// <summary>Reads reaction counts in the wire shape: every configured kind, zero included.</summary>
+/// <summary>Reads reaction counts in the wire shape (every configured kind, zero included) and a caller's own reactions.</summary>
 public sealed class ReactionCounts(IOptions<ReactionsOptions> options)
 {
     public IReadOnlyList<string> Kinds => options.Value.Kinds;
 
     public bool IsKind(string? kind) => kind is not null && options.Value.Kinds.Contains(kind);
+
+    /// <summary>The counts of a target nobody has reacted to yet.</summary>
+    public IReadOnlyDictionary<string, int> Zero() => Kinds.ToDictionary(k => k, _ => 0, StringComparer.Ordinal);
+
+    /// <summary>
+    /// For each target, the configured kinds <paramref name="caller"/> has set on it (empty for everyone when
+    /// anonymous): one indexed query on the reactions' key.
+    /// </summary>
+    public async Task<Dictionary<string, IReadOnlyList<string>>> MineAsync(
+        CommunityDb db, Caller? caller, IReadOnlyCollection<string> targetIds, CancellationToken ct = default)
+    {
+        var result = targetIds.Distinct().ToDictionary(id => id, _ => (IReadOnlyList<string>)[], StringComparer.Ordinal);
+        if (caller is null || targetIds.Count == 0)
+        {
+            return result;
+        }
+        var rows = await db.Reactions.AsNoTracking()
+            .Where(r => targetIds.Contains(r.TargetId) && r.UserId == caller.Id)
+            .Select(r => new { r.TargetId, r.Kind })
+            .ToListAsync(ct);
+        foreach (var group in rows.Where(r => IsKind(r.Kind)).GroupBy(r => r.TargetId))
+        {
+            result[group.Key] = [.. group.Select(r => r.Kind).OrderBy(k => IndexOf(k))];
+        }
+        return result;
+    }
+
+    // Kinds in configuration order, so "mine" lists them the way the counts do.
+    private int IndexOf(string kind)
+    {
+        for (var i = 0; i < Kinds.Count; i++)
+        {
+            if (Kinds[i] == kind)
+            {
+                return i;
+            }
+        }
+        return int.MaxValue;
+    }
 
     public async Task<IReadOnlyDictionary<string, int>> ForAsync(CommunityDb db, string targetId, CancellationToken ct = default)
     {

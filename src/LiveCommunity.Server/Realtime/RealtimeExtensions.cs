@@ -17,7 +17,7 @@ public static class RealtimeExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<PresenceOptions>().BindConfiguration("Presence");
 
-        builder.Services.AddSignalR();
+        builder.Services.AddSignalR(hub => hub.AddFilter<StorageBusyHubFilter>());
         builder.Services.AddOptions<HubOptions>().Configure<IOptions<LimitsOptions>>((hub, limits) =>
             hub.MaximumReceiveMessageSize = limits.Value.MaxHubMessageBytes);
 
@@ -32,7 +32,6 @@ public static class RealtimeExtensions
         builder.Services.AddSingleton<TopicEventPublisher>();
         builder.Services.AddSingleton<IPresence, InMemoryPresence>();
         builder.Services.AddSingleton<PresenceBroadcaster>();
-        builder.Services.AddHostedService<EventLogPruner>();
         return builder;
     }
 

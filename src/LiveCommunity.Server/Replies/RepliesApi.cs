@@ -13,8 +13,8 @@ public static class RepliesApi
         var group = routes.MapGroup("/api").WithTags("Replies");
 
         group.MapGet("/topics/{topicId}/replies", async Task<Results<Ok<ReplyPage>, ProblemHttpResult>> (
-                string topicId, int? limit, string? cursor, string? order, ReplyService replies, CancellationToken ct) =>
-            (await replies.ListAsync(topicId, order, limit, cursor, ct)).ToHttp(TypedResults.Ok))
+                string topicId, int? limit, string? cursor, string? order, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
+            (await replies.ListAsync(Caller.From(user), topicId, order, limit, cursor, ct)).ToHttp(TypedResults.Ok))
             .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
             .WithProblems(400, 404, 429);
 

@@ -16,6 +16,8 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
     public DbSet<ReactionCountEntity> ReactionCounts => Set<ReactionCountEntity>();
     public DbSet<TopicEventEntity> TopicEvents => Set<TopicEventEntity>();
     public DbSet<ModerationEntryEntity> ModerationLog => Set<ModerationEntryEntity>();
+    public DbSet<ReportEntity> Reports => Set<ReportEntity>();
+    public DbSet<ModerationJobEntity> ModerationJobs => Set<ModerationJobEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -54,6 +56,27 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             reply.HasOne<TopicEntity>().WithMany().HasForeignKey(r => r.TopicId);
             reply.HasIndex(r => new { r.TopicId, r.Seq }).IsUnique();
             reply.HasIndex(r => r.AuthorId);
+            reply.Property(r => r.QueueState).HasMaxLength(16);
+            // The moderators' queue: by state, oldest first.
+            reply.HasIndex(r => new { r.QueueState, r.QueuedAt, r.Id });
+        });
+
+        modelBuilder.Entity<ReportEntity>(report =>
+        {
+            report.ToTable("Reports");
+            report.HasKey(r => new { r.ReplyId, r.ReporterId });
+            report.Property(r => r.Reason).HasMaxLength(Columns.Kind);
+            report.Property(r => r.Note).HasMaxLength(Columns.Reason);
+        });
+
+        modelBuilder.Entity<ModerationJobEntity>(job =>
+        {
+            job.ToTable("ModerationJobs");
+            job.Property(j => j.Kind).HasMaxLength(Columns.Kind);
+            job.Property(j => j.ModeratorName).HasMaxLength(Columns.Name);
+            job.Property(j => j.ModeratorRole).HasMaxLength(16);
+            job.Property(j => j.Reason).HasMaxLength(Columns.Reason);
+            job.HasIndex(j => j.CompletedAt);
         });
 
         modelBuilder.Entity<ReactionEntity>(reaction =>

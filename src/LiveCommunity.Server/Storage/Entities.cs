@@ -23,6 +23,8 @@ public sealed class TopicEntity
     public required string AuthorName { get; set; }
     public DateTime CreatedAt { get; set; }
     public bool Locked { get; set; }
+    /// <summary>Every new reply is held for review before readers see it.</summary>
+    public bool Premoderated { get; set; }
     /// <summary>Visible (not removed) replies; kept in step by the same statement that takes the next seq.</summary>
     public int ReplyCount { get; set; }
     /// <summary>The seq of the topic's newest event; only ever raised by <c>UPDATE … RETURNING</c>.</summary>
@@ -39,12 +41,64 @@ public sealed class ReplyEntity
     public required string Body { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? EditedAt { get; set; }
-    /// <summary>The seq of its ReplyPosted event: the reply's place in the thread, and the paging key.</summary>
-    public long Seq { get; set; }
-    public bool Removed { get; set; }
+    /// <summary>
+    /// The seq of its ReplyPosted event: the reply's place in the thread, and the paging key. Null while it is
+    /// held for review and has never been published.
+    /// </summary>
+    public long? Seq { get; set; }
+    public ReplyState State { get; set; }
     public DateTime? RemovedAt { get; set; }
     public string? RemovedById { get; set; }
     public string? RemovedReason { get; set; }
+    /// <summary>Erased for a legal takedown: the text is gone from storage and the reply cannot come back.</summary>
+    public bool Erased { get; set; }
+    /// <summary>In the moderators' queue: <c>reported</c> or <c>pending</c>; null when not queued.</summary>
+    public string? QueueState { get; set; }
+    /// <summary>When it entered the queue (first report, or when it was held); the queue's order.</summary>
+    public DateTime? QueuedAt { get; set; }
+    /// <summary>Distinct readers who reported it since it was last reviewed.</summary>
+    public int ReportCount { get; set; }
+}
+
+/// <summary>Who may see a reply. Only <see cref="Published"/> replies reach readers, by any path.</summary>
+public enum ReplyState
+{
+    Published = 0,
+    /// <summary>Held by pre-moderation: never published, seen only by its author and moderators.</summary>
+    Pending = 1,
+    /// <summary>Hidden after enough reports until a moderator decides; readers were told it was removed.</summary>
+    Hidden = 2,
+    Removed = 3,
+}
+
+/// <summary>One reader's report of one reply (once per reader: the key makes reporting again a no-op).</summary>
+public sealed class ReportEntity
+{
+    public required string ReplyId { get; set; }
+    public required string ReporterId { get; set; }
+    public required string Reason { get; set; }
+    public string? Note { get; set; }
+    public DateTime At { get; set; }
+}
+
+/// <summary>
+/// Moderation work that spans many topics (remove or erase every reply of a user). Stored in the transaction
+/// that decides it, so a crash or restart never leaves it silently half done: whichever instance holds the
+/// lease finishes it.
+/// </summary>
+public sealed class ModerationJobEntity
+{
+    public required string Id { get; set; }
+    public required string Kind { get; set; }
+    public required string UserId { get; set; }
+    public required string ModeratorId { get; set; }
+    public required string ModeratorName { get; set; }
+    public required string ModeratorRole { get; set; }
+    public string? Reason { get; set; }
+    public DateTime CreatedAt { get; set; }
+    /// <summary>An instance working on it holds it until then; after that any instance may take it over.</summary>
+    public DateTime? LeasedUntil { get; set; }
+    public DateTime? CompletedAt { get; set; }
 }
 
 /// <summary>One user's reaction of one kind on one target (a topic or a reply).</summary>

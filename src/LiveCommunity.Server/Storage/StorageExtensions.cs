@@ -7,31 +7,66 @@ public static class StorageExtensions
 {
     public const string DefaultSqlite = "Data Source=data/livecommunity.db";
 
-    /// <summary>Registers <see cref="CommunityDb"/> for the configured provider; each provider keeps its own migrations.</summary>
+    /// <summary>
+    /// Registers <see cref="CommunityDb"/> for reads (scoped, from a pool) and <see cref="WriteDatabase"/> for the
+    /// write pipeline. On PostgreSQL the two have separate connection pools whose sizes come from "Database", so
+    /// one instance never holds more than <see cref="DatabaseOptions.MaxConnections"/> connections.
+    /// </summary>
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration("Database")
             .Validate(o => o.Provider is DatabaseOptions.Sqlite or DatabaseOptions.Postgres,
                 "Database:Provider must be Sqlite or Postgres")
+            .Validate(o => o.MaxWriteBatches > 0 && o.MaxReadConnections > 0 && o.ConnectionWait > TimeSpan.Zero,
+                "Database:MaxWriteBatches, MaxReadConnections and ConnectionWait must be positive")
             .ValidateOnStart();
 
-        var provider = builder.Configuration["Database:Provider"] ?? DatabaseOptions.Sqlite;
+        var options = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = builder.Configuration.GetConnectionString("Database");
-        if (string.Equals(provider, DatabaseOptions.Postgres, StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(options.Provider, DatabaseOptions.Postgres, StringComparison.OrdinalIgnoreCase))
         {
             if (string.IsNullOrWhiteSpace(connectionString))
             {
                 throw new InvalidOperationException(
                     "Database:Provider is Postgres but ConnectionStrings:Database is not set (environment variable ConnectionStrings__Database).");
             }
-            builder.Services.AddDbContextPool<CommunityDb, PostgresCommunityDb>(o => o.UseNpgsql(connectionString));
+            // Two pools (Npgsql pools by connection string): a slow read can never hold a write batch's connection.
+            var reads = Pool(connectionString, options.MaxReadConnections, options.ConnectionWait, "livecommunity");
+            var writes = Pool(connectionString, options.MaxWriteBatches, options.ConnectionWait, "livecommunity-writes");
+            builder.Services.AddDbContextPool<CommunityDb, PostgresCommunityDb>(o => o.UseNpgsql(reads));
+            builder.Services.AddSingleton(new WriteDatabase(
+                new CommunityDbFactory<PostgresCommunityDb>(new DbContextOptionsBuilder<PostgresCommunityDb>().UseNpgsql(writes).Options, options.MaxWriteBatches),
+                options.MaxWriteBatches, isSqlite: false));
         }
         else
         {
-            builder.Services.AddDbContextPool<CommunityDb, SqliteCommunityDb>(o =>
-                o.UseSqlite(ResolveSqlite(connectionString ?? DefaultSqlite, builder.Environment.ContentRootPath)));
+            var sqlite = ResolveSqlite(connectionString ?? DefaultSqlite, builder.Environment.ContentRootPath);
+            builder.Services.AddDbContextPool<CommunityDb, SqliteCommunityDb>(o => o.UseSqlite(sqlite));
+            builder.Services.AddSingleton(new WriteDatabase(
+                new CommunityDbFactory<SqliteCommunityDb>(new DbContextOptionsBuilder<SqliteCommunityDb>().UseSqlite(sqlite).Options, 4),
+                1, isSqlite: true));
         }
         return builder;
+    }
+
+    // Sets the pool's bound from our options (not from the connection string), so sizing is in one place.
+    private static string Pool(string connectionString, int size, TimeSpan wait, string applicationName)
+    {
+        var npgsql = new Npgsql.NpgsqlConnectionStringBuilder(connectionString)
+        {
+            MaxPoolSize = size,
+            MinPoolSize = 0,
+            Timeout = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)),
+        };
+        if (string.IsNullOrEmpty(npgsql.ApplicationName))
+        {
+            npgsql.ApplicationName = applicationName;
+        }
+        else
+        {
+            npgsql.ApplicationName += "-" + applicationName;
+        }
+        return npgsql.ConnectionString;
     }
 
     /// <summary>Applies pending migrations (and, for SQLite, creates the data folder and turns on WAL).</summary>

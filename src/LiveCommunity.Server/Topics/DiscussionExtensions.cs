@@ -30,7 +30,7 @@ public static class DiscussionExtensions
         builder.Services.AddScoped<ReplyService>();
         builder.Services.AddScoped<ReactionService>();
         builder.Services.AddSingleton<ReactionCounts>();
-        builder.Services.AddSingleton<ReactionBroadcaster>();
+        builder.Services.AddSingleton<ReplyTopics>();
         return builder;
     }
 }

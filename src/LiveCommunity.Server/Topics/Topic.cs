@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Storage;
 
@@ -12,9 +13,15 @@ public sealed record Topic(
     Author Author,
     DateTime CreatedAt,
     bool Locked,
+    bool Premoderated,
     int ReplyCount,
     IReadOnlyDictionary<string, int> Reactions,
-    long LastSeq);
+    long LastSeq)
+{
+    /// <summary>The reaction kinds the caller has set on it: REST answers only (events never carry it).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Mine { get; init; }
+}
 
 public sealed record NewTopic(string? Title, string? Body, List<string>? SourceUrls);
 
@@ -22,5 +29,5 @@ public static class TopicMappings
 {
     public static Topic AsTopic(this TopicEntity topic, IReadOnlyDictionary<string, int> reactions) => new(
         topic.Id, topic.Title, topic.Body, topic.SourceUrls, new Author(topic.AuthorId, topic.AuthorName),
-        topic.CreatedAt, topic.Locked, topic.ReplyCount, reactions, topic.LastSeq);
+        topic.CreatedAt, topic.Locked, topic.Premoderated, topic.ReplyCount, reactions, topic.LastSeq);
 }

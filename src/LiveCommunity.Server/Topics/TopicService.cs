@@ -1,21 +1,18 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
-using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Reactions;
-using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Writes;
 using LiveCommunity.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace LiveCommunity.Server.Topics;
 
-/// <summary>Creating, reading, locking and unlocking topics; REST and seeding share it.</summary>
+/// <summary>Creating, reading, locking and unlocking topics; REST, the hub and seeding share it.</summary>
 public sealed class TopicService(
     CommunityDb db,
+    TopicWriter writer,
     ReactionCounts reactions,
-    TopicEventPublisher publisher,
-    ModerationAudit audit,
-    TimeProvider time,
     IOptions<LimitsOptions> limits)
 {
     public async Task<Outcome<Topic>> CreateAsync(Caller caller, NewTopic input, CancellationToken ct)
@@ -41,37 +38,23 @@ public sealed class TopicService(
         {
             return invalid;
         }
-
-        await using var write = await TopicWrite.BeginAsync(db, time, ct);
-        if (await write.CheckWriterAsync(caller, ct) is { } banned)
-        {
-            return banned;
-        }
-        var topic = new TopicEntity
-        {
-            Id = Ids.NewTopicId(),
-            Title = input.Title!,
-            Body = input.Body!,
-            SourceUrls = urls,
-            AuthorId = caller.Id,
-            AuthorName = caller.Name,
-            CreatedAt = write.Now,
-        };
-        db.Topics.Add(topic);
-        await write.CommitAsync(ct);
-        return topic.AsTopic(await reactions.ForAsync(db, topic.Id, ct));
+        var created = await writer.WriteAsync(new CreateTopicCommand(caller, Ids.NewTopicId(), input.Title!, input.Body!, urls, reactions), ct);
+        return created.Value is { } topic ? topic with { Mine = [] } : created;
     }
 
-    public async Task<Outcome<Topic>> GetAsync(string topicId, CancellationToken ct)
+    public async Task<Outcome<Topic>> GetAsync(Caller? caller, string topicId, CancellationToken ct)
     {
         var topic = await db.Topics.AsNoTracking().FirstOrDefaultAsync(t => t.Id == topicId, ct);
-        return topic is null
-            ? Rejection.NotFound("topic not found")
-            : topic.AsTopic(await reactions.ForAsync(db, topic.Id, ct));
+        if (topic is null)
+        {
+            return Rejection.NotFound("topic not found");
+        }
+        var mine = await reactions.MineAsync(db, caller, [topic.Id], ct);
+        return topic.AsTopic(await reactions.ForAsync(db, topic.Id, ct)) with { Mine = mine[topic.Id] };
     }
 
     /// <summary>Newest first, keyset-paged on (createdAt, id) so pages stay stable while topics are added.</summary>
-    public async Task<Outcome<Page<Topic>>> ListAsync(int? limit, string? cursor, CancellationToken ct)
+    public async Task<Outcome<Page<Topic>>> ListAsync(Caller? caller, int? limit, string? cursor, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var take = TextRules.CheckLimit(errors, limit, fallback: 20, max: 100);
@@ -99,42 +82,26 @@ public sealed class TopicService(
         }
         var rows = await query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(take!.Value + 1).ToListAsync(ct);
         var page = rows.Take(take.Value).ToList();
-        var counts = await reactions.ForAsync(db, page.ConvertAll(t => t.Id), ct);
+        var ids = page.ConvertAll(t => t.Id);
+        var counts = await reactions.ForAsync(db, ids, ct);
+        var mine = await reactions.MineAsync(db, caller, ids, ct);
         var next = rows.Count > take ? Cursor.EncodeTimeAndId(page[^1].CreatedAt, page[^1].Id) : null;
-        return new Page<Topic>(page.ConvertAll(t => t.AsTopic(counts[t.Id])), next);
+        return new Page<Topic>(page.ConvertAll(t => t.AsTopic(counts[t.Id]) with { Mine = mine[t.Id] }), next);
     }
 
-    public async Task<Outcome<Topic>> SetLockedAsync(Caller caller, string topicId, bool locked, CancellationToken ct)
+    /// <summary>Locks or unlocks a topic, or turns its pre-moderation on or off (moderators).</summary>
+    public async Task<Outcome<Topic>> SetFlagAsync(Caller caller, string topicId, TopicFlag flag, bool on, CancellationToken ct)
     {
         if (!caller.IsModerator)
         {
-            return Rejection.Forbidden("only moderators lock and unlock topics");
+            return Rejection.Forbidden(flag == TopicFlag.Locked ? "only moderators lock and unlock topics" : "only moderators change pre-moderation");
         }
-        await using var write = await TopicWrite.BeginAsync(db, time, ct);
-        if (await write.CheckWriterAsync(caller, ct) is { } banned)
+        var result = await writer.WriteAsync(new SetTopicFlagCommand(caller, topicId, flag, on), ct);
+        if (result.Value is not { } topic)
         {
-            return banned;
+            return result;
         }
-        // Take the seq (and with it the topic's row lock) first, so the state read below is current.
-        var seq = await write.NextSeqAsync(topicId, 0, ct);
-        if (seq is null)
-        {
-            return Rejection.NotFound("topic not found");
-        }
-        var topic = await db.Topics.FirstAsync(t => t.Id == topicId, ct);
-        if (topic.Locked == locked)
-        {
-            // Already so: nothing to announce, and disposing the write rolls the seq back.
-            return topic.AsTopic(await reactions.ForAsync(db, topicId, ct));
-        }
-        topic.Locked = locked;
-        var wire = topic.AsTopic(await reactions.ForAsync(db, topicId, ct));
-        write.Append(new TopicUpdatedEvent(topicId, seq.Seq, wire));
-        var action = locked ? ModerationActions.Lock : ModerationActions.Unlock;
-        ModerationLog.Record(db, caller, action, topicId, null, write.Now);
-        await write.CommitAsync(ct);
-        audit.Committed(caller, action, topicId);
-        await publisher.PublishAsync(write.Events, write.CommittedAt);
-        return wire;
+        var mine = await reactions.MineAsync(db, caller, [topic.Id], ct);
+        return topic with { Mine = mine[topic.Id] };
     }
 }

@@ -12,20 +12,20 @@ public static class TopicsApi
     {
         var group = routes.MapGroup("/api/topics").WithTags("Topics");
 
-        group.MapGet("/", async Task<Results<Ok<Page<Topic>>, ProblemHttpResult>> (int? limit, string? cursor, TopicService topics, CancellationToken ct) =>
-            (await topics.ListAsync(limit, cursor, ct)).ToHttp(TypedResults.Ok))
+        group.MapGet("/", async Task<Results<Ok<Page<Topic>>, ProblemHttpResult>> (int? limit, string? cursor, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
+            (await topics.ListAsync(Caller.From(user), limit, cursor, ct)).ToHttp(TypedResults.Ok))
             .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
             .WithProblems(400, 429);
 
-        group.MapGet("/{topicId}", async Task<Results<Ok<Topic>, ProblemHttpResult>> (string topicId, TopicService topics, CancellationToken ct) =>
-            (await topics.GetAsync(topicId, ct)).ToHttp(TypedResults.Ok))
+        group.MapGet("/{topicId}", async Task<Results<Ok<Topic>, ProblemHttpResult>> (string topicId, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
+            (await topics.GetAsync(Caller.From(user), topicId, ct)).ToHttp(TypedResults.Ok))
             .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
             .WithProblems(404, 429);
 
         group.MapPost("/", async Task<Results<Created<Topic>, ProblemHttpResult>> (NewTopic input, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
             (await topics.CreateAsync(Caller.From(user)!, input, ct)).ToHttp(t => TypedResults.Created($"/api/topics/{t.Id}", t)))
             .RequireAuthorization(AuthExtensions.ModeratorPolicy)
-            .WithProblems(400, 401, 403, 413);
+            .WithProblems(400, 401, 403, 413, 503);
 
         return group;
     }

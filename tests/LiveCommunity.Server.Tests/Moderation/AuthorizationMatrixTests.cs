@@ -124,9 +124,10 @@ public sealed class AuthorizationMatrixTests(AppFactory app) : IClassFixture<App
             case Role.Admin: return app.Admin();
             default:
                 var banned = app.Member("banned");
-                using (var moderator = app.Moderator().Http())
+                // An admin: moderators may only ban users the server has already seen.
+                using (var admin = app.Admin().Http())
                 {
-                    (await moderator.PutAsJsonAsync($"/api/users/{banned.Id}/ban", new { reason = "test" })).EnsureSuccessStatusCode();
+                    (await admin.PutAsJsonAsync($"/api/users/{banned.Id}/ban", new { reason = "test" })).EnsureSuccessStatusCode();
                 }
                 return banned;
         }

@@ -38,7 +38,7 @@ public sealed class ConcurrencyTests(AppFactory app) : IClassFixture<AppFactory>
         // The database: seqs 1..N, each once, one per posted reply.
         List<(long Seq, string Id)> stored = [];
         await app.Anonymous().WithDbAsync(async db => stored = (await db.Replies.Where(r => r.TopicId == topicId)
-            .OrderBy(r => r.Seq).Select(r => new { r.Seq, r.Id }).ToListAsync()).ConvertAll(r => (r.Seq, r.Id)));
+            .OrderBy(r => r.Seq).Select(r => new { Seq = r.Seq!.Value, r.Id }).ToListAsync()).ConvertAll(r => (r.Seq, r.Id)));
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), stored.Select(r => r.Seq));
         Assert.Equal(posted.SelectMany(ids => ids).Order(), stored.Select(r => r.Id).Order());
         var events = 0;

@@ -63,6 +63,57 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.ToTable("ModerationLog", (string)null);
                 });
 
+            modelBuilder.Entity("LiveCommunity.Server.Storage.ModerationJobEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime?>("LeasedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ModeratorId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("ModeratorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ModeratorRole")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompletedAt");
+
+                    b.ToTable("ModerationJobs", (string)null);
+                });
+
             modelBuilder.Entity("LiveCommunity.Server.Storage.ReactionCountEntity", b =>
                 {
                     b.Property<string>("TargetId")
@@ -135,12 +186,19 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.Property<DateTime?>("EditedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("Erased")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("ParentId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
-                    b.Property<bool>("Removed")
-                        .HasColumnType("boolean");
+                    b.Property<string>("QueueState")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime?>("QueuedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("RemovedAt")
                         .HasColumnType("timestamp with time zone");
@@ -153,8 +211,14 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
-                    b.Property<long>("Seq")
+                    b.Property<int>("ReportCount")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("Seq")
                         .HasColumnType("bigint");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
 
                     b.Property<string>("TopicId")
                         .IsRequired()
@@ -168,7 +232,36 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.HasIndex("TopicId", "Seq")
                         .IsUnique();
 
+                    b.HasIndex("QueueState", "QueuedAt", "Id");
+
                     b.ToTable("Replies", (string)null);
+                });
+
+            modelBuilder.Entity("LiveCommunity.Server.Storage.ReportEntity", b =>
+                {
+                    b.Property<string>("ReplyId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("ReporterId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("ReplyId", "ReporterId");
+
+                    b.ToTable("Reports", (string)null);
                 });
 
             modelBuilder.Entity("LiveCommunity.Server.Storage.TopicEntity", b =>
@@ -199,6 +292,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<bool>("Locked")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Premoderated")
                         .HasColumnType("boolean");
 
                     b.Property<int>("ReplyCount")

@@ -57,6 +57,57 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.ToTable("ModerationLog", (string)null);
                 });
 
+            modelBuilder.Entity("LiveCommunity.Server.Storage.ModerationJobEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeasedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModeratorId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModeratorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModeratorRole")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompletedAt");
+
+                    b.ToTable("ModerationJobs", (string)null);
+                });
+
             modelBuilder.Entity("LiveCommunity.Server.Storage.ReactionCountEntity", b =>
                 {
                     b.Property<string>("TargetId")
@@ -129,12 +180,19 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.Property<DateTime?>("EditedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Erased")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ParentId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("Removed")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("QueueState")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("QueuedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("RemovedAt")
                         .HasColumnType("TEXT");
@@ -147,7 +205,13 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("Seq")
+                    b.Property<int>("ReportCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("TopicId")
@@ -162,7 +226,36 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.HasIndex("TopicId", "Seq")
                         .IsUnique();
 
+                    b.HasIndex("QueueState", "QueuedAt", "Id");
+
                     b.ToTable("Replies", (string)null);
+                });
+
+            modelBuilder.Entity("LiveCommunity.Server.Storage.ReportEntity", b =>
+                {
+                    b.Property<string>("ReplyId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReporterId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ReplyId", "ReporterId");
+
+                    b.ToTable("Reports", (string)null);
                 });
 
             modelBuilder.Entity("LiveCommunity.Server.Storage.TopicEntity", b =>
@@ -193,6 +286,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("Locked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Premoderated")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ReplyCount")

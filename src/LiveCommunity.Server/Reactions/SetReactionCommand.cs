@@ -1,0 +1,53 @@
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Storage;
+using LiveCommunity.Server.Writes;
+using Microsoft.EntityFrameworkCore;
+
+namespace LiveCommunity.Server.Reactions;
+
+/// <summary>
+/// Sets or clears one user's reaction of one kind on a topic or a reply. The row changes here; the count and
+/// its ReactionsChanged are the batch's (<see cref="ReactionTally"/>), one event per target per batch, and
+/// the writer holds a target's commands so it gets at most one batch per coalescing window.
+/// </summary>
+internal sealed class SetReactionCommand(Caller caller, string topicId, string? replyId, string kind, bool on, ReactionCounts counts)
+    : WriteCommand<ReactionsResult>
+{
+    public override string? TopicId => topicId;
+
+    public override Caller? Writer => caller;
+
+    private readonly string _targetId = replyId ?? topicId;
+
+    public override string? CoalesceKey => _targetId;
+
+    public override async Task<Outcome<ReactionsResult>> ExecuteAsync(WriteContext write, CancellationToken ct)
+    {
+        var db = write.Db;
+        if (write.Topic is null)
+        {
+            return Rejection.NotFound("topic not found");
+        }
+        if (replyId is not null && !await db.Replies.AsNoTracking().AnyAsync(
+                r => r.Id == replyId && r.TopicId == topicId && r.State == ReplyState.Published, ct))
+        {
+            return Rejection.NotFound("reply not found");
+        }
+        var changed = on
+            ? await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "Reactions" ("TargetId", "UserId", "Kind", "TopicId", "CreatedAt")
+                VALUES ({_targetId}, {caller.Id}, {kind}, {topicId}, {write.Now})
+                ON CONFLICT DO NOTHING
+                """, ct)
+            : await db.Database.ExecuteSqlAsync($"""
+                DELETE FROM "Reactions" WHERE "TargetId" = {_targetId} AND "UserId" = {caller.Id} AND "Kind" = {kind}
+                """, ct);
+        if (changed > 0)
+        {
+            await write.Reactions.ChangeAsync(topicId, replyId, kind, on ? 1 : -1, ct);
+        }
+        var mine = await counts.MineAsync(db, caller, [_targetId], ct);
+        return new ReactionsResult(await write.Reactions.CountsAsync(topicId, replyId, ct), mine[_targetId]);
+    }
+}

@@ -1,0 +1,71 @@
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Storage;
+using LiveCommunity.Server.Writes;
+using Microsoft.EntityFrameworkCore;
+
+namespace LiveCommunity.Server.Replies;
+
+/// <summary>A new reply: checked against the topic as it is in the batch, then given the topic's next seq.</summary>
+internal sealed class PostReplyCommand(Caller caller, string topicId, string body, string? parentId, ReactionCounts counts, TimeSpan duplicateWindow)
+    : WriteCommand<Reply>
+{
+    public override string? TopicId => topicId;
+
+    public override Caller? Writer => caller;
+
+    public override async Task<Outcome<Reply>> ExecuteAsync(WriteContext write, CancellationToken ct)
+    {
+        if (write.Topic is not { } topic)
+        {
+            return Rejection.NotFound("topic not found");
+        }
+        if (topic.Locked)
+        {
+            return Rejection.Conflict("topic is locked: it takes no new replies");
+        }
+        var db = write.Db;
+        var since = write.Now - duplicateWindow;
+        // Catches double submits and copy-paste floods; the exact text, so a corrected retry still goes through.
+        if (duplicateWindow > TimeSpan.Zero && await db.Replies.AsNoTracking().AnyAsync(
+                r => r.AuthorId == caller.Id && r.TopicId == topic.Id && r.CreatedAt >= since && r.Body == body && r.State != ReplyState.Removed, ct))
+        {
+            return Rejection.Conflict("you just posted the same reply in this topic");
+        }
+        if (parentId is not null)
+        {
+            var parent = await db.Replies.AsNoTracking()
+                .Where(r => r.Id == parentId)
+                .Select(r => new { r.TopicId, r.State })
+                .FirstOrDefaultAsync(ct);
+            if (parent is null || parent.TopicId != topic.Id || parent.State == ReplyState.Pending)
+            {
+                return Rejection.Invalid("parentId", "must be a reply in the same topic");
+            }
+            if (parent.State != ReplyState.Published)
+            {
+                return Rejection.Conflict("the reply you are answering was removed");
+            }
+        }
+        var reply = new ReplyEntity
+        {
+            Id = Ids.NewReplyId(),
+            TopicId = topic.Id,
+            ParentId = parentId,
+            AuthorId = caller.Id,
+            AuthorName = caller.Name,
+            Body = body,
+            CreatedAt = write.Now,
+        };
+        db.Replies.Add(reply);
+        topic.ReplyCount++;
+        write.Append(seq =>
+        {
+            reply.Seq = seq;
+            return new ReplyPostedEvent(topic.Id, seq, reply.AsReply(counts.Zero()));
+        });
+        return reply.AsReply(counts.Zero());
+    }
+}

@@ -1,0 +1,66 @@
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Storage;
+using LiveCommunity.Server.Writes;
+using Microsoft.EntityFrameworkCore;
+
+namespace LiveCommunity.Server.Replies;
+
+/// <summary>
+/// Removes a reply (its author, or a moderator). Removing a removed reply changes nothing. The removal scrubs
+/// the reply's text from the event log in the same transaction, so replay can never send it again.
+/// </summary>
+internal sealed class RemoveReplyCommand(Caller caller, string topicId, string replyId, string? reason)
+    : WriteCommand<bool>
+{
+    public override string? TopicId => topicId;
+
+    public override Caller? Writer => caller;
+
+    public override async Task<Outcome<bool>> ExecuteAsync(WriteContext write, CancellationToken ct)
+    {
+        var reply = await write.Db.Replies.FirstOrDefaultAsync(r => r.Id == replyId, ct);
+        if (reply is null || write.Topic is null)
+        {
+            return Rejection.NotFound("reply not found");
+        }
+        var byModerator = reply.AuthorId != caller.Id;
+        if (byModerator && !caller.IsModerator)
+        {
+            return Rejection.Forbidden("only its author or a moderator may remove a reply");
+        }
+        if (reply.State == ReplyState.Removed)
+        {
+            return true; // idempotent: nothing changes, nothing is announced
+        }
+        await Remove(write, reply, caller, byModerator ? reason : null, ct);
+        if (byModerator)
+        {
+            write.Audit(caller, ModerationActions.Remove, reply.Id, reason);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Marks a tracked reply removed. Readers who could see it get ReplyRemoved (and every logged event of it is
+    /// scrubbed); one they could not see (held, hidden) leaves without an event.
+    /// </summary>
+    public static async Task Remove(WriteContext write, ReplyEntity reply, Caller by, string? moderationReason, CancellationToken ct)
+    {
+        var wasPublished = reply.State == ReplyState.Published;
+        reply.State = ReplyState.Removed;
+        reply.RemovedAt = write.Now;
+        reply.RemovedById = by.Id;
+        reply.RemovedReason = moderationReason;
+        reply.QueueState = null;
+        reply.QueuedAt = null;
+        if (wasPublished)
+        {
+            write.Topic!.ReplyCount--;
+            await EventLog.ScrubReplyAsync(write.Db, reply.TopicId, reply.Id, ct);
+            write.Append(seq => new ReplyRemovedEvent(reply.TopicId, seq, reply.Id));
+        }
+    }
+}

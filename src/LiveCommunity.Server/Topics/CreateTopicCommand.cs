@@ -1,0 +1,32 @@
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.Storage;
+using LiveCommunity.Server.Writes;
+
+namespace LiveCommunity.Server.Topics;
+
+/// <summary>A new topic (moderators and admins). Not a topic event: nobody can watch a topic before it exists.</summary>
+internal sealed class CreateTopicCommand(Caller caller, string topicId, string title, string body, List<string> sourceUrls, ReactionCounts counts)
+    : WriteCommand<Topic>
+{
+    public override string? TopicId => topicId;
+
+    public override Caller? Writer => caller;
+
+    public override Task<Outcome<Topic>> ExecuteAsync(WriteContext write, CancellationToken ct)
+    {
+        var topic = new TopicEntity
+        {
+            Id = TopicId!,
+            Title = title,
+            Body = body,
+            SourceUrls = sourceUrls,
+            AuthorId = caller.Id,
+            AuthorName = caller.Name,
+            CreatedAt = write.Now,
+        };
+        write.Db.Topics.Add(topic);
+        return Task.FromResult<Outcome<Topic>>(topic.AsTopic(counts.Zero()));
+    }
+}

@@ -1,0 +1,79 @@
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Storage;
+
+namespace LiveCommunity.Server.Writes.Internal;
+
+/// <summary>
+/// The state of one batch transaction: the locked topic, the seqs taken, the events, audit entries and
+/// after-commit work its commands added. <see cref="Mark"/>/<see cref="Undo"/> take back what one refused
+/// command added, so its neighbours keep theirs.
+/// </summary>
+internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, ReactionCounts counts)
+{
+    private readonly List<TopicEvent> _events = [];
+    private readonly List<(Caller Moderator, string Action, string TargetId)> _audits = [];
+    private readonly List<Action> _afterCommit = [];
+
+    public CommunityDb Db { get; } = db;
+    public DateTime Now { get; } = now;
+    public TopicEntity? Topic { get; } = topic;
+    public ReactionTally Reactions { get; } = new(db, counts);
+
+    public IReadOnlyList<TopicEvent> Events => _events;
+    public IReadOnlyList<(Caller Moderator, string Action, string TargetId)> Audits => _audits;
+    public IReadOnlyList<Action> AfterCommitActions => _afterCommit;
+
+    public TEvent Append<TEvent>(Func<long, TEvent> create) where TEvent : TopicEvent
+    {
+        var topic = Topic ?? throw new InvalidOperationException("an event needs an existing topic");
+        var evt = create(topic.LastSeq + 1);
+        if (evt.Seq != topic.LastSeq + 1 || evt.TopicId != topic.Id)
+        {
+            throw new InvalidOperationException($"event {evt.TopicId}/{evt.Seq} is not the topic's next event");
+        }
+        topic.LastSeq = evt.Seq;
+        Db.TopicEvents.Add(EventLog.ToEntity(evt, Now));
+        _events.Add(evt);
+        return evt;
+    }
+
+    public void Audit(Caller moderator, string action, string targetId, string? reason)
+    {
+        Db.ModerationLog.Add(new ModerationEntryEntity
+        {
+            Id = Ids.NewEntryId(),
+            At = Now,
+            ModeratorId = moderator.Id,
+            ModeratorName = moderator.Name,
+            Action = action,
+            TargetId = targetId,
+            Reason = string.IsNullOrWhiteSpace(reason) ? null : reason,
+        });
+        _audits.Add((moderator, action, targetId));
+    }
+
+    public void AfterCommit(Action action) => _afterCommit.Add(action);
+
+    public Mark Mark() => new(
+        _events.Count, _audits.Count, _afterCommit.Count, Reactions.Mark(),
+        Topic?.LastSeq ?? 0, Topic?.ReplyCount ?? 0, Topic?.Locked ?? false, Topic?.Premoderated ?? false);
+
+    public void Undo(Mark mark)
+    {
+        _events.RemoveRange(mark.Events, _events.Count - mark.Events);
+        _audits.RemoveRange(mark.Audits, _audits.Count - mark.Audits);
+        _afterCommit.RemoveRange(mark.AfterCommit, _afterCommit.Count - mark.AfterCommit);
+        Reactions.Undo(mark.Reactions);
+        if (Topic is { } topic)
+        {
+            (topic.LastSeq, topic.ReplyCount, topic.Locked, topic.Premoderated) = (mark.LastSeq, mark.ReplyCount, mark.Locked, mark.Premoderated);
+        }
+    }
+}
+
+/// <summary>Where a batch stood before one command ran.</summary>
+internal readonly record struct Mark(
+    int Events, int Audits, int AfterCommit, int Reactions, long LastSeq, int ReplyCount, bool Locked, bool Premoderated);

@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Observability;
+using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LiveCommunity.Server.Writes.Internal;
+
+/// <summary>What a batch left behind for its queue: which coalescing keys got an event, and when.</summary>
+internal readonly record struct BatchResult(IReadOnlyCollection<string> EmittedKeys);
+
+/// <summary>
+/// Runs one batch of one topic's commands in one transaction (DESIGN.md "Shape"): lock the topic, record the
+/// writers and refuse the banned, run each command inside its own savepoint (a refusal or failure rolls back
+/// only that command), store the reaction tally with one ReactionsChanged per target and the topic row once,
+/// commit (one fsync), then publish the events in seq order and answer the callers.
+/// </summary>
+internal sealed class BatchRunner(
+    WriteDatabase database,
+    Writers writers,
+    ReactionCounts counts,
+    TopicEventPublisher publisher,
+    CommunityMetrics metrics,
+    TimeProvider time,
+    IOptions<WriteOptions> options,
+    WriteLog log)
+{
+    private static readonly Rejection Banned = Rejection.Forbidden("you are banned from posting and reacting");
+
+    public async Task<BatchResult> RunAsync(string? topicId, List<PendingWrite> writes)
+    {
+        var started = Stopwatch.GetTimestamp();
+        foreach (var write in writes)
+        {
+            metrics.WriteQueued(time.GetElapsedTime(write.EnqueuedAt));
+        }
+        await using var db = database.CreateContext();
+        var kept = new List<PendingWrite>(writes.Count);
+        Batch batch;
+        try
+        {
+            batch = await ExecuteAsync(db, topicId, writes, kept);
+        }
+        catch (Exception ex) when (StorageFailures.IsBusy(ex))
+        {
+            log.BatchBusy(ex, topicId ?? "-", writes.Count);
+            // Nothing of the batch was stored: every command not answered yet is told to retry.
+            var busy = Rejection.Busy(options.Value.RetryAfter);
+            metrics.WritesFinished(writes.Count(w => !w.Task.IsCompleted), "busy");
+            foreach (var write in writes)
+            {
+                write.Reject(busy);
+            }
+            return new BatchResult([]);
+        }
+        catch (Exception ex)
+        {
+            log.BatchFailed(ex, topicId ?? "-", writes.Count);
+            metrics.WritesFinished(writes.Count(w => !w.Task.IsCompleted), "failed");
+            foreach (var write in writes)
+            {
+                write.Fail(ex);
+            }
+            return new BatchResult([]);
+        }
+        var committedAt = Stopwatch.GetTimestamp();
+
+        writers.Remember(kept.Select(w => w.Writer).OfType<Auth.Caller>());
+        await publisher.PublishAsync(batch.Events, committedAt);
+        foreach (var (moderator, action, targetId) in batch.Audits)
+        {
+            metrics.ModerationAction(action);
+            log.ModerationAction(moderator.Id, action, targetId);
+        }
+        foreach (var action in batch.AfterCommitActions)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception ex)
+            {
+                log.AfterCommitFailed(ex, topicId ?? "-");
+            }
+        }
+        foreach (var write in kept)
+        {
+            write.Complete();
+        }
+        metrics.WritesFinished(kept.Count, "ok");
+        metrics.BatchRan(writes.Count, Stopwatch.GetElapsedTime(started, committedAt));
+        return new BatchResult(batch.Events.OfType<ReactionsChangedEvent>().Select(e => e.ReplyId ?? e.TopicId).ToList());
+    }
+
+    /// <summary>The transaction: everything up to and including the commit. Writes it keeps go into <paramref name="kept"/>.</summary>
+    private async Task<Batch> ExecuteAsync(CommunityDb db, string? topicId, List<PendingWrite> writes, List<PendingWrite> kept)
+    {
+        var ct = CancellationToken.None; // a batch runs to its end whoever stops waiting for it
+        // Each command gets a savepoint of ours; EF's own savepoint around every SaveChanges would double them.
+        db.Database.AutoSavepointsEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!database.IsSqlite)
+        {
+            // Waiting for another instance's topic lock is bounded; past it the batch is answered busy (503).
+            var lockTimeout = $"{(int)options.Value.LockTimeout.TotalMilliseconds}ms";
+            await db.Database.ExecuteSqlAsync($"SELECT set_config('lock_timeout', {lockTimeout}, true)", ct);
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        now = now.AddTicks(-(now.Ticks % 10)); // whole microseconds: what a write returns equals what a read returns
+        var topic = topicId is null ? null : await LockTopicAsync(db, topicId, ct);
+        var batch = new Batch(db, now, topic, counts);
+        var snapshot = topic is null ? default : (topic.LastSeq, topic.ReplyCount, topic.Locked, topic.Premoderated);
+        var banned = await writers.RecordAsync(db, database.IsSqlite, writes.Select(w => w.Writer).OfType<Auth.Caller>(), now, ct);
+
+        var refused = 0;
+        foreach (var write in writes)
+        {
+            // A ban never stops an admin (whom only an admin could have banned in the first place).
+            if (write.Writer is { } writer && writer.Role != Auth.Roles.Admin && banned.Contains(writer.Id))
+            {
+                write.Reject(Banned);
+                refused++;
+                continue;
+            }
+            var mark = batch.Mark();
+            await transaction.CreateSavepointAsync("command", ct);
+            Rejection? rejection;
+            try
+            {
+                rejection = await write.ExecuteAsync(new WriteContext(batch, write.Writer), ct);
+                if (rejection is null)
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+            }
+            catch (Exception ex) when (!StorageFailures.IsBusy(ex))
+            {
+                // A defect in one command (or a row it may not write): only it fails, the batch goes on.
+                await transaction.RollbackToSavepointAsync("command", ct);
+                batch.Undo(mark);
+                db.ChangeTracker.Clear();
+                log.CommandFailed(ex, topicId ?? "-");
+                write.Fail(ex);
+                metrics.WritesFinished(1, "failed");
+                continue;
+            }
+            if (rejection is not null)
+            {
+                await transaction.RollbackToSavepointAsync("command", ct);
+                batch.Undo(mark);
+                write.Reject(rejection);
+                refused++;
+            }
+            else
+            {
+                await transaction.ReleaseSavepointAsync("command", ct);
+                kept.Add(write);
+            }
+            db.ChangeTracker.Clear();
+        }
+        metrics.WritesFinished(refused, "rejected");
+
+        await StoreReactionsAsync(batch, ct);
+        if (topic is not null && snapshot != (topic.LastSeq, topic.ReplyCount, topic.Locked, topic.Premoderated))
+        {
+            await db.Topics.Where(t => t.Id == topic.Id).ExecuteUpdateAsync(set => set
+                .SetProperty(t => t.LastSeq, topic.LastSeq)
+                .SetProperty(t => t.ReplyCount, topic.ReplyCount)
+                .SetProperty(t => t.Locked, topic.Locked)
+                .SetProperty(t => t.Premoderated, topic.Premoderated), ct);
+        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return batch;
+    }
+
+    // SQLite has one writer at a time, so reading the row is enough; PostgreSQL row-locks it until commit, so
+    // two instances writing one topic take turns once per batch, not once per write.
+    private async Task<TopicEntity?> LockTopicAsync(CommunityDb db, string topicId, CancellationToken ct) =>
+        database.IsSqlite
+            ? await db.Topics.AsNoTracking().FirstOrDefaultAsync(t => t.Id == topicId, ct)
+            : await db.Topics.FromSql($"""SELECT * FROM "Topics" WHERE "Id" = {topicId} FOR UPDATE""").AsNoTracking().FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// Stores what the batch did to reaction counts and appends one ReactionsChanged (absolute counts) per target
+    /// whose counts changed, in this same transaction: no stored change is ever without its event. A reply that
+    /// is no longer published gets no event (its removal is the event that describes it).
+    /// </summary>
+    private static async Task StoreReactionsAsync(Batch batch, CancellationToken ct)
+    {
+        var changed = batch.Reactions.Changed().ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+        var db = batch.Db;
+        foreach (var target in changed)
+        {
+            foreach (var (kind, delta) in target.Delta)
+            {
+                if (delta != 0)
+                {
+                    await db.Database.ExecuteSqlAsync($"""
+                        INSERT INTO "ReactionCounts" ("TargetId", "Kind", "Count") VALUES ({target.Id}, {kind}, {delta})
+                        ON CONFLICT ("TargetId", "Kind") DO UPDATE SET "Count" = "ReactionCounts"."Count" + {delta}
+                        """, ct);
+                }
+            }
+        }
+        var replyIds = changed.Where(t => t.ReplyId is not null).Select(t => t.ReplyId!).ToList();
+        var published = replyIds.Count == 0
+            ? []
+            : (await db.Replies.AsNoTracking().Where(r => replyIds.Contains(r.Id) && r.State == ReplyState.Published)
+                .Select(r => r.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        foreach (var target in changed)
+        {
+            if (target.ReplyId is null || published.Contains(target.ReplyId))
+            {
+                batch.Append(seq => new ReactionsChangedEvent(target.TopicId, seq, target.ReplyId, target.Current()));
+            }
+        }
+    }
+}

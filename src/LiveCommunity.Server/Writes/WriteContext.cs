@@ -1,0 +1,50 @@
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Storage;
+using LiveCommunity.Server.Writes.Internal;
+
+namespace LiveCommunity.Server.Writes;
+
+/// <summary>
+/// What a command sees while it runs: the batch's transaction (through <see cref="Db"/>), the locked topic
+/// row, the clock of the batch, and the ways to add events, moderation-log entries and after-commit work.
+/// Everything added here is undone if the command refuses or fails.
+/// </summary>
+public sealed class WriteContext
+{
+    private readonly Batch _batch;
+
+    internal WriteContext(Batch batch, Caller? writer)
+    {
+        _batch = batch;
+        Writer = writer;
+    }
+
+    /// <summary>The batch's unit of work; changes are saved after the command returns. Never begin or commit here.</summary>
+    public CommunityDb Db => _batch.Db;
+
+    /// <summary>The batch's time (whole microseconds, as PostgreSQL stores it).</summary>
+    public DateTime Now => _batch.Now;
+
+    public Caller? Writer { get; }
+
+    /// <summary>
+    /// The topic row, locked for the whole batch (untracked: change <c>LastSeq</c>-independent fields such as
+    /// <c>Locked</c>, <c>Premoderated</c> and <c>ReplyCount</c> here and the batch stores them once).
+    /// Null when the command names no topic or the topic does not exist.
+    /// </summary>
+    public TopicEntity? Topic => _batch.Topic;
+
+    /// <summary>Reaction counts as this batch has changed them so far.</summary>
+    public ReactionTally Reactions => _batch.Reactions;
+
+    /// <summary>Takes the topic's next seq and logs the event it makes; it is published after the commit.</summary>
+    public TEvent Append<TEvent>(Func<long, TEvent> create) where TEvent : TopicEvent => _batch.Append(create);
+
+    /// <summary>A moderation-log entry in the same transaction; the metric and log line follow the commit.</summary>
+    public void Audit(Caller moderator, string action, string targetId, string? reason = null) =>
+        _batch.Audit(moderator, action, targetId, reason);
+
+    /// <summary>Work to do once the batch has committed (live notifications that carry no seq).</summary>
+    public void AfterCommit(Action action) => _batch.AfterCommit(action);
+}
