@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LiveCommunity.Baseline;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 
 // The yardstick for docs/benchmarks.md: the same REST routes and hub method names the load generator uses,
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSignalR();
 builder.Services.AddSingleton<Store>();
+builder.Services.AddSingleton<StoredRows>();
 var app = builder.Build();
 
 app.MapGet("/health/live", () => "ok");
@@ -44,8 +46,36 @@ app.MapPut("/api/replies/{replyId}/reactions/{kind}", (string replyId, string ki
     React(replyId, kind, User(http), on: true, store, hub));
 app.MapDelete("/api/replies/{replyId}/reactions/{kind}", (string replyId, string kind, HttpContext http, Store store, IHubContext<BaselineHub> hub) =>
     React(replyId, kind, User(http), on: false, store, hub));
+// The write-path yardstick (hot-topic benchmark): the same writes, each stored in its own transaction, then broadcast.
+app.MapPost("/stored/topics/{topicId}/replies", async (string topicId, NewReply input, HttpContext http, Store store, StoredRows rows, IHubContext<BaselineHub> hub) =>
+    Results.Created("/stored/replies", await StoreReplyAsync(topicId, input.Body ?? "", User(http), store, rows, hub)));
+app.MapPut("/stored/replies/{replyId}/reactions/{kind}", async (string replyId, string kind, HttpContext http, StoredRows rows, Store store, IHubContext<BaselineHub> hub) =>
+    await StoreReactionAsync(replyId, kind, User(http), true, rows, store, hub));
+app.MapDelete("/stored/replies/{replyId}/reactions/{kind}", async (string replyId, string kind, HttpContext http, StoredRows rows, Store store, IHubContext<BaselineHub> hub) =>
+    await StoreReactionAsync(replyId, kind, User(http), false, rows, store, hub));
 app.MapHub<BaselineHub>("/hubs/discussion");
 app.Run();
+
+static async Task<Reply> StoreReplyAsync(string topicId, string body, string user, Store store, StoredRows rows, IHubContext<BaselineHub> hub)
+{
+    var reply = new Reply("r" + store.NewId(), topicId, null, new Author(user, user), body,
+        DateTime.UtcNow, null, new Dictionary<string, int> { ["like"] = 0, ["insightful"] = 0, ["disagree"] = 0 });
+    await rows.InsertReplyAsync(reply);
+    store.ReplyTopics[reply.Id] = topicId;
+    await hub.Clients.Group(topicId).SendAsync("ReplyPosted", new { topicId, seq = 0, reply });
+    return reply;
+}
+
+static async Task<IResult> StoreReactionAsync(string replyId, string kind, string user, bool on, StoredRows rows, Store store, IHubContext<BaselineHub> hub)
+{
+    var count = await rows.ReactAsync(replyId, user, kind, on);
+    var reactions = new Dictionary<string, int> { [kind] = count };
+    if (store.ReplyTopics.TryGetValue(replyId, out var topicId))
+    {
+        await hub.Clients.Group(topicId).SendAsync("ReactionsChanged", new { topicId, seq = 0, replyId, reactions });
+    }
+    return Results.Ok(new { reactions });
+}
 
 static string User(HttpContext http) => http.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.Ordinal);
 
@@ -94,5 +124,26 @@ namespace LiveCommunity.Baseline
         }
 
         public Task Unwatch(string topicId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, topicId);
+
+        // The write-path yardstick over the hub: the same stored writes as the /stored routes.
+        public async Task<Reply> PostReply(string topicId, string body, string? parentId, [FromServices] Store store, [FromServices] StoredRows rows)
+        {
+            var user = Context.GetHttpContext()?.Request.Query["access_token"].ToString() ?? Context.ConnectionId;
+            var reply = new Reply("r" + store.NewId(), topicId, parentId, new Author(user, user), body,
+                DateTime.UtcNow, null, new Dictionary<string, int> { ["like"] = 0, ["insightful"] = 0, ["disagree"] = 0 });
+            await rows.InsertReplyAsync(reply);
+            store.ReplyTopics[reply.Id] = topicId;
+            await Clients.Group(topicId).SendAsync("ReplyPosted", new { topicId, seq = 0, reply });
+            return reply;
+        }
+
+        public async Task<object> SetReaction(string topicId, string? replyId, string kind, bool on, [FromServices] StoredRows rows)
+        {
+            var user = Context.GetHttpContext()?.Request.Query["access_token"].ToString() ?? Context.ConnectionId;
+            var target = replyId ?? topicId;
+            var reactions = new Dictionary<string, int> { [kind] = await rows.ReactAsync(target, user, kind, on) };
+            await Clients.Group(topicId).SendAsync("ReactionsChanged", new { topicId, seq = 0, replyId, reactions });
+            return new { reactions };
+        }
     }
 }

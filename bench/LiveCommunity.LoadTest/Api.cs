@@ -74,16 +74,27 @@ public sealed class Api(string baseUrl) : IDisposable
         return response.IsSuccessStatusCode;
     }
 
+    /// <summary>Sends one write and answers its HTTP status (the hot-topic scenario counts errors by status).</summary>
+    public async Task<int> SendAsync(HttpMethod method, string path, string token, object? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await _http.SendAsync(request, ct);
+        return (int)response.StatusCode;
+    }
+
     public async Task<JsonNode?> GetAsync(string path, CancellationToken ct)
     {
         using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), ct);
         return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) : null;
     }
 
-    public static HubConnection Hub(string baseUrl, IRetryPolicy? retry = null)
+    public static HubConnection Hub(string baseUrl, IRetryPolicy? retry = null, string? token = null)
     {
-        // Websockets straight away, as the SDK does: no negotiate round trip per connection.
-        var builder = new HubConnectionBuilder().WithUrl(baseUrl + "/hubs/discussion", o =>
+        // Websockets straight away, as the SDK does: no negotiate round trip per connection. The token goes in
+        // access_token, as browsers send it.
+        var url = baseUrl + "/hubs/discussion" + (token is null ? "" : "?access_token=" + Uri.EscapeDataString(token));
+        var builder = new HubConnectionBuilder().WithUrl(url, o =>
         {
             o.SkipNegotiation = true;
             o.Transports = HttpTransportType.WebSockets;

@@ -63,6 +63,10 @@ public sealed class TargetHost : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        if (name == Baseline)
+        {
+            env["ConnectionStrings__Database"] = $"Data Source={Path.Combine(dir, "baseline.db")}";
+        }
         if (name == LiveCommunity)
         {
             env["Auth__SigningKey"] = "bench-signing-key-0123456789-abcdefghijklmnop";

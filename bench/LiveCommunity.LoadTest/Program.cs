@@ -122,6 +122,29 @@ Scenario("reaction-storm", "thousands of reactions per second on one reply: even
             (host, t) => ReactionStorm.RunAsync(host, o, t), ct);
     });
 
+// hot-topic
+var hotMode = new Option<string>("--mode") { Description = "replies or reactions", DefaultValueFactory = _ => "replies" };
+var hotTransport = new Option<string>("--transport") { Description = "rest or hub", DefaultValueFactory = _ => "rest" };
+var hotInFlight = new Option<string>("--in-flight") { Description = "writers in flight, one level after another", DefaultValueFactory = _ => "1,10,100,200" };
+var hotTargets = Int("--targets", 5, "replies the reactions go to (reactions mode)");
+var hotWatchers = Int("--watchers", 5, "watchers of the topic, checking seqs and counts");
+Scenario("hot-topic", "writes on ONE topic by N writers in flight (closed loop): writes/s, latency, errors by status, server CPU per write",
+    [hotMode, hotTransport, hotInFlight, hotTargets, hotWatchers],
+    (p, c, ct) =>
+    {
+        var mode = p.GetValue(hotMode)!;
+        var transport = p.GetValue(hotTransport)!;
+        if (mode is not ("replies" or "reactions") || transport is not ("rest" or "hub"))
+        {
+            Live.Say("--mode is replies or reactions; --transport is rest or hub");
+            return Task.FromResult(2);
+        }
+        var levels = p.GetValue(hotInFlight)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray();
+        var o = new HotTopic.Options(mode, transport, levels, c.Duration, p.GetValue(hotTargets), p.GetValue(hotWatchers));
+        return Runner.RunAsync("hot-topic", c, new() { ["mode"] = mode, ["transport"] = transport, ["inFlight"] = string.Join(' ', levels), ["targets"] = S(o.Targets) }, 1,
+            (host, t) => HotTopic.RunAsync(host, o, t), ct);
+    });
+
 // reconnect-storm
 var stormWatchers = Int("--watchers", 500, "watchers");
 var stormTopics = Int("--topics", 5, "topics");

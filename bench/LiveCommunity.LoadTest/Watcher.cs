@@ -11,6 +11,7 @@ namespace LiveCommunity.LoadTest;
 public sealed class Watcher(HubConnection connection, string topicId, Latency? latency)
 {
     /// <summary>Where latencies go; swapped between the phases of a scenario.</summary>
+    private readonly Dictionary<string, (long Seq, int Likes)> _likes = new(StringComparer.Ordinal);
     public Latency? Latency { get; set; } = latency;
 
     private readonly Lock _gate = new();
@@ -55,6 +56,9 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
     }
 
     public bool HasReply(string replyId) { lock (_gate) { return _replyIds.Contains(replyId); } }
+
+    /// <summary>The "like" count of the newest ReactionsChanged of a reply this watcher received, or null.</summary>
+    public int? LikeCountOf(string targetId) { lock (_gate) { return _likes.TryGetValue(targetId, out var v) ? v.Likes : null; } }
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -137,6 +141,12 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
                 if (message.Reactions.TryGetValue("like", out var likes))
                 {
                     LastLikeCount = likes;
+                    // Per target, the count of the newest event wins (live events may arrive out of seq order).
+                    var target = message.ReplyId ?? message.TopicId;
+                    if (!_likes.TryGetValue(target, out var known) || message.Seq == 0 || message.Seq > known.Seq)
+                    {
+                        _likes[target] = (message.Seq, likes);
+                    }
                 }
                 if (message.Seq > LastSeq)
                 {

@@ -30,6 +30,9 @@ public sealed class TopicWriter
         metrics.ObserveWriteQueueWith(() => Volatile.Read(ref _queued), () => _queues.Count);
     }
 
+    /// <summary>Commands waiting or running on this instance.</summary>
+    internal int Queued => Volatile.Read(ref _queued);
+
     public async Task<Outcome<T>> WriteAsync<T>(WriteCommand<T> command, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace LiveCommunity.Server.Tests.Infrastructure;
@@ -50,6 +51,13 @@ public sealed class TestDatabase
         Environment.GetEnvironmentVariable("LC_TEST_POSTGRES") is { Length: > 0 } configured
             ? configured
             : PostgresServer.Shared.ConnectionString;
+
+    /// <summary>A context on this database without a host (to inspect what a killed server left behind).</summary>
+    public Storage.CommunityDb Open() => Provider == "Postgres"
+        ? new Storage.PostgresCommunityDb(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<Storage.PostgresCommunityDb>()
+            .UseNpgsql(ConnectionString).Options)
+        : new Storage.SqliteCommunityDb(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<Storage.SqliteCommunityDb>()
+            .UseSqlite(ConnectionString).Options);
 
     public void Drop()
     {

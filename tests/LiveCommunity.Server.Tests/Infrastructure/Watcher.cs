@@ -135,7 +135,7 @@ public sealed class ThreadMirror
                 "ReplyRemoved" => (string?)next.Payload["replyId"],
                 _ => null,
             };
-            if (next.Type is "ReplyPosted" && !ReplyIds.Contains(replyId!))
+            if (next.Type is "ReplyPosted" or "ReplyRestored" && !ReplyIds.Contains(replyId!))
             {
                 ReplyIds.Add(replyId!);
             }
