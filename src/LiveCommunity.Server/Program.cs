@@ -21,6 +21,7 @@ builder.AddSafety();        // moderation, content rules, rate limits on reads, 
 builder.AddHealth();        // liveness and readiness for load balancers
 builder.AddObservability(); // the LiveCommunity meter, exported for Prometheus at /metrics
 builder.AddApiReference();  // OpenAPI document at /openapi/v1.json, Scalar at /scalar in Development
+builder.AddApiCompression(); // brotli/gzip for JSON answers, never for bodies with secrets (dev tokens, the hub)
 builder.AddWebAssets();     // the demo page and SDK bundle from the build's static assets manifest
 
 var app = builder.Build();
@@ -30,6 +31,7 @@ app.Services.GetRequiredService<SigningKeys>();
 await app.MigrateDatabaseAsync();
 
 app.UseForwardedHeaders();      // the client's address behind nginx, for per-address limits
+app.UseApiCompression();        // outermost after that, so problem details from any stage are compressed too
 app.UseExceptionHandler();
 app.UseRequestBodyLimit();      // 413 before reading an oversized body
 app.UseStatusCodePages();       // empty 401/403/404/405 responses become problem details too
