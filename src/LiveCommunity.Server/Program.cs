@@ -22,7 +22,7 @@ builder.AddHealth();        // liveness and readiness for load balancers
 builder.AddObservability(); // the LiveCommunity meter, exported for Prometheus at /metrics
 builder.AddApiReference();  // OpenAPI document at /openapi/v1.json, Scalar at /scalar in Development
 builder.AddApiCompression(); // brotli/gzip for JSON answers, never for bodies with secrets (dev tokens, the hub)
-builder.AddWebAssets();     // the demo page and SDK bundle from the build's static assets manifest
+builder.AddWebAssets();     // the demo page and SDK bundle, served from the manifest the build writes
 
 var app = builder.Build();
 
@@ -31,17 +31,17 @@ app.Services.GetRequiredService<SigningKeys>();
 await app.MigrateDatabaseAsync();
 
 app.UseForwardedHeaders();      // the client's address behind nginx, for per-address limits
-app.UseApiCompression();        // outermost after that, so problem details from any stage are compressed too
 app.UseExceptionHandler();
 app.UseRequestBodyLimit();      // 413 before reading an oversized body
 app.UseStatusCodePages();       // empty 401/403/404/405 responses become problem details too
 app.UseDefaultFiles();          // "/" is the demo page: rewritten to /index.html before routing picks its endpoint
-app.UseRouting();              // explicit, after the rewrite above
+app.UseRouting();               // explicit, after the rewrite above
 app.UseCors(ApiExtensions.CorsPolicy);
 app.UseAuthentication();
 app.UseTokenRejection();        // a bad token is a 401 even where no token is needed
 app.UseAuthorization();
 app.UseRateLimiter();           // after authentication: limits are per user where there is one
+app.UseApiCompression();        // last before the endpoints: a cache placed before it keeps compressed copies
 
 app.MapTopics();
 app.MapReplies();
