@@ -19,6 +19,8 @@ public static class WebAssetsExtensions
     /// </summary>
     public const string Embed = "public, max-age=300";
 
+    private const string ReloadAtRuntime = "ReloadStaticAssetsAtRuntime";
+
     public static WebApplicationBuilder AddWebAssets(this WebApplicationBuilder builder)
     {
         // Outside Development the app may still run from its build output (the tests, bench/): the compressed copies
@@ -40,12 +42,10 @@ public static class WebAssetsExtensions
         return builder;
     }
 
-    private const string ReloadAtRuntime = "ReloadStaticAssetsAtRuntime";
-
     public static IEndpointConventionBuilder MapWebAssets(this WebApplication app)
     {
         var assets = app.MapStaticAssets();
-        // In Development MapStaticAssets answers no-cache everywhere, so a rebuilt bundle shows at once; keep that.
+        // In Development every file keeps the SDK's no-cache, so a rebuilt bundle shows at once.
         if (!app.Environment.IsDevelopment())
         {
             assets.Add(endpoint =>
