@@ -23,6 +23,8 @@ builder.AddSafety();        // moderation, content rules, rate limits on reads, 
 builder.AddHealth();        // liveness and readiness for load balancers
 builder.AddObservability(); // the LiveCommunity meter, exported for Prometheus at /metrics
 builder.AddApiReference();  // OpenAPI document at /openapi/v1.json, Scalar at /scalar in Development
+builder.AddApiCompression(); // brotli/gzip for JSON answers, never for bodies with secrets (dev tokens, the hub)
+builder.AddWebAssets();     // the demo page and SDK bundle, served from the manifest the build writes
 
 var app = builder.Build();
 
@@ -34,13 +36,14 @@ app.UseForwardedHeaders();      // the client's address behind nginx, for per-ad
 app.UseExceptionHandler();
 app.UseRequestBodyLimit();      // 413 before reading an oversized body
 app.UseStatusCodePages();       // empty 401/403/404/405 responses become problem details too
+app.UseDefaultFiles();          // "/" is the demo page: rewritten to /index.html before routing picks its endpoint
+app.UseRouting();               // explicit, after the rewrite above
 app.UseCors(ApiExtensions.CorsPolicy);
 app.UseAuthentication();
 app.UseTokenRejection();        // a bad token is a 401 even where no token is needed
 app.UseAuthorization();
 app.UseRateLimiter();           // after authentication: limits are per user where there is one
-app.UseDefaultFiles();          // the demo page and the SDK bundle, built from web/ into wwwroot/
-app.UseStaticFiles();
+app.UseApiCompression();        // last before the endpoints: a cache placed before it keeps compressed copies
 
 app.MapTopics();
 app.MapReplies();
@@ -50,6 +53,7 @@ app.MapRealtime();
 app.MapHealth();
 app.MapMetrics();
 app.MapApiReference();
+app.MapWebAssets();             // wwwroot/: precompressed; hashed assets cached for a year, the embed bundle for 5 minutes
 if (app.DevTokensEnabled())
 {
     app.MapDevTokens();

@@ -1,15 +1,16 @@
 // Starts a real LiveCommunity server for the integration and end-to-end tests, unless
 // LC_SERVER_URL points at one already. One small module shared by both suites.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { Reply, Topic } from "../../sdk/src/index";
 
 const projectDir = resolve(import.meta.dirname, "../../../src/LiveCommunity.Server");
 const dll = join(projectDir, "bin/Debug/net10.0/LiveCommunity.Server.dll");
+const manifest = join(projectDir, "bin/Debug/net10.0/LiveCommunity.Server.staticwebassets.endpoints.json");
 
 export interface TestServer {
   url: string;
@@ -20,7 +21,11 @@ export async function startServer(): Promise<TestServer> {
   const given = process.env.LC_SERVER_URL;
   if (given) return { url: given.replace(/\/+$/, ""), stop: async () => {} };
 
-  if (!existsSync(dll)) execFileSync("dotnet", ["build", projectDir], { stdio: ["ignore", process.stderr, process.stderr] });
+  // The server serves wwwroot by the manifest its build wrote (names, lengths, hashes, compressed copies), so
+  // after an `npm run build` that changed the output the server build has to catch up, as on a first run.
+  if (!existsSync(dll) || !manifestMatchesWwwroot()) {
+    execFileSync("dotnet", ["build", projectDir], { stdio: ["ignore", process.stderr, process.stderr] });
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), "lc-web-test-"));
@@ -56,6 +61,32 @@ export async function startServer(): Promise<TestServer> {
   }
   await stop();
   throw new Error(`the server did not become live at ${url}:\n${output}`);
+}
+
+/** Whether the server's static assets manifest lists exactly the files in wwwroot, with their current content. */
+function manifestMatchesWwwroot(): boolean {
+  const wwwroot = join(projectDir, "wwwroot");
+  if (!existsSync(manifest) || !existsSync(wwwroot)) return false;
+  const built = new Map<string, string | undefined>();
+  for (const endpoint of JSON.parse(readFileSync(manifest, "utf8")).Endpoints as ManifestEndpoint[]) {
+    // One endpoint per file without selectors; the compressed copies have routes of their own (x.js.br).
+    if (endpoint.Selectors.length === 0 && !/\.(br|gz)$/.test(endpoint.Route)) {
+      built.set(endpoint.Route, endpoint.ResponseHeaders.find((header) => header.Name === "ETag")?.Value);
+    }
+  }
+  const files = readdirSync(wwwroot, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+  return files.length === built.size && files.every((file) => {
+    const etag = `"${createHash("sha256").update(readFileSync(file)).digest("base64")}"`;
+    return built.get(relative(wwwroot, file).replaceAll("\\", "/")) === etag;
+  });
+}
+
+interface ManifestEndpoint {
+  Route: string;
+  Selectors: unknown[];
+  ResponseHeaders: { Name: string; Value: string }[];
 }
 
 function freePort(): Promise<number> {
