@@ -257,12 +257,15 @@ export class LiveThread {
     return true;
   }
 
-  /** Inserts by creation time (arrival order breaks ties); skips replies older than what is loaded. */
+  /**
+   * Inserts by seq, the order a reload shows on every instance (clocks may disagree, seqs never do); a restored
+   * reply goes back to its old place. Skips replies older than what is loaded.
+   */
   private insert(reply: Reply): void {
-    const at = Date.parse(reply.createdAt);
+    const at = reply.seq ?? Number.MAX_SAFE_INTEGER;
     const list = this.replyList;
     let index = list.length;
-    while (index > 0 && Date.parse(list[index - 1]!.createdAt) > at) index--;
+    while (index > 0 && (list[index - 1]!.seq ?? Number.MAX_SAFE_INTEGER) > at) index--;
     if (index === 0 && list.length > 0 && this.hasOlder) return; // belongs to a page not loaded yet
     this.replyList = [...list.slice(0, index), reply, ...list.slice(index)];
   }

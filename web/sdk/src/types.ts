@@ -1,4 +1,4 @@
-// Wire types of PROTOCOL.md v1. Names and shapes mirror the server's JSON exactly.
+// Wire types of PROTOCOL.md (version 1 and its version 2 additions). Names and shapes mirror the server's JSON exactly.
 
 /** Counts per reaction kind; every configured kind is listed, zero included. */
 export type Reactions = Record<string, number>;
@@ -16,9 +16,13 @@ export interface Topic {
   author: Author;
   createdAt: string;
   locked: boolean;
+  /** New replies are held for review before readers see them. */
+  premoderated: boolean;
   replyCount: number;
   reactions: Reactions;
   lastSeq: number;
+  /** The reaction kinds the signed-in caller has set on it (REST answers only; `[]` when anonymous). */
+  mine?: string[];
 }
 
 export interface Reply {
@@ -31,6 +35,12 @@ export interface Reply {
   createdAt: string;
   editedAt: string | null;
   reactions: Reactions;
+  /** The seq of its ReplyPosted: its place in the thread. Null while it is held for review. */
+  seq: number | null;
+  /** The reaction kinds the signed-in caller has set on it (REST answers only; `[]` when anonymous). */
+  mine?: string[];
+  /** "pending" when the reply is held for review (only its author and moderators see it). */
+  status?: "pending";
 }
 
 export interface Page<T> {

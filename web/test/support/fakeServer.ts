@@ -6,14 +6,14 @@ export function reply(id: string, body = `reply ${id}`, minute = 0): Reply {
   return {
     id, topicId: "t1", parentId: null, author: { id: "u1", name: "Ann" }, body,
     createdAt: new Date(Date.UTC(2030, 0, 1, 12, minute)).toISOString(), editedAt: null,
-    reactions: { like: 0, insightful: 0, disagree: 0 },
+    reactions: { like: 0, insightful: 0, disagree: 0 }, seq: null,
   };
 }
 
 export class FakeServer {
   topic: Topic = {
     id: "t1", title: "A topic", body: "Body", sourceUrls: [], author: { id: "u9", name: "Editor" },
-    createdAt: new Date(Date.UTC(2030, 0, 1)).toISOString(), locked: false, replyCount: 0,
+    createdAt: new Date(Date.UTC(2030, 0, 1)).toISOString(), locked: false, premoderated: false, replyCount: 0,
     reactions: { like: 0, insightful: 0, disagree: 0 }, lastSeq: 0,
   };
   replies: Reply[] = [];
@@ -27,7 +27,9 @@ export class FakeServer {
   post(r: Reply): TopicEvent {
     this.replies.push(r);
     this.topic.replyCount++;
-    return this.record({ type: "ReplyPosted", topicId: "t1", seq: 0, reply: r });
+    const event = this.record({ type: "ReplyPosted", topicId: "t1", seq: 0, reply: r });
+    r.seq = event.seq;
+    return event;
   }
 
   remove(replyId: string): TopicEvent {
@@ -36,7 +38,7 @@ export class FakeServer {
     return this.record({ type: "ReplyRemoved", topicId: "t1", seq: 0, replyId });
   }
 
-  private record(event: TopicEvent): TopicEvent {
+  record(event: TopicEvent): TopicEvent {
     event.seq = ++this.topic.lastSeq;
     this.log.push(event);
     return event;

@@ -45,6 +45,19 @@ test("events that arrive out of order are applied in seq order, each once", asyn
   assert.equal(thread.lastSeq, 3);
 });
 
+test("live replies take their place by seq, whatever their clocks say", async () => {
+  const server = new FakeServer();
+  server.post(reply("a", "a", 5));
+  const thread = await connect(server).watch("t1");
+  // Written on instances whose clocks disagree: b's createdAt is earlier than a's, c's earlier still.
+  const [eb, ec] = [server.post(reply("b", "b", 1)), server.post(reply("c", "c", 0))];
+  for (const e of [ec!, eb!]) server.hub.deliver(e);
+  assert.deepEqual(ids(thread.replies), ["a", "b", "c"], "the order of a reload: by seq");
+  server.hub.deliver(server.remove("b"));
+  server.hub.deliver(server.record({ type: "ReplyRestored", topicId: "t1", seq: 0, reply: { ...reply("b", "b", 1), seq: 2 } }));
+  assert.deepEqual(ids(thread.replies), ["a", "b", "c"], "a restored reply goes back to its place");
+});
+
 test("a gap that stays open is filled by Watch(topicId, lastApplied)", async () => {
   const server = new FakeServer();
   const thread = await connect(server).watch("t1");
@@ -82,7 +95,7 @@ test("removal and restore keep the list and the count right", async () => {
   server.hub.deliver(removed);
   assert.deepEqual(ids(thread.replies), ["b"]);
   assert.equal(thread.topic.replyCount, 1);
-  server.hub.deliver({ type: "ReplyRestored", topicId: "t1", seq: 4, reply: reply("a") });
+  server.hub.deliver({ type: "ReplyRestored", topicId: "t1", seq: 4, reply: { ...reply("a"), seq: 1 } });
   assert.deepEqual(ids(thread.replies), ["a", "b"]);
   assert.equal(thread.topic.replyCount, 2);
 });
