@@ -11,10 +11,10 @@ echo "== restore and build"
 dotnet tool restore >/dev/null
 dotnet build LiveCommunity.sln -c Debug -nologo -v q
 
-# The cross-instance tests (namespace LiveCommunity.Server.Tests.Scaling) always use Redis + PostgreSQL;
-# the rest of the suite runs once per database provider.
-scaling="FullyQualifiedName~LiveCommunity.Server.Tests.Scaling."
-suite="FullyQualifiedName!~LiveCommunity.Server.Tests.Scaling."
+# The cross-instance tests (namespace LiveCommunity.Server.Tests.Scaling) always use Redis + PostgreSQL, and the
+# PostgreSQL-only ones (namespace .Postgres: pool bounds) always PostgreSQL; the rest runs once per provider.
+scaling="FullyQualifiedName~LiveCommunity.Server.Tests.Scaling.|FullyQualifiedName~LiveCommunity.Server.Tests.Postgres."
+suite="FullyQualifiedName!~LiveCommunity.Server.Tests.Scaling.&FullyQualifiedName!~LiveCommunity.Server.Tests.Postgres."
 
 echo "== .NET tests on SQLite"
 dotnet test LiveCommunity.sln --no-build -nologo --filter "$suite" --logger "console;verbosity=minimal"
@@ -22,7 +22,7 @@ dotnet test LiveCommunity.sln --no-build -nologo --filter "$suite" --logger "con
 echo "== .NET tests on PostgreSQL (a private server the test run starts and stops)"
 LC_TEST_DATABASE=postgres dotnet test LiveCommunity.sln --no-build -nologo --filter "$suite" --logger "console;verbosity=minimal"
 
-echo "== cross-instance tests: two hosts, one PostgreSQL, one Redis (all started by the tests)"
+echo "== cross-instance and PostgreSQL-only tests: two hosts, one PostgreSQL, one Redis (all started by the tests)"
 dotnet test LiveCommunity.sln --no-build -nologo --filter "$scaling" --logger "console;verbosity=minimal"
 
 echo "== load-generator smoke run: every reply reaches every watcher (bench/smoke.sh)"

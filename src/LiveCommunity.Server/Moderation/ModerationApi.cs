@@ -12,7 +12,9 @@ public static class ModerationApi
 {
     public static RouteGroupBuilder MapModeration(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api").WithTags("Moderation").RequireAuthorization(AuthExtensions.ModeratorPolicy);
+        var group = routes.MapGroup("/api").WithTags("Moderation").RequireAuthorization(AuthExtensions.ModeratorPolicy)
+            // Any route may find the database saturated: 503 with Retry-After (PROTOCOL.md v2), never 500.
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/replies/{replyId}/restore", async Task<Results<Ok<Reply>, ProblemHttpResult>> (
                 string replyId, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>

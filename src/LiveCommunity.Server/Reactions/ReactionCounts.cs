@@ -41,7 +41,13 @@ public sealed class ReactionCounts(IOptions<ReactionsOptions> options)
         return result;
     }
 
-    // Kinds in configuration order, so "mine" lists them the way the counts do.
+    /// <summary>Kinds in configuration order, so "mine" lists them the way the counts do.</summary>
+    public IReadOnlyList<string> InKindOrder(List<string> kinds)
+    {
+        kinds.Sort((a, b) => IndexOf(a).CompareTo(IndexOf(b)));
+        return kinds;
+    }
+
     private int IndexOf(string kind)
     {
         for (var i = 0; i < Kinds.Count; i++)

@@ -10,7 +10,9 @@ public static class ReactionsApi
 {
     public static RouteGroupBuilder MapReactions(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api").WithTags("Reactions").RequireAuthorization().WithWriteLimit(WriteKind.Reaction);
+        var group = routes.MapGroup("/api").WithTags("Reactions").RequireAuthorization().WithWriteLimit(WriteKind.Reaction)
+            // Any route may find the database saturated: 503 with Retry-After (PROTOCOL.md v2), never 500.
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPut("/topics/{topicId}/reactions/{kind}", (string topicId, string kind, ClaimsPrincipal user, ReactionService reactions, CancellationToken ct) =>
             SetAsync(reactions, user, topicId, null, kind, true, ct))

@@ -10,7 +10,9 @@ public static class RepliesApi
 {
     public static RouteGroupBuilder MapReplies(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api").WithTags("Replies");
+        var group = routes.MapGroup("/api").WithTags("Replies")
+            // Any route may find the database saturated: 503 with Retry-After (PROTOCOL.md v2), never 500.
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/topics/{topicId}/replies", async Task<Results<Ok<ReplyPage>, ProblemHttpResult>> (
                 string topicId, int? limit, string? cursor, string? order, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>

@@ -10,7 +10,9 @@ public static class TopicsApi
 {
     public static RouteGroupBuilder MapTopics(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/topics").WithTags("Topics");
+        var group = routes.MapGroup("/api/topics").WithTags("Topics")
+            // Any route may find the database saturated: 503 with Retry-After (PROTOCOL.md v2), never 500.
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/", async Task<Results<Ok<Page<Topic>>, ProblemHttpResult>> (int? limit, string? cursor, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
             (await topics.ListAsync(Caller.From(user), limit, cursor, ct)).ToHttp(TypedResults.Ok))
@@ -25,7 +27,7 @@ public static class TopicsApi
         group.MapPost("/", async Task<Results<Created<Topic>, ProblemHttpResult>> (NewTopic input, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
             (await topics.CreateAsync(Caller.From(user)!, input, ct)).ToHttp(t => TypedResults.Created($"/api/topics/{t.Id}", t)))
             .RequireAuthorization(AuthExtensions.ModeratorPolicy)
-            .WithProblems(400, 401, 403, 413, 503);
+            .WithProblems(400, 401, 403, 413);
 
         return group;
     }
