@@ -35,6 +35,7 @@ app.UseStatusCodePages();       // empty 401/403/404/405 responses become proble
 app.UseCors(ApiExtensions.CorsPolicy);
 app.UseAuthentication();
 app.UseTokenRejection();        // a bad token is a 401 even where no token is needed
+app.UseIdChecks();              // an over-long or control-character id is a 400 before any lookup
 app.UseAuthorization();
 app.UseRateLimiter();           // after authentication: limits are per user where there is one
 app.UseDefaultFiles();          // the demo page and the SDK bundle, built from web/ into wwwroot/
