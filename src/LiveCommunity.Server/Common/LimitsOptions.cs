@@ -47,10 +47,11 @@ public sealed class LimitsOptions
     /// </summary>
     public int ConnectionsPerAddress { get; set; } = 300;
 
-    // Per hub connection, whatever the method (token bucket): a burst, then a steady rate. A refused call gets
+    // Per hub connection, whatever the method (token bucket): a burst (above MaxWatchedTopics, so a client that
+    // reconnects can resume every topic at once), then a steady rate. A refused call gets
     // "rate limited, retry in N s"; a connection refused HubRefusalsBeforeClose times within HubRefusalWindow
     // does not listen and is closed.
-    public int HubInvocationBurst { get; set; } = 40;
+    public int HubInvocationBurst { get; set; } = 60;
     public double HubInvocationsPerSecond { get; set; } = 10;
     public int HubRefusalsBeforeClose { get; set; } = 20;
     public TimeSpan HubRefusalWindow { get; set; } = TimeSpan.FromSeconds(10);

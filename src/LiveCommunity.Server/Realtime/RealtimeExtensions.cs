@@ -35,7 +35,7 @@ public static class RealtimeExtensions
         builder.Services.AddSingleton<HubInputFilter>();
         builder.Services.AddSingleton<WatchResultSendBound>();
         builder.Services.AddScoped<PendingWatchResult>();
-        // SignalR logs every exception a hub method throws at Error; a HubException is a refusal (see the sampler).
+        // SignalR logs every exception a hub method throws at Error; a HubException is a refusal, logged by the filter above.
         HubRefusalLoggerFactory.Register(builder.Services);
         builder.Services.AddOptions<HubOptions>().Configure<IOptions<LimitsOptions>>((hub, limits) =>
             hub.MaximumReceiveMessageSize = limits.Value.MaxHubMessageBytes);
