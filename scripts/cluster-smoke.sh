@@ -23,6 +23,16 @@ for _ in 1 2 3; do
   [ "$count" = 1 ] || { echo "cluster smoke: expected 1 reply through the proxy, got $count" >&2; exit 1; }
 done
 
+# The proxy keeps metrics private and tokens out of its access log.
+for path in /metrics /METRICS /metrics/; do
+  status=$(curl -s -o /dev/null -w '%{http_code}' "$B$path")
+  [ "$status" = 403 ] || { echo "cluster smoke: $path through the proxy answered $status, expected 403" >&2; exit 1; }
+done
+curl -fsS -o /dev/null "$B/health/live?access_token=smoke-secret-token"
+if grep -q "smoke-secret-token" .cluster/nginx/access.log; then
+  echo "cluster smoke: the proxy's access log holds a query string (a token)" >&2; exit 1
+fi
+
 # Prometheus scrapes every 5 s: wait for each instance's LiveCommunity series.
 query='count by (instance) ({__name__=~"livecommunity_.+"})'
 instances=0
@@ -35,4 +45,4 @@ published=$(curl -fsS -G "$P/api/v1/query" --data-urlencode 'query=sum(livecommu
   | json 'd["data"]["result"][0]["value"][1] if d["data"]["result"] else 0')
 echo "cluster smoke: LiveCommunity series from $instances of 3 instances in Prometheus; events published: $published"
 [ "$instances" = 3 ] || { echo "cluster smoke: Prometheus lacks LiveCommunity series from some instance" >&2; exit 1; }
-echo "cluster smoke: 2 passed, 0 failed"
+echo "cluster smoke: 4 passed, 0 failed"

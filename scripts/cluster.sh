@@ -90,7 +90,11 @@ pid $DIR/nginx/nginx.pid;
 error_log $DIR/nginx/error.log warn;
 events { worker_connections 4096; }
 http {
-  access_log $DIR/nginx/access.log;
+  # Hub clients send their token as the access_token query parameter (browsers cannot set headers on
+  # websockets), so the access log has the path only (\$uri), never the query string (\$request, \$args).
+  log_format livecommunity '\$remote_addr [\$time_local] "\$request_method \$uri \$server_protocol" \$status '
+                           '\$body_bytes_sent \$request_time "\$http_user_agent"';
+  access_log $DIR/nginx/access.log livecommunity;
   client_body_temp_path $DIR/nginx/tmp/body;
   proxy_temp_path $DIR/nginx/tmp/proxy;
   fastcgi_temp_path $DIR/nginx/tmp/fastcgi;
@@ -101,6 +105,11 @@ http {
 $servers  }
   server {
     listen 127.0.0.1:$LC_PORT;
+    # Metrics are for Prometheus, which scrapes each instance directly (see prometheus/); never through the
+    # public proxy. Case-insensitive, as the instances' routes are.
+    location ~* ^/metrics(/|\$) {
+      deny all;
+    }
     location / {
       proxy_pass http://livecommunity;
       proxy_http_version 1.1;

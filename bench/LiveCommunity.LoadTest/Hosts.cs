@@ -76,6 +76,12 @@ public sealed class TargetHost : IAsyncDisposable
             env["Limits__ReactionsPerWindow"] = "1000000";
             env["Limits__ReadsPerWindow"] = "1000000";
             env["Limits__ConnectionsPerWindow"] = "1000000";
+            // Every simulated reader connects from 127.0.0.1 and posts through few connections.
+            env["Limits__ConnectionsPerAddress"] = "1000000";
+            env["Limits__HubInvocationBurst"] = "1000000";
+            env["Limits__HubInvocationsPerSecond"] = "1000000";
+            env["Limits__ReplayBurst"] = "1000000";
+            env["Limits__ReplaysPerSecond"] = "1000000";
             env["Limits__DuplicateReplyWindow"] = "00:00:00";
         }
         var host = new TargetHost(name, urls, null, dll, env, Path.Combine(dir, "server.log"));

@@ -41,6 +41,7 @@ app.UseRouting();               // explicit, after the rewrite above
 app.UseCors(ApiExtensions.CorsPolicy);
 app.UseAuthentication();
 app.UseTokenRejection();        // a bad token is a 401 even where no token is needed
+app.UseIdChecks();              // an over-long or control-character id is a 400 before any lookup
 app.UseAuthorization();
 app.UseRateLimiter();           // after authentication: limits are per user where there is one
 app.UseApiCompression();        // last before the endpoints: a cache placed before it keeps compressed copies

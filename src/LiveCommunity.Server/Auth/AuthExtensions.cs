@@ -47,16 +47,20 @@ public static class AuthExtensions
                         }
                         return Task.CompletedTask;
                     },
+                    // Claims end up in columns, logs and other readers' pages: unusable ones are a 401 here, not a
+                    // failed write later.
                     OnTokenValidated = context =>
                     {
-                        if (Caller.From(context.Principal) is null)
+                        if (TokenClaimsException.Check(context.Principal) is { } invalid)
                         {
-                            context.Fail("the token lacks the required 'sub' or 'name' claim");
+                            context.Fail(invalid);
                         }
                         return Task.CompletedTask;
                     },
                 };
             });
+
+        builder.Services.AddHostedService<AuthConfigurationCheck>();
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ModeratorPolicy, policy => policy.RequireAuthenticatedUser()
@@ -77,7 +81,7 @@ public static class AuthExtensions
             {
                 SecurityTokenExpiredException => "the token has expired",
                 SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature is not valid",
-                _ when result.Failure.Message.StartsWith("the token lacks", StringComparison.Ordinal) => result.Failure.Message,
+                TokenClaimsException => result.Failure.Message,
                 _ => "the token is not valid",
             };
             await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid token", detail: detail)

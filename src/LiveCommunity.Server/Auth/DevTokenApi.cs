@@ -27,9 +27,9 @@ public static class DevTokenApi
     private static Results<Ok<DevTokenResponse>, ProblemHttpResult> Issue(DevTokenRequest? request, TokenIssuer issuer)
     {
         var name = request?.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100)
+        if (string.IsNullOrEmpty(name) || name.Length > 100 || name.Any(char.IsControl))
         {
-            return Rejection.Invalid("name", "must be 1 to 100 characters").ToProblem();
+            return Rejection.Invalid("name", "must be 1 to 100 characters without control characters").ToProblem();
         }
         var role = request!.Role?.Trim().ToLowerInvariant() ?? Roles.Member;
         if (role is not (Roles.Member or Roles.Moderator or Roles.Admin))
@@ -37,9 +37,9 @@ public static class DevTokenApi
             return Rejection.Invalid("role", "must be member, moderator or admin").ToProblem();
         }
         var userId = string.IsNullOrWhiteSpace(request.UserId) ? "dev-" + Slug(name) : request.UserId.Trim();
-        if (userId.Length > 100)
+        if (userId.Length > 100 || userId.Any(char.IsControl))
         {
-            return Rejection.Invalid("userId", "must be at most 100 characters").ToProblem();
+            return Rejection.Invalid("userId", "must be at most 100 characters without control characters").ToProblem();
         }
         return TypedResults.Ok(new DevTokenResponse(issuer.Issue(userId, name, role), userId));
     }

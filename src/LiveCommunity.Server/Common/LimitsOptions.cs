@@ -40,4 +40,26 @@ public sealed class LimitsOptions
     public TimeSpan ReadWindow { get; set; } = TimeSpan.FromMinutes(1);
     public int ConnectionsPerWindow { get; set; } = 60;
     public TimeSpan ConnectionWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Hub connections open at once from one client address (an IPv6 address counts by its /64). High, since
+    /// offices and mobile carriers put many readers behind one address; beyond it a new connection gets 429.
+    /// </summary>
+    public int ConnectionsPerAddress { get; set; } = 300;
+
+    // Per hub connection, whatever the method (token bucket): a burst (above MaxWatchedTopics, so a client that
+    // reconnects can resume every topic at once), then a steady rate. A refused call gets
+    // "rate limited, retry in N s"; a connection refused HubRefusalsBeforeClose times within HubRefusalWindow
+    // does not listen and is closed.
+    public int HubInvocationBurst { get; set; } = 60;
+    public double HubInvocationsPerSecond { get; set; } = 10;
+    public int HubRefusalsBeforeClose { get; set; } = 20;
+    public TimeSpan HubRefusalWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Watch calls that replay the event log, per hub connection (token bucket). The burst lets a client that
+    /// reconnects resume every topic it may watch at once.
+    /// </summary>
+    public int ReplayBurst { get; set; } = 50;
+    public double ReplaysPerSecond { get; set; } = 1;
 }

@@ -1,9 +1,19 @@
 namespace LiveCommunity.Server.Common;
 
-/// <summary>Validation shared by every text a user submits. Text is stored verbatim; limits apply to the trimmed text.</summary>
+/// <summary>
+/// Validation shared by every text a user submits. Text is stored verbatim: the limit applies to the trimmed
+/// text, and the text as sent may exceed it only by <see cref="PaddingAllowance"/> characters of surrounding
+/// whitespace (a trailing newline from a textarea passes; 60 KB of padding is not stored and sent to every reader).
+/// </summary>
 public static class TextRules
 {
-    /// <summary>Adds an error for <paramref name="field"/> unless the text is 1..max characters after trimming, without control characters.</summary>
+    /// <summary>Whitespace around a text beyond its limit that is still accepted (and stored, since text is verbatim).</summary>
+    public const int PaddingAllowance = 100;
+
+    /// <summary>
+    /// Adds an error for <paramref name="field"/> unless the text is 1..max characters after trimming and at most
+    /// max + <see cref="PaddingAllowance"/> as sent, without control characters.
+    /// </summary>
     public static void Check(Dictionary<string, string[]> errors, string field, string? text, int max, bool required = true)
     {
         if (text is null || text.Trim().Length == 0)
@@ -17,6 +27,12 @@ public static class TextRules
         if (text.Trim().Length > max)
         {
             errors[field] = [$"must be at most {max} characters"];
+            return;
+        }
+        // The text as sent too: padding would be stored and sent to every reader as well.
+        if (text.Length > max + PaddingAllowance)
+        {
+            errors[field] = [$"must be at most {max} characters, with at most {PaddingAllowance} more of whitespace around it"];
             return;
         }
         if (HasControlCharacters(text))

@@ -25,16 +25,33 @@ public static class SafetyExtensions
         builder.Services.AddSingleton<ModerationJobs>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModerationJobs>());
         builder.Services.AddScoped<ModerationService>();
-        builder.Services.Configure<HubOptions>(hub => hub.AddFilter<WriteLimitHubFilter>());
+        builder.Services.AddSingleton<AddressConnections>();
+        builder.Services.AddSingleton<AddressConnectionsHubFilter>();
+        builder.Services.Configure<HubOptions>(hub =>
+        {
+            hub.AddFilter<AddressConnectionsHubFilter>();
+            hub.AddFilter<WriteLimitHubFilter>();
+        });
+        builder.Services.AddOptions<LimitsOptions>()
+            .Validate(o => o.ConnectionsPerAddress > 0, "Limits:ConnectionsPerAddress must be positive");
 
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitsOptions>>((rate, options) =>
         {
             var limits = options.Value;
             rate.AddPolicy(ReadsPolicy, context => Window(ClientKey(context), limits.ReadsPerWindow, limits.ReadWindow));
-            rate.AddPolicy(ConnectionsPolicy, context => IsNewHubConnection(context)
-                ? Window(Address(context), limits.ConnectionsPerWindow, limits.ConnectionWindow)
-                : RateLimitPartition.GetNoLimiter("established"));
+            rate.AddPolicy(ConnectionsPolicy, context =>
+            {
+                if (!IsNewHubConnection(context))
+                {
+                    return RateLimitPartition.GetNoLimiter("established");
+                }
+                var address = Address(context);
+                // An address at its cap of open connections: refused, whatever its window has left.
+                return context.RequestServices.GetRequiredService<AddressConnections>().IsFull(address)
+                    ? RateLimitPartition.Get("full", _ => new RefuseAllLimiter(AddressConnections.RetryAfter))
+                    : Window(address, limits.ConnectionsPerWindow, limits.ConnectionWindow);
+            });
             rate.OnRejected = async (rejected, ct) =>
             {
                 var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
@@ -94,6 +111,5 @@ public static class SafetyExtensions
     private static string ClientKey(HttpContext context) =>
         Caller.From(context.User) is { } caller ? "user:" + caller.Id : Address(context);
 
-    private static string Address(HttpContext context) =>
-        "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+    private static string Address(HttpContext context) => AddressConnections.KeyOf(context.Connection.RemoteIpAddress);
 }

@@ -26,6 +26,7 @@ public sealed partial class DiscussionHub(
     ILogger<DiscussionHub> logger) : Hub<IDiscussionClient>
 {
     private const string WatchedKey = "watched";
+    public const string ReplayLimitName = "replays";
 
     public async Task<WatchResult> Watch(string topicId, long? afterSeq)
     {
@@ -38,14 +39,26 @@ public sealed partial class DiscussionHub(
         {
             throw new HubException($"a connection may watch at most {limits.Value.MaxWatchedTopics} topics; unwatch one first");
         }
+        // The topic first: an unknown id joins no group and leaves nothing behind.
+        var lastSeq = await LastSeqAsync(topicId);
+        if (lastSeq is null)
+        {
+            throw new HubException("topic not found");
+        }
+        // Only a Watch that reads the log counts as a replay; resuming with nothing missed is free.
+        if (afterSeq < lastSeq && HubConnectionBudget.Existing(Context) is { } budget && !budget.Replays.TryTake(out var retryAfter))
+        {
+            metrics.RateLimited(ReplayLimitName);
+            throw new HubException($"rate limited, retry in {HubConnectionBudget.Seconds(retryAfter)} s");
+        }
         // Join first, read the log second: an event committed in between arrives live and maybe in
         // `missed` too (clients drop the duplicate seq), but never in neither.
         var group = TopicEventPublisher.GroupOf(topicId);
         await Groups.AddToGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
-        var lastSeq = await db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => (long?)t.LastSeq)
-            .FirstOrDefaultAsync(Context.ConnectionAborted);
+        lastSeq = await LastSeqAsync(topicId);
         if (lastSeq is null)
         {
+            // Deleted in between (topics are not deleted today; this keeps the group table clean if they ever are).
             if (!watched.Contains(topicId))
             {
                 await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
@@ -82,6 +95,9 @@ public sealed partial class DiscussionHub(
         }
         return new WatchResult(topicId, replay.LastSeq, watchers, replay.Reset, replay.Missed);
     }
+
+    private Task<long?> LastSeqAsync(string topicId) =>
+        db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => (long?)t.LastSeq).FirstOrDefaultAsync(Context.ConnectionAborted);
 
     public async Task Unwatch(string topicId)
     {

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using LiveCommunity.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -53,7 +54,9 @@ public sealed class EventLog(IOptions<EventLogOptions> options, TimeProvider tim
 
     /// <summary>
     /// Events after <paramref name="afterSeq"/> up to the topic's current seq, or a reset when some of them
-    /// are no longer kept (too many, too old, pruned) or the client claims a seq the topic never reached.
+    /// are no longer kept (too many, too old, pruned), when they are more than one replay may carry
+    /// (EventLog:MaxReplayEvents, MaxReplayBytes), or when the client claims a seq the topic never reached.
+    /// Rows are read one by one, so a replay too large to send is never held in memory whole.
     /// </summary>
     public async Task<(long LastSeq, bool Reset, IReadOnlyList<TopicEvent> Missed)> ReplayAsync(
         CommunityDb db, string topicId, long lastSeq, long? afterSeq, CancellationToken ct)
@@ -62,21 +65,31 @@ public sealed class EventLog(IOptions<EventLogOptions> options, TimeProvider tim
         {
             return (lastSeq, false, []);
         }
-        var retention = options.Value;
-        if (afterSeq < 0 || afterSeq > lastSeq || lastSeq - afterSeq > retention.MaxEventsPerTopic)
+        var limits = options.Value;
+        if (afterSeq < 0 || afterSeq > lastSeq || lastSeq - afterSeq > Math.Min(limits.MaxEventsPerTopic, limits.MaxReplayEvents))
         {
             return (lastSeq, true, []);
         }
-        var rows = await db.TopicEvents.AsNoTracking()
+        var oldestKept = time.GetUtcNow().UtcDateTime - limits.MaxAge;
+        var missed = new List<TopicEvent>((int)(lastSeq - afterSeq.Value));
+        var expected = afterSeq.Value + 1;
+        long bytes = 0;
+        var rows = db.TopicEvents.AsNoTracking()
             .Where(e => e.TopicId == topicId && e.Seq > afterSeq && e.Seq <= lastSeq)
             .OrderBy(e => e.Seq)
-            .ToListAsync(ct);
-        var oldestKept = time.GetUtcNow().UtcDateTime - retention.MaxAge;
-        if (rows.Count != lastSeq - afterSeq || rows[0].Seq != afterSeq + 1 || rows[0].At < oldestKept)
+            .AsAsyncEnumerable()
+            .WithCancellation(ct);
+        await foreach (var row in rows)
         {
-            return (lastSeq, true, []);
+            bytes += row.Data is null ? 0 : Encoding.UTF8.GetByteCount(row.Data);
+            if (row.Seq != expected || (expected == afterSeq + 1 && row.At < oldestKept) || bytes > limits.MaxReplayBytes)
+            {
+                return (lastSeq, true, []);
+            }
+            missed.Add(Read(row));
+            expected++;
         }
-        return (lastSeq, false, rows.ConvertAll(Read));
+        return expected == lastSeq + 1 ? (lastSeq, false, missed) : (lastSeq, true, []);
     }
 
     private static TopicEvent Read(TopicEventEntity row) =>

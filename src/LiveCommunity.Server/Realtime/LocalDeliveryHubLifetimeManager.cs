@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -32,6 +31,11 @@ namespace LiveCommunity.Server.Realtime;
 /// </list>
 /// Remote watchers miss what was sent while Redis was down; the next event's seq shows them the gap and they
 /// replay from the database. A message may reach a local watcher twice around a recovery; clients drop repeated seqs.
+/// <para>
+/// A group lives while it has local members: the last one to leave drops it, so made-up or abandoned topic ids
+/// leave nothing behind. A Watch result, which SignalR writes itself, is counted with the sends by
+/// <see cref="CountPendingResult"/>.
+/// </para>
 /// </summary>
 public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<THub>, IDisposable where THub : Hub
 {
@@ -41,18 +45,22 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
     private readonly int _maxPendingSends;
     private readonly TimeSpan _stalledSendTimeout;
     private readonly ConcurrentDictionary<string, LocalConnection> _connections = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, LocalConnection>> _groups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LocalGroup> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unsubscribed = new(StringComparer.Ordinal);
     private readonly Timer? _healTimer;
+    private readonly TimeProvider _time;
     private int _healing;
 
     /// <param name="redis">The backplane's connection; null on a single instance, where every delivery is local.</param>
+    /// <param name="time">The clock of the stall timeout; the system clock by default.</param>
     public LocalDeliveryHubLifetimeManager(
-        HubLifetimeManager<THub> inner, RedisConnection? redis, IOptions<LimitsOptions> limits, ILogger<LocalDeliveryHubLifetimeManager<THub>> logger)
+        HubLifetimeManager<THub> inner, RedisConnection? redis, IOptions<LimitsOptions> limits, ILogger<LocalDeliveryHubLifetimeManager<THub>> logger,
+        TimeProvider? time = null)
     {
         _inner = inner;
         _redis = redis;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
         _maxPendingSends = limits.Value.MaxPendingSends;
         _stalledSendTimeout = limits.Value.StalledSendTimeout;
         if (redis is not null)
@@ -74,10 +82,7 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
         {
             foreach (var group in local.Groups.Keys)
             {
-                if (_groups.TryGetValue(group, out var members) && members.TryRemove(connection.ConnectionId, out _) && members.IsEmpty)
-                {
-                    _groups.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, LocalConnection>>(group, members));
-                }
+                Leave(group, connection.ConnectionId);
             }
         }
         await TryRedisAsync(() => _inner.OnDisconnectedAsync(connection), "disconnect");
@@ -91,7 +96,7 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
             return;
         }
         local.Groups[groupName] = 0;
-        _groups.GetOrAdd(groupName, static _ => new(StringComparer.Ordinal))[connectionId] = local;
+        Join(groupName, local);
         if (!await TryRedisAsync(() => _inner.AddToGroupAsync(connectionId, groupName, cancellationToken), "subscribe"))
         {
             _unsubscribed[groupName] = 0;
@@ -106,12 +111,46 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
             return;
         }
         local.Groups.TryRemove(groupName, out _);
-        if (_groups.TryGetValue(groupName, out var members))
-        {
-            members.TryRemove(connectionId, out _);
-        }
+        Leave(groupName, connectionId);
         await TryRedisAsync(() => _inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken), "unsubscribe");
     }
+
+    private void Join(string groupName, LocalConnection local)
+    {
+        while (true)
+        {
+            var group = _groups.GetOrAdd(groupName, static _ => new LocalGroup());
+            lock (group)
+            {
+                // Lost a race with the last member leaving, which dropped this group: take a fresh one.
+                if (!group.Dropped)
+                {
+                    group.Members[local.Context.ConnectionId] = local;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Removes a member; the last one out drops the group, so an empty group costs nothing.</summary>
+    private void Leave(string groupName, string connectionId)
+    {
+        if (!_groups.TryGetValue(groupName, out var group))
+        {
+            return;
+        }
+        lock (group)
+        {
+            if (group.Members.TryRemove(connectionId, out _) && group.Members.IsEmpty)
+            {
+                group.Dropped = true;
+                _groups.TryRemove(new KeyValuePair<string, LocalGroup>(groupName, group));
+            }
+        }
+    }
+
+    /// <summary>Local groups (topics with a watcher on this instance); tests use it to see that none is left behind.</summary>
+    internal int GroupCount => _groups.Count;
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendGroupCoreAsync(groupName, methodName, args, null, cancellationToken);
@@ -143,10 +182,11 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
     /// </summary>
     private void SendLocal(string groupName, string methodName, object?[] args, IReadOnlyList<string>? excluded)
     {
-        if (!_groups.TryGetValue(groupName, out var members) || members.IsEmpty)
+        if (!_groups.TryGetValue(groupName, out var group) || group.Members.IsEmpty)
         {
             return;
         }
+        var members = group.Members;
         if (_redis is not null)
         {
             LogLocalDelivery(_logger, groupName, members.Count);
@@ -163,19 +203,79 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
             {
                 continue;
             }
-            var pending = Interlocked.Increment(ref local.PendingSends);
-            if (pending == 1)
-            {
-                Volatile.Write(ref local.PendingSince, Stopwatch.GetTimestamp());
-            }
-            var stalled = pending > _maxPendingSends
-                && (pending > 16 * _maxPendingSends || Stopwatch.GetElapsedTime(Volatile.Read(ref local.PendingSince)) > _stalledSendTimeout);
-            if (stalled && Interlocked.Exchange(ref local.CutOff, 1) == 0)
-            {
-                LogSlowConsumerCutOff(_logger, connectionId, pending);
-                local.Context.Abort();
-            }
+            AddPending(local, 1);
             _ = CompleteAsync(local, write);
+        }
+    }
+
+    /// <summary>
+    /// Counts sends waiting on a connection's full buffer and cuts the connection off past the bound: more than
+    /// MaxPendingSends waiting continuously for StalledSendTimeout, or sixteen times that many at all.
+    /// </summary>
+    private void AddPending(LocalConnection local, int sends)
+    {
+        var pending = Interlocked.Add(ref local.PendingSends, sends);
+        if (pending == sends)
+        {
+            Volatile.Write(ref local.PendingSince, _time.GetTimestamp());
+        }
+        CutOffIfStalled(local, pending);
+    }
+
+    private void CutOffIfStalled(LocalConnection local, int pending)
+    {
+        var stalled = pending > _maxPendingSends
+            && (pending > 16 * _maxPendingSends || _time.GetElapsedTime(Volatile.Read(ref local.PendingSince)) > _stalledSendTimeout);
+        if (stalled && Interlocked.Exchange(ref local.CutOff, 1) == 0)
+        {
+            LogSlowConsumerCutOff(_logger, local.Context.ConnectionId, pending);
+            local.Context.Abort();
+        }
+    }
+
+    /// <summary>
+    /// Counts a hub method's result that SignalR is about to write to the connection (a Watch replay) with the
+    /// connection's pending sends until the returned handle is disposed, after the write. It counts one send per
+    /// event it carries, up to one more than the bound: live events that queue behind a result the client does
+    /// not read add up with it, and a large result still unwritten after StalledSendTimeout cuts the connection
+    /// off even when no live event comes; no result alone trips the immediate cut-off meant for floods of sends,
+    /// so a slow reader that does take its replay keeps its connection. Null for a connection of another
+    /// instance (a caller's own connection never is).
+    /// </summary>
+    public IDisposable? CountPendingResult(string connectionId, int events)
+    {
+        if (!_connections.TryGetValue(connectionId, out var local))
+        {
+            return null;
+        }
+        var sends = Math.Clamp(events, 1, _maxPendingSends + 1);
+        var result = new PendingResult(local, sends);
+        var pending = Interlocked.Add(ref local.PendingSends, sends);
+        if (pending == sends)
+        {
+            Volatile.Write(ref local.PendingSince, _time.GetTimestamp());
+        }
+        if (pending > _maxPendingSends)
+        {
+            _ = CheckStalledLaterAsync(result);
+        }
+        return result;
+    }
+
+    private async Task CheckStalledLaterAsync(PendingResult result)
+    {
+        try
+        {
+            // Just past the timeout, measured from when the connection's oldest pending send started waiting.
+            await Task.Delay(_stalledSendTimeout + TimeSpan.FromMilliseconds(1), _time);
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+        if (!result.Released)
+        {
+            CutOffIfStalled(result.Connection, Volatile.Read(ref result.Connection.PendingSends));
         }
     }
 
@@ -221,7 +321,7 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
         {
             foreach (var group in _unsubscribed.Keys)
             {
-                var members = _groups.TryGetValue(group, out var m) ? m.Keys.ToArray() : [];
+                var members = _groups.TryGetValue(group, out var m) ? m.Members.Keys.ToArray() : [];
                 var ok = true;
                 foreach (var connectionId in members)
                 {
@@ -278,6 +378,28 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
     {
         _healTimer?.Dispose();
         (_inner as IDisposable)?.Dispose();
+    }
+
+    private sealed class LocalGroup
+    {
+        public ConcurrentDictionary<string, LocalConnection> Members { get; } = new(StringComparer.Ordinal);
+        public bool Dropped;
+    }
+
+    private sealed class PendingResult(LocalConnection connection, int sends) : IDisposable
+    {
+        private int _released;
+
+        public LocalConnection Connection => connection;
+        public bool Released => Volatile.Read(ref _released) == 1;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                Interlocked.Add(ref connection.PendingSends, -sends);
+            }
+        }
     }
 
     private sealed class LocalConnection(HubConnectionContext context)

@@ -71,6 +71,20 @@ public sealed class RepliesApiTests(AppFactory app) : IClassFixture<AppFactory>
     }
 
     [Fact]
+    public async Task AReplyPaddedWithWhitespaceIsRefusedNotStoredWhole()
+    {
+        var topicId = await NewTopicAsync();
+        using var http = app.Member().Http();
+        var padded = await http.PostAsJsonAsync($"/api/topics/{topicId}/replies", new { body = "hi" + new string(' ', 60_000) });
+        var problem = await padded.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("whitespace", (string?)problem["errors"]!["body"]![0]);
+        await AssertUntouchedAsync(topicId);
+        // A little padding (a textarea's trailing newline) is fine, and kept verbatim.
+        var reply = await app.Member().PostReplyAsync(topicId, "hi\n\n");
+        Assert.Equal("hi\n\n", (string?)reply["body"]);
+    }
+
+    [Fact]
     public async Task ReplyToUnknownTopicIsNotFound()
     {
         using var http = app.Member().Http();

@@ -16,6 +16,11 @@ public sealed class TokenTests(AppFactory app) : IClassFixture<AppFactory>
         { Users.Token(new() { ["sub"] = "u1", ["name"] = "U" }, expires: DateTime.UtcNow.AddMinutes(-5)), "expired" },
         { Users.Token(new() { ["name"] = "No Subject" }), "sub" },
         { Users.Token(new() { ["sub"] = "u1" }), "name" },
+        // Claims that could not be stored or shown: refused up front, not a failed write later.
+        { Users.Token(new() { ["sub"] = "u1", ["name"] = new string('n', 201) }), "'name' claim must be at most 200 characters" },
+        { Users.Token(new() { ["sub"] = new string('s', 129), ["name"] = "U" }), "'sub' claim must be at most 128 characters" },
+        { Users.Token(new() { ["sub"] = "u1", ["name"] = "Eve\nmoderator: approved" }), "'name' claim must be at most 200 characters without control characters" },
+        { Users.Token(new() { ["sub"] = "u1\u001b[2J", ["name"] = "U" }), "'sub' claim" },
     };
 
     [Theory]

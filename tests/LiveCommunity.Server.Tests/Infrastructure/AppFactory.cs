@@ -45,6 +45,11 @@ public class AppFactory : WebApplicationFactory<Program>
             ["Limits:ReactionsPerWindow"] = "100000",
             ["Limits:ReadsPerWindow"] = "100000",
             ["Limits:ConnectionsPerWindow"] = "100000",
+            ["Limits:ConnectionsPerAddress"] = "100000",
+            ["Limits:HubInvocationBurst"] = "100000",
+            ["Limits:HubInvocationsPerSecond"] = "100000",
+            ["Limits:ReplayBurst"] = "100000",
+            ["Limits:ReplaysPerSecond"] = "100000",
             ["Limits:DuplicateReplyWindow"] = "00:00:00",
         };
         foreach (var (key, value) in Settings())

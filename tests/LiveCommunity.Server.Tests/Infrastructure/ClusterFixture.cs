@@ -3,14 +3,17 @@ using System.Net;
 namespace LiveCommunity.Server.Tests.Infrastructure;
 
 /// <summary>One instance of a cluster: the app on the shared PostgreSQL database and the shared Redis.</summary>
-public sealed class ClusterHost(TestDatabase database, string redisConnectionString) : AppFactory(database)
+public sealed class ClusterHost(TestDatabase database, string redisConnectionString, IEnumerable<KeyValuePair<string, string?>>? extraSettings = null)
+    : AppFactory(database)
 {
-    public ClusterHost(TestDatabase database, RedisServer redis) : this(database, redis.ConnectionString)
+    public ClusterHost(TestDatabase database, RedisServer redis, IEnumerable<KeyValuePair<string, string?>>? extraSettings = null)
+        : this(database, redis.ConnectionString, extraSettings)
     {
     }
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
+        .. extraSettings ?? [],
         new("ConnectionStrings:Redis", redisConnectionString),
         // Short heartbeat and TTL so presence heals within the tests' patience, not production's.
         new("Redis:PresenceHeartbeat", "00:00:00.500"),
@@ -42,8 +45,11 @@ public sealed class ClusterHost(TestDatabase database, string redisConnectionStr
 /// Two instances (A and B) sharing a fresh PostgreSQL database and a private Redis, both started by the fixture
 /// (a test class gets its own, since some tests stop Redis or an instance).
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
+    /// <summary>Settings both instances get on top of the cluster's; override for a class with other limits.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
+
     private TestDatabase? _database;
 
     public RedisServer Redis { get; private set; } = null!;
@@ -55,8 +61,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         Redis = await RedisServer.StartAsync();
         _database = TestDatabase.CreatePostgres();
-        A = new ClusterHost(_database, Redis);
-        B = new ClusterHost(_database, Redis);
+        A = new ClusterHost(_database, Redis, Settings());
+        B = new ClusterHost(_database, Redis, Settings());
         // Start A first: it applies the migrations, so B does not race it for them.
         _ = A.Server;
         _ = B.Server;

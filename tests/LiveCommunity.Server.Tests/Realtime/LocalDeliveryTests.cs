@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LiveCommunity.Server.Tests.Realtime;
 
@@ -82,6 +83,45 @@ public sealed class LocalDeliveryTests
         Assert.False(reading.ConnectionAborted.IsCancellationRequested);
         readingPipe.Input.Complete();
         _ = reader;
+    }
+
+    [Fact]
+    public async Task AResultLeftUnreadPastTheTimeoutCutsOffItsConnectionAndOneTakenInTimeDoesNot()
+    {
+        var time = new FakeTimeProvider();
+        var manager = new LocalDeliveryHubLifetimeManager<DiscussionHub>(
+            new DefaultHubLifetimeManager<DiscussionHub>(NullLogger<DefaultHubLifetimeManager<DiscussionHub>>.Instance),
+            redis: null,
+            Options.Create(new LimitsOptions { MaxPendingSends = 3, StalledSendTimeout = StallTimeout }),
+            NullLogger<LocalDeliveryHubLifetimeManager<DiscussionHub>>.Instance,
+            time);
+        var (stalled, _) = Connect("stalled");
+        var (reading, _) = Connect("reading");
+        var (small, _) = Connect("small");
+        foreach (var connection in new[] { stalled, reading, small })
+        {
+            await manager.OnConnectedAsync(connection);
+        }
+
+        // A 100-event replay for each; one client takes it in time, the other never does.
+        var unread = manager.CountPendingResult("stalled", 100);
+        var read = manager.CountPendingResult("reading", 100);
+        // A replay within the bound counts too, but alone it never cuts a connection off.
+        var within = manager.CountPendingResult("small", 2);
+        Assert.NotNull(unread);
+        read!.Dispose();
+        time.Advance(StallTimeout + TimeSpan.FromSeconds(1));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!stalled.ConnectionAborted.IsCancellationRequested && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        Assert.True(stalled.ConnectionAborted.IsCancellationRequested, "the connection that left its result unread was not cut off");
+        Assert.False(reading.ConnectionAborted.IsCancellationRequested);
+        Assert.False(small.ConnectionAborted.IsCancellationRequested);
+        unread!.Dispose();
+        within!.Dispose();
     }
 
     private static (HubConnectionContext Connection, IDuplexPipe Transport) Connect(string id)

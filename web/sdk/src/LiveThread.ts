@@ -44,6 +44,7 @@ export class LiveThread {
   private removedIds = new Set<string>();
   private stateValue = ThreadState.Connecting;
   private joining: Promise<void> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private watcherCount = 0;
 
@@ -135,6 +136,7 @@ export class LiveThread {
     if (this.closed) return;
     this.closed = true;
     this.sequencer.dispose();
+    clearTimeout(this.retryTimer);
     this.setState(ThreadState.Offline);
     this.events.clear();
     this.host.release(this);
@@ -187,7 +189,13 @@ export class LiveThread {
   private async joinOnce(): Promise<void> {
     if (this.closed || !this.topicValue || !this.host.connected) return;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const result = await this.host.invoke<WatchResult>("Watch", this.topicId, this.sequencer.lastApplied);
+      let result: WatchResult;
+      try {
+        result = await this.host.invoke<WatchResult>("Watch", this.topicId, this.sequencer.lastApplied);
+      } catch (error) {
+        this.retryWhenAllowed(error);
+        throw error;
+      }
       if (this.closed) return;
       if (result.reset) {
         await this.load();
@@ -200,6 +208,14 @@ export class LiveThread {
       this.setState(ThreadState.Live);
       return;
     }
+  }
+
+  /** A Watch refused as rate limited ("retry in N s") is tried again then, instead of leaving the thread behind. */
+  private retryWhenAllowed(error: unknown): void {
+    const seconds = /retry in (\d+) s/.exec(error instanceof Error ? error.message : String(error))?.[1];
+    if (!seconds || this.closed) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.join().catch(() => undefined), Number(seconds) * 1000);
   }
 
   private apply(event: TopicEvent): void {

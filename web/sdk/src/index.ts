@@ -4,6 +4,7 @@ export { LiveThread, type ThreadEventMap } from "./LiveThread";
 export { ThreadState } from "./ThreadState";
 export { backoffRetryPolicy, defaultRetryPolicy, DEFAULT_RETRY_DELAYS, type RetryContext, type RetryPolicy } from "./RetryPolicy";
 export { LiveCommunityError } from "./ApiClient";
+export { allowTokenFor, isTokenAllowed } from "./TokenPolicy";
 export type { ApiClient } from "./ApiClient";
 export type { Disposer } from "./Emitter";
 export type { HubConnectionFactory, HubConnectionLike } from "./HubConnectionLike";

@@ -85,8 +85,11 @@ test("reactions and removals reach every page", async () => {
   const doomed = reply(mia.page, "Remove me");
   await doomed.locator("button.remove").click();
   await doomed.locator("input[name=reason]").fill("off topic");
+  assert.match(await ben.page.locator("live-thread .announcer").textContent() ?? "", /Remove me/);
   await doomed.locator("button.confirm").click();
   for (const { page } of [ann, ben, mia]) await reply(page, "Remove me").waitFor({ state: "detached", timeout: 2_000 });
+  // Its text is gone from the screen reader's live region too.
+  for (const { page } of [ann, ben, mia]) assert.doesNotMatch(await page.locator("live-thread .announcer").textContent() ?? "", /Remove me/);
   assert.equal(await reply(ben.page, "Keep me").count(), 1);
   await ben.page.getByText("Replies (1)").waitFor();
 });
@@ -136,7 +139,10 @@ test("<live-thread> works on a host page of another origin", async () => {
     <h1>A news site</h1>
     <script src="${server.url}/sdk/livecommunity.js"></script>
     <live-thread topic="${topic.id}" server="${server.url}"></live-thread>
-    <script>document.querySelector("live-thread").accessToken = () => ${JSON.stringify(token)};</script>`);
+    <script>
+      LiveCommunity.allowTokenFor(${JSON.stringify(server.url)});
+      document.querySelector("live-thread").accessToken = () => ${JSON.stringify(token)};
+    </script>`);
   try {
     const context = await browser.newContext();
     contexts.push(context);
@@ -151,6 +157,41 @@ test("<live-thread> works on a host page of another origin", async () => {
     await reply(page, "from the host page").waitFor({ timeout: 2_000 });
     await api.postReply(token, topic.id, "from elsewhere");
     await reply(page, "from elsewhere").waitFor({ timeout: 2_000 });
+  } finally {
+    host.server.close();
+  }
+});
+
+test("<live-thread> sends no token to a server the host page did not allow", async () => {
+  const topic = await api.createTopic(moderatorToken, "Not allowed");
+  const { token } = await api.token("Ann");
+  const host = await serveHostPage(`<!doctype html><title>Host</title>
+    <script src="${server.url}/sdk/livecommunity.js"></script>
+    <live-thread topic="${topic.id}" server="${server.url}"></live-thread>
+    <script>document.querySelector("live-thread").accessToken = () => ${JSON.stringify(token)};</script>`);
+  try {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    const leaks: string[] = [];
+    const warnings: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes(token) || JSON.stringify(request.headers()).includes(token)) leaks.push(request.url());
+    });
+    page.on("websocket", (socket) => {
+      if (socket.url().includes(token)) leaks.push(socket.url());
+    });
+    page.on("console", (message) => {
+      if (message.type() === "warning") warnings.push(message.text());
+    });
+    await page.goto(host.url);
+    await page.locator("live-thread .status[data-state=live]").waitFor({ timeout: 10_000 });
+    // It reads anonymously: the thread is there, the composer is not.
+    await page.locator("live-thread h1", { hasText: "Not allowed" }).waitFor();
+    await page.locator("live-thread .sign-in-hint").waitFor();
+    assert.equal(await page.locator("live-thread textarea").count(), 0);
+    assert.deepEqual(leaks, []);
+    assert.ok(warnings.some((w) => w.includes("allowTokenFor")), `warnings: ${warnings.join(" | ")}`);
   } finally {
     host.server.close();
   }

@@ -95,6 +95,9 @@ export class FakeHub implements HubConnectionLike {
     for (const callback of this.closeCallbacks) callback();
   }
 
+  /** How many of the next Watch calls are refused as rate limited ("retry in 1 s"). */
+  refuseWatches = 0;
+
   /** The network cuts the connection. */
   cut(): void {
     this.connected = false;
@@ -104,6 +107,10 @@ export class FakeHub implements HubConnectionLike {
   async invoke<T>(method: string, ...args: unknown[]): Promise<T> {
     if (!this.connected) throw new Error("not connected");
     this.invocations.push({ method, args });
+    if (method === "Watch" && this.refuseWatches > 0) {
+      this.refuseWatches--;
+      throw new Error("An unexpected error occurred invoking 'Watch' on the server. HubException: rate limited, retry in 1 s");
+    }
     if (method === "Watch") return this.server.watch(args[1] as number | null) as T;
     if (method === "PostReply") throw new Error("An unexpected error occurred invoking 'PostReply' on the server. HubException: sign in to post");
     return undefined as T;

@@ -181,3 +181,15 @@ test("hub errors reach the caller with the server's message", async () => {
   const thread = await connect(server).watch("t1");
   await assert.rejects(thread.postReply("hi"), { name: "LiveCommunityError", message: "sign in to post" });
 });
+
+test("a Watch refused as rate limited is tried again when the server said", async () => {
+  const server = new FakeServer();
+  server.hub.refuseWatches = 1;
+  const thread = await connect(server).watch("t1");
+  assert.notEqual(thread.state, ThreadState.Live, "the refused Watch left it waiting");
+  server.post(reply("a"));
+  await sleep(1_300); // "retry in 1 s"
+  assert.equal(thread.state, ThreadState.Live);
+  assert.deepEqual(ids(thread.replies), ["a"]);
+  assert.equal(server.hub.watchCalls().length, 2);
+});

@@ -22,6 +22,8 @@ export class ThreadView {
   private atEnd = true;
   private unseen = 0;
   private replyTo: Reply | null = null;
+  /** The reply whose text the live announcer holds, so that a removal takes it out of there too. */
+  private announced: string | null = null;
 
   private readonly title = h("h1", { class: "title" });
   private readonly meta = h("p", { class: "meta" });
@@ -59,13 +61,19 @@ export class ThreadView {
     this.disposers.push(
       thread.on("replyPosted", ({ reply }) => this.replyArrived(reply)),
       thread.on("replyEdited", () => this.renderReplies()),
-      thread.on("replyRemoved", () => this.renderReplies()),
+      thread.on("replyRemoved", ({ replyId }) => {
+        this.renderReplies();
+        if (replyId === this.announced) this.clearAnnouncer();
+      }),
       thread.on("replyRestored", () => this.renderReplies()),
       thread.on("reactionsChanged", ({ replyId }) => (replyId === null ? this.renderTopic() : this.renderReplies())),
       thread.on("topicUpdated", () => this.renderTopic()),
       thread.on("presence", () => this.renderPresence()),
       thread.on("state", () => this.renderPresence()),
-      thread.on("reset", () => this.renderAll()),
+      thread.on("reset", () => {
+        this.renderAll();
+        if (this.announced && !thread.replies.some((r) => r.id === this.announced)) this.clearAnnouncer();
+      }),
     );
   }
 
@@ -305,7 +313,14 @@ export class ThreadView {
     this.renderReplies();
     this.items.get(reply.id)?.li.classList.add("fresh");
     this.announcer.textContent = `New reply from ${reply.author.name}: ${reply.body.slice(0, 200)}`;
+    this.announced = reply.id;
     if (!this.atEnd && reply.author.id !== this.viewer.userId) this.setUnseen(this.unseen + 1);
+  }
+
+  /** A removed reply's text must not stay anywhere on the page, the screen reader's live region included. */
+  private clearAnnouncer(): void {
+    this.announcer.textContent = "";
+    this.announced = null;
   }
 
   private setUnseen(count: number): void {

@@ -1,11 +1,16 @@
 import { LiveCommunity } from "../LiveCommunity";
+import { isTokenAllowed } from "../TokenPolicy";
 import { h, viewerFromToken } from "./dom";
 import { styles } from "./styles";
 import { ThreadView } from "./ThreadView";
 
 /** What `<live-thread>` offers to script, besides its `topic` and `server` attributes. */
 export interface LiveThreadElement extends HTMLElement {
-  /** The reader's token provider; setting it reconnects as that reader. */
+  /**
+   * The reader's token provider; setting it reconnects as that reader. It is used only when `server` is the
+   * page's own origin or one allowed with `LiveCommunity.allowTokenFor(origin)`; elsewhere the element reads
+   * anonymously.
+   */
   accessToken: (() => string | Promise<string>) | undefined;
   /** The client the element uses while connected to the page. */
   readonly client: LiveCommunity | undefined;
@@ -51,6 +56,12 @@ export function defineLiveThreadElement(tagName = "live-thread"): void {
       if (previous !== next && this.isConnected) void this.restart();
     }
 
+    private tokenAllowed(server: string): boolean {
+      if (isTokenAllowed(server)) return true;
+      console.warn(`<${tagName}>: not sending the reader's token to ${server}; the page may allow it with LiveCommunity.allowTokenFor(${JSON.stringify(server)})`);
+      return false;
+    }
+
     private stop() {
       this.generation++;
       this.current?.view?.dispose();
@@ -67,7 +78,7 @@ export function defineLiveThreadElement(tagName = "live-thread"): void {
       this.shadow.replaceChildren(h("style", {}, styles), message);
       if (!topicId) return;
 
-      const provider = this.tokenProvider;
+      const provider = this.tokenProvider && this.tokenAllowed(server) ? this.tokenProvider : undefined;
       const client = new LiveCommunity({ baseUrl: server, accessToken: provider });
       this.current = { client };
       try {

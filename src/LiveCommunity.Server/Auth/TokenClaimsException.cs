@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using LiveCommunity.Server.Common;
+
+namespace LiveCommunity.Server.Auth;
+
+/// <summary>
+/// A token whose signature is good but whose claims this server cannot use: no <c>sub</c> or <c>name</c>, or one
+/// longer than the column it goes into, or with control characters. Its message is the 401's detail.
+/// </summary>
+public sealed class TokenClaimsException(string message) : Exception(message)
+{
+    /// <summary>Longest display name: the author-name columns hold 200 characters (Storage/CommunityDb.cs).</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>Null when the token's claims are fit to use; otherwise why not.</summary>
+    public static TokenClaimsException? Check(ClaimsPrincipal? principal)
+    {
+        if (Caller.From(principal) is not { } caller)
+        {
+            return new TokenClaimsException("the token lacks the required 'sub' or 'name' claim");
+        }
+        if (caller.Id.Length > Ids.MaxUserIdLength || HasControlCharacters(caller.Id))
+        {
+            return new TokenClaimsException($"the token's 'sub' claim must be at most {Ids.MaxUserIdLength} characters without control characters");
+        }
+        if (caller.Name.Length > MaxNameLength || HasControlCharacters(caller.Name))
+        {
+            return new TokenClaimsException($"the token's 'name' claim must be at most {MaxNameLength} characters without control characters");
+        }
+        return null;
+    }
+
+    // Names and ids are one line of text: no newline or tab either.
+    private static bool HasControlCharacters(string text) => text.Any(char.IsControl);
+}
