@@ -74,6 +74,8 @@ public sealed class TargetHost : IAsyncDisposable
             env["ConnectionStrings__Database"] = $"Data Source={Path.Combine(dir, "bench.db")}";
             env["Limits__RepliesPerWindow"] = "1000000";
             env["Limits__ReactionsPerWindow"] = "1000000";
+            env["Limits__ChangesPerWindow"] = "1000000";
+            env["Limits__ReportsPerWindow"] = "1000000";
             env["Limits__ReadsPerWindow"] = "1000000";
             env["Limits__ConnectionsPerWindow"] = "1000000";
             // Every simulated reader connects from 127.0.0.1 and posts through few connections.

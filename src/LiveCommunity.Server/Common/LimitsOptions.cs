@@ -36,6 +36,11 @@ public sealed class LimitsOptions
     public TimeSpan ReplyWindow { get; set; } = TimeSpan.FromSeconds(30);
     public int ReactionsPerWindow { get; set; } = 30;
     public TimeSpan ReactionWindow { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Edits and removals of replies per member (moderators are not limited: their actions are logged).</summary>
+    public int ChangesPerWindow { get; set; } = 10;
+    public TimeSpan ChangeWindow { get; set; } = TimeSpan.FromMinutes(1);
+    public int ReportsPerWindow { get; set; } = 10;
+    public TimeSpan ReportWindow { get; set; } = TimeSpan.FromMinutes(1);
     public int ReadsPerWindow { get; set; } = 600;
     public TimeSpan ReadWindow { get; set; } = TimeSpan.FromMinutes(1);
     public int ConnectionsPerWindow { get; set; } = 60;

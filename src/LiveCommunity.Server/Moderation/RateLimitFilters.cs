@@ -10,7 +10,7 @@ public sealed class WriteLimitEndpointFilter(WriteKind kind) : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (Caller.From(http.User) is { } caller
+        if (Caller.From(http.User) is { } caller && WriteRateLimiter.Applies(kind, caller)
             && http.RequestServices.GetRequiredService<WriteRateLimiter>().TryAcquire(kind, caller.Id) is { } retryAfter)
         {
             var seconds = WriteRateLimiter.Seconds(retryAfter);
@@ -34,7 +34,8 @@ public sealed class WriteLimitHubFilter(WriteRateLimiter limiter, IServiceProvid
             "SetReaction" => WriteKind.Reaction,
             _ => null,
         };
-        if (kind is { } k && Caller.From(invocation.Context.User) is { } caller && limiter.TryAcquire(k, caller.Id) is { } retryAfter)
+        if (kind is { } k && Caller.From(invocation.Context.User) is { } caller && WriteRateLimiter.Applies(k, caller)
+            && limiter.TryAcquire(k, caller.Id) is { } retryAfter)
         {
             var seconds = WriteRateLimiter.Seconds(retryAfter);
             RateLimitLog.Limited(services, k.ToString().ToLowerInvariant(), seconds);

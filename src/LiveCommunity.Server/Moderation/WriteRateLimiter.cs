@@ -8,6 +8,10 @@ public enum WriteKind
 {
     Reply,
     Reaction,
+    /// <summary>Edits and removals of replies: each is a logged event sent to every watcher.</summary>
+    Change,
+    /// <summary>Reader reports of replies.</summary>
+    Report,
 }
 
 /// <summary>
@@ -16,26 +20,33 @@ public enum WriteKind
 /// </summary>
 public sealed class WriteRateLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _replies;
-    private readonly PartitionedRateLimiter<string> _reactions;
+    private readonly Dictionary<WriteKind, PartitionedRateLimiter<string>> _limiters;
 
     public WriteRateLimiter(IOptions<LimitsOptions> options)
     {
         var limits = options.Value;
-        _replies = PerUser(limits.RepliesPerWindow, limits.ReplyWindow);
-        _reactions = PerUser(limits.ReactionsPerWindow, limits.ReactionWindow);
+        _limiters = new()
+        {
+            [WriteKind.Reply] = PerUser(limits.RepliesPerWindow, limits.ReplyWindow),
+            [WriteKind.Reaction] = PerUser(limits.ReactionsPerWindow, limits.ReactionWindow),
+            [WriteKind.Change] = PerUser(limits.ChangesPerWindow, limits.ChangeWindow),
+            [WriteKind.Report] = PerUser(limits.ReportsPerWindow, limits.ReportWindow),
+        };
     }
 
     /// <summary>Null when allowed; otherwise how long until the next write of that kind is.</summary>
     public TimeSpan? TryAcquire(WriteKind kind, string userId)
     {
-        using var lease = (kind == WriteKind.Reply ? _replies : _reactions).AttemptAcquire(userId);
+        using var lease = _limiters[kind].AttemptAcquire(userId);
         if (lease.IsAcquired)
         {
             return null;
         }
         return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
     }
+
+    /// <summary>Moderators remove and restore at the pace a spam wave needs; every one of their actions is logged.</summary>
+    public static bool Applies(WriteKind kind, Auth.Caller caller) => kind != WriteKind.Change || !caller.IsModerator;
 
     public static int Seconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
 
@@ -45,7 +56,9 @@ public sealed class WriteRateLimiter : IDisposable
 
     public void Dispose()
     {
-        _replies.Dispose();
-        _reactions.Dispose();
+        foreach (var limiter in _limiters.Values)
+        {
+            limiter.Dispose();
+        }
     }
 }

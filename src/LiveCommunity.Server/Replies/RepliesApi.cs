@@ -31,13 +31,15 @@ public static class RepliesApi
                 string replyId, ReplyEdit input, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
             (await replies.EditAsync(Caller.From(user), replyId, input, ct)).ToHttp(TypedResults.Ok))
             .RequireAuthorization()
-            .WithProblems(400, 401, 403, 404, 409, 413);
+            .WithWriteLimit(WriteKind.Change)
+            .WithProblems(400, 401, 403, 404, 409, 413, 429);
 
         group.MapDelete("/replies/{replyId}", async Task<Results<NoContent, ProblemHttpResult>> (
                 string replyId, string? reason, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
             (await replies.RemoveAsync(Caller.From(user), replyId, reason, ct)).ToHttp(_ => TypedResults.NoContent()))
             .RequireAuthorization()
-            .WithProblems(400, 401, 403, 404);
+            .WithWriteLimit(WriteKind.Change)
+            .WithProblems(400, 401, 403, 404, 429);
 
         return group;
     }

@@ -43,6 +43,8 @@ public class AppFactory : WebApplicationFactory<Program>
             // Tests act as many users from one address in a burst; the limits get their own tests.
             ["Limits:RepliesPerWindow"] = "100000",
             ["Limits:ReactionsPerWindow"] = "100000",
+            ["Limits:ChangesPerWindow"] = "100000",
+            ["Limits:ReportsPerWindow"] = "100000",
             ["Limits:ReadsPerWindow"] = "100000",
             ["Limits:ConnectionsPerWindow"] = "100000",
             ["Limits:ConnectionsPerAddress"] = "100000",

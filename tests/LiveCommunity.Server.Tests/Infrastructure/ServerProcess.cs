@@ -33,6 +33,8 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["Limits__RepliesPerWindow"] = "100000",
             ["Limits__ReactionsPerWindow"] = "100000",
+            ["Limits__ChangesPerWindow"] = "100000",
+            ["Limits__ReportsPerWindow"] = "100000",
             ["Limits__ReadsPerWindow"] = "100000",
             ["Limits__ConnectionsPerWindow"] = "100000",
             ["Limits__DuplicateReplyWindow"] = "00:00:00",

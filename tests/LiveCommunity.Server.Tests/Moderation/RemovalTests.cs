@@ -187,6 +187,38 @@ public sealed class RemovalTests(AppFactory app) : IClassFixture<AppFactory>
     }
 
     [Fact]
+    public async Task AModeratorCanNeverStopAnAdmin()
+    {
+        using var moderator = app.Moderator().Http();
+        // An admin this server has not seen yet cannot be banned ahead of their first visit by a moderator...
+        var admin = app.Admin();
+        var refused = await moderator.PutAsJsonAsync($"/api/users/{admin.Id}/ban", new { reason = "pre-emptive" });
+        Assert.Equal("only admins ban users this server has not seen yet", (string?)(await refused.ProblemAsync(HttpStatusCode.Forbidden))["detail"]);
+        var topicId = (string)(await admin.CreateTopicAsync())["id"]!;
+
+        // ...and an account an admin banned while it was a member acts freely once its token says admin.
+        var promoted = app.Member("promoted");
+        await promoted.PostReplyAsync(topicId, "as a member");
+        using (var otherAdmin = app.Admin().Http())
+        {
+            (await otherAdmin.PutAsJsonAsync($"/api/users/{promoted.Id}/ban", new { reason = "test" })).EnsureSuccessStatusCode();
+        }
+        var asAdmin = new TestUser(app, Users.Make("promoted", "admin") with { Id = promoted.Id,
+            Token = Users.Token(new() { ["sub"] = promoted.Id, ["name"] = "promoted", ["role"] = "admin" }) });
+        await asAdmin.PostReplyAsync(topicId, "as an admin");
+        using var member = promoted.Http();
+        var banned = await member.PostAsJsonAsync($"/api/topics/{topicId}/replies", new { body = "as a member again" });
+        await banned.ProblemAsync(HttpStatusCode.Forbidden);
+
+        // Moderators still ban members the server knows, and admins ban anyone.
+        var known = app.Member();
+        await known.PostReplyAsync(topicId, "hello");
+        Assert.Equal(HttpStatusCode.NoContent, (await moderator.PutAsJsonAsync($"/api/users/{known.Id}/ban", new { reason = "spam" })).StatusCode);
+        using var adminHttp = admin.Http();
+        Assert.Equal(HttpStatusCode.NoContent, (await adminHttp.PutAsJsonAsync("/api/users/someone-new/ban", new { reason = "known troll" })).StatusCode);
+    }
+
+    [Fact]
     public async Task TheModerationLogPagesNewestFirst()
     {
         var topicId = (string)(await app.Moderator().CreateTopicAsync())["id"]!;

@@ -15,6 +15,8 @@ public sealed class StrictApp : AppFactory
         new("Limits:ReplyWindow", "00:05:00"),
         new("Limits:ReactionsPerWindow", "4"),
         new("Limits:ReactionWindow", "00:05:00"),
+        new("Limits:ChangesPerWindow", "3"),
+        new("Limits:ChangeWindow", "00:05:00"),
         new("Limits:MaxWatchedTopics", "2"),
         new("Limits:DuplicateReplyWindow", "00:05:00"),
         new("Moderation:BlockedWords:0", "scamcoin"),
@@ -64,6 +66,42 @@ public sealed class SafetyTests(StrictApp app) : IClassFixture<StrictApp>
         var limited = await http.PutAsync($"/api/topics/{topicId}/reactions/disagree", null);
         await limited.ProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.True(limited.Headers.Contains("Retry-After"));
+    }
+
+    [Fact]
+    public async Task EditsAndRemovalsShareOneLimitPerMemberButModeratorsAreNotSlowed()
+    {
+        var topicId = (string)(await app.Moderator().CreateTopicAsync())["id"]!;
+        var member = app.Member();
+        var replies = new List<string>();
+        foreach (var i in new[] { 1, 2 })
+        {
+            replies.Add((string)(await member.PostReplyAsync(topicId, $"mine {i}"))["id"]!);
+        }
+        using var http = member.Http();
+        (await http.PatchAsJsonAsync($"/api/replies/{replies[0]}", new { body = "edit 1" })).EnsureSuccessStatusCode();
+        (await http.PatchAsJsonAsync($"/api/replies/{replies[0]}", new { body = "edit 2" })).EnsureSuccessStatusCode();
+        (await http.DeleteAsync($"/api/replies/{replies[0]}")).EnsureSuccessStatusCode();
+
+        var edit = await http.PatchAsJsonAsync($"/api/replies/{replies[1]}", new { body = "edit 3" });
+        Assert.Matches(@"^rate limited, retry in \d+ s$", (string?)(await edit.ProblemAsync(HttpStatusCode.TooManyRequests))["detail"]);
+        Assert.True(edit.Headers.Contains("Retry-After"));
+        var removal = await http.DeleteAsync($"/api/replies/{replies[1]}");
+        await removal.ProblemAsync(HttpStatusCode.TooManyRequests);
+
+        // Nothing refused changed anything; a moderator clearing a spam wave is not limited.
+        var others = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            others.Add((string)(await app.Member($"spam{i}").PostReplyAsync(topicId, $"spam {i}"))["id"]!);
+        }
+        using var moderator = app.Moderator().Http();
+        foreach (var id in others)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await moderator.DeleteAsync($"/api/replies/{id}?reason=spam")).StatusCode);
+        }
+        var page = await (await http.GetAsync($"/api/topics/{topicId}/replies")).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal(["mine 2"], page["items"]!.AsArray().Select(r => (string)r!["body"]!));
     }
 
     [Fact]

@@ -39,6 +39,8 @@ export async function startServer(): Promise<TestServer> {
       Auth__SigningKey: randomBytes(32).toString("hex"),
       Auth__DevTokens: "true",
       Limits__RepliesPerWindow: "1000",
+      Limits__ChangesPerWindow: "1000",
+      Limits__ReportsPerWindow: "1000",
       Seed__Enabled: "false",
     },
     stdio: ["ignore", "pipe", "pipe"],
