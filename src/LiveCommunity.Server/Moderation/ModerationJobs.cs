@@ -125,6 +125,10 @@ public sealed partial class ModerationJobs(
                 }
                 // Still ours: a long job keeps its lease while it makes progress.
                 await WriteWithRetryAsync(new LeaseJobCommand(job.Id, LeaseEnd(), renew: true));
+                if (options.Value.JobStepPause > TimeSpan.Zero)
+                {
+                    await Task.Delay(options.Value.JobStepPause, time);
+                }
             }
         }
         await WriteWithRetryAsync(new CompleteJobCommand(job.Id));

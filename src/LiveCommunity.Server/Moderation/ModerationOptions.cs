@@ -23,4 +23,10 @@ public sealed class ModerationOptions
     /// after that another instance takes it over. Also how soon a job left by a crash is resumed.
     /// </summary>
     public TimeSpan JobLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A pause between a job's topic steps, so that removing or erasing thousands of replies does not crowd out
+    /// readers' writes on the same database. None by default.
+    /// </summary>
+    public TimeSpan JobStepPause { get; set; } = TimeSpan.Zero;
 }

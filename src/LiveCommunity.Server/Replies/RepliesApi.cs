@@ -2,6 +2,7 @@ using System.Security.Claims;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.ReadCache;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LiveCommunity.Server.Replies;
@@ -14,9 +15,10 @@ public static class RepliesApi
             // Any route may find the database saturated: 503 with Retry-After (PROTOCOL.md v2), never 500.
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        group.MapGet("/topics/{topicId}/replies", async Task<Results<Ok<ReplyPage>, ProblemHttpResult>> (
+        group.MapGet("/topics/{topicId}/replies", async Task<Results<ETagged<ReplyPage>, ProblemHttpResult>> (
                 string topicId, int? limit, string? cursor, string? order, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
-            (await replies.ListAsync(Caller.From(user), topicId, order, limit, cursor, ct)).ToHttp(TypedResults.Ok))
+            (await replies.ListAsync(Caller.From(user), topicId, order, limit, cursor, ct)).ToHttp(page => new ETagged<ReplyPage>(page)))
+            .CachedByTopicVersion()
             .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
             .WithProblems(400, 404, 429);
 

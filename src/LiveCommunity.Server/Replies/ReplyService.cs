@@ -3,6 +3,7 @@ using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.ReadCache;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,8 @@ public sealed class ReplyService(
     PreModeration preModeration,
     QueueNotifier queue,
     ErasedTextCompaction compaction,
+    ITopicVersions versions,
+    SharedPages pages,
     IOptions<LimitsOptions> limits)
 {
     public async Task<Outcome<Reply>> PostAsync(Caller? caller, string topicId, NewReply input, CancellationToken ct)
@@ -153,24 +156,50 @@ public sealed class ReplyService(
             return invalid;
         }
 
+        // The page is the same for every reader at one version of the topic: built once, shared; the caller's
+        // own reactions are merged in from one small query on the reactions' key.
+        var version = await versions.TopicAsync(db, topicId, ct);
+        var shared = await pages.GetOrBuildAsync($"replies|{topicId}|{(newest == true ? "n" : "o")}|{take}|{cursor}", version,
+            () => ReadPageAsync(topicId, newest == true, take!.Value, after, ct));
+        if (shared is null)
+        {
+            return Rejection.NotFound("topic not found");
+        }
+        versions.Observed(topicId, shared.LastSeq);
+        return await WithMineAsync(caller, shared, ct);
+    }
+
+    // The topic's lastSeq is read before the page, so Watch(topicId, lastSeq) afterwards can only repeat, never miss, a change.
+    private async Task<ReplyPage?> ReadPageAsync(string topicId, bool newest, int take, long? after, CancellationToken ct)
+    {
         var lastSeq = await db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => (long?)t.LastSeq).FirstOrDefaultAsync(ct);
         if (lastSeq is null)
         {
-            return Rejection.NotFound("topic not found");
+            return null;
         }
         var query = db.Replies.AsNoTracking().Where(r => r.TopicId == topicId && r.State == ReplyState.Published);
         if (after is { } a)
         {
-            query = newest == true ? query.Where(r => r.Seq < a) : query.Where(r => r.Seq > a);
+            query = newest ? query.Where(r => r.Seq < a) : query.Where(r => r.Seq > a);
         }
-        query = newest == true ? query.OrderByDescending(r => r.Seq) : query.OrderBy(r => r.Seq);
-        var rows = await query.Take(take!.Value + 1).ToListAsync(ct);
-        var page = rows.Take(take.Value).ToList();
-        var ids = page.ConvertAll(r => r.Id);
-        var counts = await reactions.ForAsync(db, ids, ct);
-        var mine = await reactions.MineAsync(db, caller, ids, ct);
+        query = newest ? query.OrderByDescending(r => r.Seq) : query.OrderBy(r => r.Seq);
+        var rows = await query.Take(take + 1).ToListAsync(ct);
+        var page = rows.Take(take).ToList();
+        var counts = await reactions.ForAsync(db, page.ConvertAll(r => r.Id), ct);
         var next = rows.Count > take ? Cursor.Encode(page[^1].Seq!.Value.ToString(CultureInfo.InvariantCulture)) : null;
-        return new ReplyPage(page.ConvertAll(r => r.AsReply(counts[r.Id]) with { Mine = mine[r.Id] }), next, lastSeq.Value);
+        return new ReplyPage(page.ConvertAll(r => r.AsReply(counts[r.Id]) with { Mine = [] }), next, lastSeq.Value);
+    }
+
+    private async Task<ReplyPage> WithMineAsync(Caller? caller, ReplyPage shared, CancellationToken ct)
+    {
+        if (caller is null || shared.Items.Count == 0)
+        {
+            return shared;
+        }
+        var mine = await reactions.MineAsync(db, caller, shared.Items.Select(r => r.Id).ToList(), ct);
+        return mine.Values.All(m => m.Count == 0)
+            ? shared
+            : shared with { Items = shared.Items.Select(r => r with { Mine = mine[r.Id] }).ToList() };
     }
 
     // REST answers carry the caller's own reactions (PROTOCOL.md v2); events never do.
