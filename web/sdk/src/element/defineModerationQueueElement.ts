@@ -77,13 +77,13 @@ export function defineModerationQueueElement(tagName = "moderation-queue"): void
         console.warn(`<${tagName}>: not sending the token to ${server}; the page may allow it with LiveCommunity.allowTokenFor(${JSON.stringify(server)})`);
         provider = undefined;
       }
-      if (!provider) {
-        message.textContent = "Sign in as a moderator to see the moderation queue.";
-        return;
-      }
       const client = new LiveCommunity({ baseUrl: server, accessToken: provider });
       this.current = { client };
       try {
+        if (!provider || !(await provider())) {
+          if (generation === this.generation) message.textContent = "Sign in as a moderator to see the moderation queue.";
+          return;
+        }
         const queue = await client.watchQueue();
         if (generation !== this.generation) return;
         message.remove();
