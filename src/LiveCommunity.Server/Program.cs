@@ -50,6 +50,7 @@ app.MapTopics();
 app.MapReplies();
 app.MapReactions();
 app.MapModeration();
+app.MapReports();
 app.MapRealtime();
 app.MapHealth();
 app.MapMetrics();

@@ -13,4 +13,5 @@ public interface IDiscussionClient
     Task ReactionsChanged(ReactionsChangedEvent e);
     Task TopicUpdated(TopicUpdatedEvent e);
     Task PresenceChanged(PresenceChangedEvent e);
+    Task QueueChanged(Moderation.QueueChangedEvent e);
 }

@@ -20,6 +20,9 @@ public sealed class ReplyService(
     ReplyTopics replyTopics,
     ReactionCounts reactions,
     ContentRules rules,
+    PreModeration preModeration,
+    QueueNotifier queue,
+    ErasedTextCompaction compaction,
     IOptions<LimitsOptions> limits)
 {
     public async Task<Outcome<Reply>> PostAsync(Caller? caller, string topicId, NewReply input, CancellationToken ct)
@@ -39,7 +42,7 @@ public sealed class ReplyService(
             return invalid;
         }
         var posted = await writer.WriteAsync(
-            new PostReplyCommand(caller, topicId, input.Body!, input.ParentId, reactions, limits.Value.DuplicateReplyWindow), ct);
+            new PostReplyCommand(caller, topicId, input.Body!, input.ParentId, reactions, limits.Value.DuplicateReplyWindow, preModeration), ct);
         return posted.Value is { } reply ? reply with { Mine = [] } : posted;
     }
 
@@ -72,8 +75,38 @@ public sealed class ReplyService(
             return Rejection.Invalid("reason", $"must be at most {limits.Value.ReasonMaxLength} characters of text");
         }
         return await replyTopics.TopicOfAsync(db, replyId, ct) is { } topicId
-            ? await writer.WriteAsync(new RemoveReplyCommand(caller, topicId, replyId, reason), ct)
+            ? await writer.WriteAsync(new RemoveReplyCommand(caller, topicId, replyId, reason, queue), ct)
             : Rejection.NotFound("reply not found");
+    }
+
+    /// <summary>
+    /// Erases a reply (admins): removed for readers and its text deleted from storage, the database files
+    /// included, before the call answers.
+    /// </summary>
+    public async Task<Outcome<bool>> EraseAsync(Caller? caller, string replyId, string? reason, CancellationToken ct)
+    {
+        if (caller is null)
+        {
+            return Rejection.SignInRequired("sign in to erase a reply");
+        }
+        if (caller.Role != Roles.Admin)
+        {
+            return Rejection.Forbidden("only admins erase replies");
+        }
+        if (reason is not null && (reason.Length > limits.Value.ReasonMaxLength || TextRules.HasControlCharacters(reason)))
+        {
+            return Rejection.Invalid("reason", $"must be at most {limits.Value.ReasonMaxLength} characters of text");
+        }
+        if (await replyTopics.TopicOfAsync(db, replyId, ct) is not { } topicId)
+        {
+            return Rejection.NotFound("reply not found");
+        }
+        var erased = await writer.WriteAsync(new EraseReplyCommand(caller, topicId, replyId, reason, queue), ct);
+        if (erased.Rejection is null)
+        {
+            await compaction.AfterErasureAsync(CancellationToken.None);
+        }
+        return erased;
     }
 
     public async Task<Outcome<Reply>> RestoreAsync(Caller caller, string replyId, CancellationToken ct)
