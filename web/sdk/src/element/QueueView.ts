@@ -123,7 +123,7 @@ export class QueueView {
       const page = await this.client.moderationQueue({
         state: tab,
         topicId: this.options.topicId ?? undefined,
-        limit: more ? this.options.pageSize : Math.max(this.options.pageSize, this.items.length),
+        limit: more ? this.options.pageSize : Math.min(200, Math.max(this.options.pageSize, this.items.length)), // 200: the server's most
         cursor: more ? this.nextCursor : undefined,
       });
       if (this.disposed || load !== this.loads) return; // a newer load (or another tab) supersedes this one
