@@ -1,6 +1,7 @@
 // The demo page: a list of news topics and a topic page built around <live-thread>.
 // Hash routing (#/topics/{id}) keeps the server's side to static files.
 import { defineLiveThreadElement, LiveCommunity, type LiveThreadElement, type Topic } from "../sdk/src/index";
+import { showQueue, updateQueueLink } from "./queue";
 
 defineLiveThreadElement();
 
@@ -22,7 +23,8 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<str
 
 async function route(): Promise<void> {
   const match = /^#\/topics\/(.+)$/.exec(location.hash);
-  if (match) showTopic(decodeURIComponent(match[1]!));
+  if (location.hash === "#/queue") showQueue(app, server, session);
+  else if (match) showTopic(decodeURIComponent(match[1]!));
   else await showList();
 }
 
@@ -107,10 +109,12 @@ async function setUpPicker(): Promise<void> {
       session = { name, role: role ?? "member", token, userId };
     }
     sessionStorage.setItem("livecommunity:session", JSON.stringify(session));
+    void updateQueueLink(server, session);
     await route();
   });
 }
 
 window.addEventListener("hashchange", () => void route());
 void setUpPicker();
+void updateQueueLink(server, session);
 void route();

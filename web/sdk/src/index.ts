@@ -1,6 +1,9 @@
 // The public surface of @livecommunity/client: everything a user may import is exported here.
 export { LiveCommunity, type LiveCommunityOptions } from "./LiveCommunity";
 export { LiveThread, type ThreadEventMap } from "./LiveThread";
+export { QueueWatch, type QueueWatchEventMap } from "./QueueWatch";
+export { REPORT_NOTE_MAX, REPORT_REASONS } from "./moderationTypes";
+export type * from "./moderationTypes";
 export { ThreadState } from "./ThreadState";
 export { backoffRetryPolicy, defaultRetryPolicy, DEFAULT_RETRY_DELAYS, type RetryContext, type RetryPolicy } from "./RetryPolicy";
 export { LiveCommunityError } from "./ApiClient";
@@ -9,4 +12,5 @@ export type { ApiClient } from "./ApiClient";
 export type { Disposer } from "./Emitter";
 export type { HubConnectionFactory, HubConnectionLike } from "./HubConnectionLike";
 export { defineLiveThreadElement, type LiveThreadElement } from "./element/defineLiveThreadElement";
+export { defineModerationQueueElement, type ModerationQueueElement } from "./element/defineModerationQueueElement";
 export type * from "./types";
