@@ -145,6 +145,23 @@ Scenario("hot-topic", "writes on ONE topic by N writers in flight (closed loop):
             (host, t) => HotTopic.RunAsync(host, o, t), ct);
     });
 
+// read-herd
+var herdInFlight = Int("--in-flight", 64, "readers in flight for the first-page ceiling (closed loop)");
+var herdReaders = Int("--readers", 20000, "readers opening the story");
+var herdWindow = Int("--window", 30, "seconds over which they arrive");
+var herdRate = Dbl("--reply-rate", 50, "replies per second posted meanwhile");
+var herdSignedIn = Dbl("--signed-in", 0.3, "share of readers signed in (0..1)");
+Scenario("read-herd", "a crowd opens one hot story: first-page ceiling (anonymous, signed in), then N readers within a window; cache on vs off",
+    [herdInFlight, herdReaders, herdWindow, herdRate, herdSignedIn],
+    (p, c, ct) =>
+    {
+        var o = new ReadHerd.Options(p.GetValue(herdInFlight), c.Duration, p.GetValue(herdReaders), p.GetValue(herdWindow), p.GetValue(herdRate), p.GetValue(herdSignedIn));
+        var parameters = new Dictionary<string, string> { ["inFlight"] = S(o.InFlight), ["readers"] = S(o.Readers), ["window"] = S(o.Window), ["replyRate"] = S(o.ReplyRate), ["signedIn"] = S(o.SignedInShare) };
+        // The baseline is LiveCommunity itself with the read cache switched off.
+        return Runner.RunAgainstSettingsAsync("read-herd", c, parameters, new Dictionary<string, string> { ["ReadCache__Enabled"] = "false" },
+            (host, t) => ReadHerd.RunAsync(host, o, t), ct);
+    });
+
 // reconnect-storm
 var stormWatchers = Int("--watchers", 500, "watchers");
 var stormTopics = Int("--topics", 5, "topics");
