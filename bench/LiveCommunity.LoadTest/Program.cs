@@ -128,8 +128,9 @@ var hotTransport = new Option<string>("--transport") { Description = "rest or hu
 var hotInFlight = new Option<string>("--in-flight") { Description = "writers in flight, one level after another", DefaultValueFactory = _ => "1,10,100,200" };
 var hotTargets = Int("--targets", 5, "replies the reactions go to (reactions mode)");
 var hotWatchers = Int("--watchers", 5, "watchers of the topic, checking seqs and counts");
+var hotTotal = Int("--total", 0, "writes per level at most (0: as many as --duration allows)");
 Scenario("hot-topic", "writes on ONE topic by N writers in flight (closed loop): writes/s, latency, errors by status, server CPU per write",
-    [hotMode, hotTransport, hotInFlight, hotTargets, hotWatchers],
+    [hotMode, hotTransport, hotInFlight, hotTargets, hotWatchers, hotTotal],
     (p, c, ct) =>
     {
         var mode = p.GetValue(hotMode)!;
@@ -140,9 +141,13 @@ Scenario("hot-topic", "writes on ONE topic by N writers in flight (closed loop):
             return Task.FromResult(2);
         }
         var levels = p.GetValue(hotInFlight)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray();
-        var o = new HotTopic.Options(mode, transport, levels, c.Duration, p.GetValue(hotTargets), p.GetValue(hotWatchers));
-        return Runner.RunAsync("hot-topic", c, new() { ["mode"] = mode, ["transport"] = transport, ["inFlight"] = string.Join(' ', levels), ["targets"] = S(o.Targets) }, 1,
-            (host, t) => HotTopic.RunAsync(host, o, t), ct);
+        var o = new HotTopic.Options(mode, transport, levels, c.Duration, p.GetValue(hotTargets), p.GetValue(hotWatchers), p.GetValue(hotTotal));
+        var parameters = new Dictionary<string, string> { ["mode"] = mode, ["transport"] = transport, ["inFlight"] = string.Join(' ', levels), ["targets"] = S(o.Targets), ["total"] = S(o.Total) };
+        if (c.Targets.Length > 1)
+        {
+            parameters["instances"] = S(c.Targets.Length); // writers spread over the instances of one cluster
+        }
+        return Runner.RunAsync("hot-topic", c, parameters, 1, (host, t) => HotTopic.RunAsync(host, o, t), ct);
     });
 
 // read-herd
