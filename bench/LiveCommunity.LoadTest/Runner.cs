@@ -14,19 +14,46 @@ public sealed record Common(
 /// </summary>
 public static class Runner
 {
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         string scenario, Common common, Dictionary<string, string> parameters, int ports,
-        Func<TargetHost, CancellationToken, Task<RunResult>> run, CancellationToken cancel)
+        Func<TargetHost, CancellationToken, Task<RunResult>> run, CancellationToken cancel) =>
+        RunBothAsync(scenario, common, parameters, ports, null,
+            common.NoBaseline || (common.Baselines.Length == 0 && !File.Exists(common.BaselineDll))
+                ? null
+                : ct => OpenAsync(TargetHost.Baseline, common.Baselines, common.BaselinePid, common.BaselineDll, common, ports, ct),
+            run, cancel);
+
+    /// <summary>
+    /// Like <see cref="RunAsync"/>, but the baseline is LiveCommunity itself started with <paramref name="baselineSettings"/>
+    /// (a feature switched off), so the ratio is what that feature buys.
+    /// </summary>
+    public static Task<int> RunAgainstSettingsAsync(
+        string scenario, Common common, Dictionary<string, string> parameters, IReadOnlyDictionary<string, string> baselineSettings,
+        Func<TargetHost, CancellationToken, Task<RunResult>> run, CancellationToken cancel) =>
+        RunBothAsync(scenario, common, parameters, 1,
+            "baseline: LiveCommunity with " + string.Join(", ", baselineSettings.Select(s => $"{s.Key}={s.Value}")),
+            common.Targets.Length > 0 || common.NoBaseline
+                ? null
+                : ct => TargetHost.StartAsync(TargetHost.LiveCommunity, common.ServerDll, common.WorkDir, 1, ct, baselineSettings),
+            run, cancel);
+
+    // The baseline first, then LiveCommunity, one at a time so they do not share the CPU; then the result file.
+    private static async Task<int> RunBothAsync(
+        string scenario, Common common, Dictionary<string, string> parameters, int ports, string? note,
+        Func<CancellationToken, Task<TargetHost>>? openBaseline, Func<TargetHost, CancellationToken, Task<RunResult>> run, CancellationToken cancel)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         cts.CancelAfter(TimeSpan.FromSeconds(common.TimeoutSeconds));
         var ct = cts.Token;
         parameters["duration"] = common.Duration.ToString(CultureInfo.InvariantCulture);
         var result = new ScenarioResult { Scenario = scenario, Parameters = parameters };
-
-        if (!common.NoBaseline && (common.Baselines.Length > 0 || File.Exists(common.BaselineDll)))
+        if (note is not null)
         {
-            await using var baseline = await OpenAsync(TargetHost.Baseline, common.Baselines, common.BaselinePid, common.BaselineDll, common, ports, ct);
+            result.Notes.Add(note);
+        }
+        if (openBaseline is not null)
+        {
+            await using var baseline = await openBaseline(ct);
             Live.Say($"== {scenario} on the baseline ({baseline.Url})");
             result.Baseline = await run(baseline, ct);
             await Settle();
@@ -36,39 +63,6 @@ public static class Runner
             result.Notes.Add("no baseline in this run");
         }
         await using (var server = await OpenAsync(TargetHost.LiveCommunity, common.Targets, common.ServerPid, common.ServerDll, common, ports, ct))
-        {
-            Live.Say($"== {scenario} on LiveCommunity ({server.Url})");
-            result.LiveCommunity = await run(server, ct);
-        }
-        result.Complete();
-        await result.SaveAsync(common.Out);
-        Print(result);
-        Live.Say($"results: {common.Out}");
-        return result.Passed ? 0 : 1;
-    }
-
-    /// <summary>
-    /// Like <see cref="RunAsync"/>, but the baseline is LiveCommunity itself started with <paramref name="baselineSettings"/>
-    /// (a feature switched off), so the ratio is what that feature buys.
-    /// </summary>
-    public static async Task<int> RunAgainstSettingsAsync(
-        string scenario, Common common, Dictionary<string, string> parameters, IReadOnlyDictionary<string, string> baselineSettings,
-        Func<TargetHost, CancellationToken, Task<RunResult>> run, CancellationToken cancel)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        cts.CancelAfter(TimeSpan.FromSeconds(common.TimeoutSeconds));
-        var ct = cts.Token;
-        parameters["duration"] = common.Duration.ToString(CultureInfo.InvariantCulture);
-        var result = new ScenarioResult { Scenario = scenario, Parameters = parameters };
-        result.Notes.Add("baseline: LiveCommunity with " + string.Join(", ", baselineSettings.Select(s => $"{s.Key}={s.Value}")));
-        if (common.Targets.Length == 0 && !common.NoBaseline)
-        {
-            await using var baseline = await TargetHost.StartAsync(TargetHost.LiveCommunity, common.ServerDll, common.WorkDir, 1, ct, baselineSettings);
-            Live.Say($"== {scenario} on the baseline ({baseline.Url})");
-            result.Baseline = await run(baseline, ct);
-            await Settle();
-        }
-        await using (var server = await OpenAsync(TargetHost.LiveCommunity, common.Targets, common.ServerPid, common.ServerDll, common, 1, ct))
         {
             Live.Say($"== {scenario} on LiveCommunity ({server.Url})");
             result.LiveCommunity = await run(server, ct);

@@ -24,6 +24,21 @@ public static class Cursor
         return true;
     }
 
+    /// <summary>The position of a (time, id) cursor, null when there is none; an unreadable one adds an error.</summary>
+    public static (DateTime At, string Id)? CheckTimeAndId(Dictionary<string, string[]> errors, string? cursor)
+    {
+        if (cursor is null)
+        {
+            return null;
+        }
+        if (TryDecodeTimeAndId(cursor, out var at, out var id))
+        {
+            return (at, id);
+        }
+        errors["cursor"] = ["is not a cursor this server issued"];
+        return null;
+    }
+
     public static string Encode(string position) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(position));
 
     public static bool TryDecode(string? cursor, out string position)

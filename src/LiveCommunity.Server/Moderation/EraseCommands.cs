@@ -46,29 +46,6 @@ internal sealed class EraseReplyCommand(Caller caller, string topicId, string re
     }
 }
 
-/// <summary>One step of erasing a user's content in one topic (a job): up to <paramref name="max"/> replies.</summary>
-internal sealed class EraseRepliesOfCommand(string topicId, string userId, Caller moderator, string? reason, int max, QueueNotifier queue)
-    : WriteCommand<int>
-{
-    public override string? TopicId => topicId;
-
-    public override Caller? Writer => null;
-
-    public override async Task<Outcome<int>> ExecuteAsync(WriteContext write, CancellationToken ct)
-    {
-        var replies = await write.Db.Replies
-            .Where(r => r.TopicId == topicId && r.AuthorId == userId && !r.Erased)
-            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
-            .Take(max)
-            .ToListAsync(ct);
-        foreach (var reply in replies)
-        {
-            await EraseReplyCommand.Erase(write, reply, moderator, reason, queue, ct);
-        }
-        return replies.Count;
-    }
-}
-
 /// <summary>Starts erasing everything a user wrote: a stored job, finished even across a crash (admins).</summary>
 internal sealed class StartErasureCommand(Caller caller, string userId, string? reason, TimeSpan lease) : WriteCommand<string>
 {

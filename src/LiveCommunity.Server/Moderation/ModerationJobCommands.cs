@@ -8,10 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace LiveCommunity.Server.Moderation;
 
 /// <summary>
-/// One step of a job in one topic: removes up to <paramref name="max"/> of the user's replies there, each with
-/// its own seq, ReplyRemoved and log entry, like a moderator removing them one by one. Answers how many it removed.
+/// One step of a job in one topic: removes (or erases) up to <paramref name="max"/> of the user's replies there,
+/// each with its own seq, ReplyRemoved and log entry, like a moderator acting on them one by one. Answers how
+/// many it handled; a reply already removed (or erased) is not handled again, so a step done twice is harmless.
 /// </summary>
-internal sealed class RemoveRepliesOfCommand(string topicId, string userId, Caller moderator, string? reason, int max, QueueNotifier queue)
+internal sealed class UserRepliesStepCommand(string topicId, string userId, Caller moderator, string? reason, int max, bool erase, QueueNotifier queue)
     : WriteCommand<int>
 {
     public override string? TopicId => topicId;
@@ -20,20 +21,25 @@ internal sealed class RemoveRepliesOfCommand(string topicId, string userId, Call
 
     public override async Task<Outcome<int>> ExecuteAsync(WriteContext write, CancellationToken ct)
     {
-        var replies = await write.Db.Replies
-            .Where(r => r.TopicId == topicId && r.AuthorId == userId && r.State != ReplyState.Removed)
+        var replies = write.Db.Replies.Where(r => r.TopicId == topicId && r.AuthorId == userId);
+        var step = await (erase ? replies.Where(r => !r.Erased) : replies.Where(r => r.State != ReplyState.Removed))
             .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
             .Take(max)
             .ToListAsync(ct);
-        foreach (var reply in replies)
+        foreach (var reply in step)
         {
+            if (erase)
+            {
+                await EraseReplyCommand.Erase(write, reply, moderator, reason, queue, ct);
+                continue;
+            }
             if (await RemoveReplyCommand.Remove(write, reply, moderator, reason, ct))
             {
                 write.AfterCommit(() => queue.Changed(reply.Id, reply.TopicId, QueueStates.Rejected));
             }
             write.Audit(moderator, ModerationActions.Remove, reply.Id, reason);
         }
-        return replies.Count;
+        return step.Count;
     }
 }
 

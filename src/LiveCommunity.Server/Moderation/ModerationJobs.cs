@@ -144,9 +144,8 @@ public sealed partial class ModerationJobs(
         return await replies.Select(r => r.TopicId).Distinct().Take(100).ToListAsync();
     }
 
-    private Task<int> StepAsync(ModerationJobEntity job, string topicId, Caller moderator) => job.Kind == EraseReplies
-        ? WriteWithRetryAsync(new EraseRepliesOfCommand(topicId, job.UserId, moderator, job.Reason, StepSize, queue))
-        : WriteWithRetryAsync(new RemoveRepliesOfCommand(topicId, job.UserId, moderator, job.Reason, StepSize, queue));
+    private Task<int> StepAsync(ModerationJobEntity job, string topicId, Caller moderator) =>
+        WriteWithRetryAsync(new UserRepliesStepCommand(topicId, job.UserId, moderator, job.Reason, StepSize, job.Kind == EraseReplies, queue));
 
     // A busy database only delays a job; anything else stops this run, and the job is taken up again when its lease ends.
     private async Task<T> WriteWithRetryAsync<T>(WriteCommand<T> command)

@@ -54,18 +54,7 @@ public sealed class ModerationQueue(
         {
             errors["state"] = ["must be reported, pending or all"];
         }
-        (DateTime At, string Id)? after = null;
-        if (cursor is not null)
-        {
-            if (Cursor.TryDecodeTimeAndId(cursor, out var at, out var id))
-            {
-                after = (at, id);
-            }
-            else
-            {
-                errors["cursor"] = ["is not a cursor this server issued"];
-            }
-        }
+        var after = Cursor.CheckTimeAndId(errors, cursor);
         if (errors.ToRejection() is { } invalid)
         {
             return invalid;

@@ -65,18 +65,7 @@ public sealed class ModerationService(
     {
         var errors = new Dictionary<string, string[]>();
         var take = TextRules.CheckLimit(errors, limit, fallback: 50, max: 200);
-        (DateTime At, string Id)? after = null;
-        if (cursor is not null)
-        {
-            if (Cursor.TryDecodeTimeAndId(cursor, out var at, out var id))
-            {
-                after = (at, id);
-            }
-            else
-            {
-                errors["cursor"] = ["is not a cursor this server issued"];
-            }
-        }
+        var after = Cursor.CheckTimeAndId(errors, cursor);
         if (errors.ToRejection() is { } invalid)
         {
             return invalid;

@@ -71,18 +71,7 @@ public sealed class TopicService(
     {
         var errors = new Dictionary<string, string[]>();
         var take = TextRules.CheckLimit(errors, limit, fallback: 20, max: 100);
-        (DateTime At, string Id)? after = null;
-        if (cursor is not null)
-        {
-            if (Cursor.TryDecodeTimeAndId(cursor, out var at, out var id))
-            {
-                after = (at, id);
-            }
-            else
-            {
-                errors["cursor"] = ["is not a cursor this server issued"];
-            }
-        }
+        var after = Cursor.CheckTimeAndId(errors, cursor);
         if (errors.ToRejection() is { } invalid)
         {
             return invalid;

@@ -18,6 +18,8 @@ public sealed class SmallPoolHost() : AppFactory(TestDatabase.CreatePostgres())
         new("Database:ConnectionWait", "00:00:01"),
         new("Writes:MaxWait", "00:00:01"),
         new("Writes:LockTimeout", "00:00:01"),
+        // Every read must reach the database here: a cached page would (rightly) be served through the jam.
+        new("ReadCache:Enabled", "false"),
     ];
 
     protected override void Dispose(bool disposing)
