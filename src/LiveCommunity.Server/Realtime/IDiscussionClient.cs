@@ -13,4 +13,8 @@ public interface IDiscussionClient
     Task ReactionsChanged(ReactionsChangedEvent e);
     Task TopicUpdated(TopicUpdatedEvent e);
     Task PresenceChanged(PresenceChangedEvent e);
+
+    // The live topic list: sent to connections that called WatchTopics().
+    Task TopicPosted(TopicPostedEvent e);
+    Task TopicStats(TopicStatsEvent e);
 }

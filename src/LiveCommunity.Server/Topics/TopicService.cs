@@ -1,6 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Writes;
 using LiveCommunity.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +14,7 @@ public sealed class TopicService(
     CommunityDb db,
     TopicWriter writer,
     ReactionCounts reactions,
+    TopicListBroadcaster topicList,
     IOptions<LimitsOptions> limits)
 {
     public async Task<Outcome<Topic>> CreateAsync(Caller caller, NewTopic input, CancellationToken ct)
@@ -38,7 +40,7 @@ public sealed class TopicService(
         {
             return invalid;
         }
-        var created = await writer.WriteAsync(new CreateTopicCommand(caller, Ids.NewTopicId(), input.Title!, input.Body!, urls, reactions), ct);
+        var created = await writer.WriteAsync(new CreateTopicCommand(caller, Ids.NewTopicId(), input.Title!, input.Body!, urls, reactions, topicList), ct);
         return created.Value is { } topic ? topic with { Mine = [] } : created;
     }
 
