@@ -1,6 +1,7 @@
 // The public surface of @livecommunity/client: everything a user may import is exported here.
 export { LiveCommunity, type LiveCommunityOptions } from "./LiveCommunity";
 export { LiveThread, type ThreadEventMap } from "./LiveThread";
+export { TopicList, type TopicListEventMap } from "./TopicList";
 export { ThreadState } from "./ThreadState";
 export { backoffRetryPolicy, defaultRetryPolicy, DEFAULT_RETRY_DELAYS, type RetryContext, type RetryPolicy } from "./RetryPolicy";
 export { LiveCommunityError } from "./ApiClient";
