@@ -4,6 +4,7 @@ using LiveCommunity.Server.Config;
 using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.ReadCache;
 using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Scaling;
@@ -24,6 +25,7 @@ builder.AddSafety();        // moderation, content rules, rate limits on reads, 
 builder.AddHealth();        // liveness and readiness for load balancers
 builder.AddObservability(); // the LiveCommunity meter, exported for Prometheus at /metrics
 builder.AddApiReference();  // OpenAPI document at /openapi/v1.json, Scalar at /scalar in Development
+builder.AddReadCache();      // hot reads built once per topic version: output cache (anonymous), shared pages (signed in)
 builder.AddApiCompression(); // brotli/gzip for JSON answers, never for bodies with secrets (dev tokens, the hub)
 builder.AddWebAssets();     // the demo page and SDK bundle, served from the manifest the build writes
 
@@ -45,6 +47,7 @@ app.UseTokenRejection();        // a bad token is a 401 even where no token is n
 app.UseIdChecks();              // an over-long or control-character id is a 400 before any lookup
 app.UseAuthorization();
 app.UseRateLimiter();           // after authentication: limits are per user where there is one
+app.UseReadCache();             // after the rate limiter (cached answers count too), before compression (kept compressed)
 app.UseApiCompression();        // last before the endpoints: a cache placed before it keeps compressed copies
 
 app.MapClientConfig();        // public: reaction kinds, text limits, dev tokens on or off (the SDK reads it, never probes)
@@ -52,6 +55,7 @@ app.MapTopics();
 app.MapReplies();
 app.MapReactions();
 app.MapModeration();
+app.MapReports();
 app.MapRealtime();
 app.MapHealth();
 app.MapMetrics();

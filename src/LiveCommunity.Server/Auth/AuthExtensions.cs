@@ -8,6 +8,7 @@ namespace LiveCommunity.Server.Auth;
 public static class AuthExtensions
 {
     public const string ModeratorPolicy = "moderator";
+    public const string AdminPolicy = "admin";
 
     public static WebApplicationBuilder AddTokenAuth(this WebApplicationBuilder builder)
     {
@@ -64,7 +65,9 @@ public static class AuthExtensions
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ModeratorPolicy, policy => policy.RequireAuthenticatedUser()
-                .RequireAssertion(context => Caller.From(context.User)?.IsModerator == true));
+                .RequireAssertion(context => Caller.From(context.User)?.IsModerator == true))
+            .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser()
+                .RequireAssertion(context => Caller.From(context.User)?.Role == Roles.Admin));
         return builder;
     }
 

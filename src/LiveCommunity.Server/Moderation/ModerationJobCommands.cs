@@ -11,7 +11,7 @@ namespace LiveCommunity.Server.Moderation;
 /// One step of a job in one topic: removes up to <paramref name="max"/> of the user's replies there, each with
 /// its own seq, ReplyRemoved and log entry, like a moderator removing them one by one. Answers how many it removed.
 /// </summary>
-internal sealed class RemoveRepliesOfCommand(string topicId, string userId, Caller moderator, string? reason, int max)
+internal sealed class RemoveRepliesOfCommand(string topicId, string userId, Caller moderator, string? reason, int max, QueueNotifier queue)
     : WriteCommand<int>
 {
     public override string? TopicId => topicId;
@@ -27,7 +27,10 @@ internal sealed class RemoveRepliesOfCommand(string topicId, string userId, Call
             .ToListAsync(ct);
         foreach (var reply in replies)
         {
-            await RemoveReplyCommand.Remove(write, reply, moderator, reason, ct);
+            if (await RemoveReplyCommand.Remove(write, reply, moderator, reason, ct))
+            {
+                write.AfterCommit(() => queue.Changed(reply.Id, reply.TopicId, QueueStates.Rejected));
+            }
             write.Audit(moderator, ModerationActions.Remove, reply.Id, reason);
         }
         return replies.Count;

@@ -16,10 +16,12 @@ namespace LiveCommunity.Server.Moderation;
 /// step done twice changes nothing.
 /// </summary>
 public sealed partial class ModerationJobs(
-    IServiceScopeFactory scopes, TopicWriter writer, IOptions<ModerationOptions> options, TimeProvider time, ILogger<ModerationJobs> logger)
+    IServiceScopeFactory scopes, TopicWriter writer, QueueNotifier queue, IOptions<ModerationOptions> options, TimeProvider time,
+    ILogger<ModerationJobs> logger)
     : BackgroundService
 {
     public const string RemoveReplies = "remove-replies";
+    public const string EraseReplies = "erase-replies";
     private const int StepSize = 200;
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
@@ -123,6 +125,10 @@ public sealed partial class ModerationJobs(
                 }
                 // Still ours: a long job keeps its lease while it makes progress.
                 await WriteWithRetryAsync(new LeaseJobCommand(job.Id, LeaseEnd(), renew: true));
+                if (options.Value.JobStepPause > TimeSpan.Zero)
+                {
+                    await Task.Delay(options.Value.JobStepPause, time);
+                }
             }
         }
         await WriteWithRetryAsync(new CompleteJobCommand(job.Id));
@@ -133,13 +139,14 @@ public sealed partial class ModerationJobs(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
-        return await db.Replies.AsNoTracking()
-            .Where(r => r.AuthorId == job.UserId && r.State != ReplyState.Removed)
-            .Select(r => r.TopicId).Distinct().Take(100).ToListAsync();
+        var replies = db.Replies.AsNoTracking().Where(r => r.AuthorId == job.UserId);
+        replies = job.Kind == EraseReplies ? replies.Where(r => !r.Erased) : replies.Where(r => r.State != ReplyState.Removed);
+        return await replies.Select(r => r.TopicId).Distinct().Take(100).ToListAsync();
     }
 
-    private Task<int> StepAsync(ModerationJobEntity job, string topicId, Caller moderator) =>
-        WriteWithRetryAsync(new RemoveRepliesOfCommand(topicId, job.UserId, moderator, job.Reason, StepSize));
+    private Task<int> StepAsync(ModerationJobEntity job, string topicId, Caller moderator) => job.Kind == EraseReplies
+        ? WriteWithRetryAsync(new EraseRepliesOfCommand(topicId, job.UserId, moderator, job.Reason, StepSize, queue))
+        : WriteWithRetryAsync(new RemoveRepliesOfCommand(topicId, job.UserId, moderator, job.Reason, StepSize, queue));
 
     // A busy database only delays a job; anything else stops this run, and the job is taken up again when its lease ends.
     private async Task<T> WriteWithRetryAsync<T>(WriteCommand<T> command)

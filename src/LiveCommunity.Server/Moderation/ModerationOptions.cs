@@ -7,8 +7,26 @@ public sealed class ModerationOptions
     public List<string> BlockedWords { get; set; } = [];
 
     /// <summary>
+    /// Words that send a reply to the pending queue instead of refusing it (whole words, any case): a moderator
+    /// decides. Empty by default.
+    /// </summary>
+    public List<string> SuspectWords { get; set; } = [];
+
+    /// <summary>Distinct reporters after which a reply is hidden until a moderator decides; 0 never hides.</summary>
+    public int HideAfterReports { get; set; } = 3;
+
+    /// <summary>A member's first this many replies wait for a moderator before anyone sees them; 0 holds none.</summary>
+    public int PremoderateFirstReplies { get; set; }
+
+    /// <summary>
     /// How long an instance holds a moderation job (removing a banned user's replies) without renewing it;
     /// after that another instance takes it over. Also how soon a job left by a crash is resumed.
     /// </summary>
     public TimeSpan JobLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A pause between a job's topic steps, so that removing or erasing thousands of replies does not crowd out
+    /// readers' writes on the same database. None by default.
+    /// </summary>
+    public TimeSpan JobStepPause { get; set; } = TimeSpan.Zero;
 }

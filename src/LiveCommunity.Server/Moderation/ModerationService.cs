@@ -9,7 +9,8 @@ namespace LiveCommunity.Server.Moderation;
 
 /// <summary>Bans, unbans and the audit log. Removal, restore and locks live with replies and topics.</summary>
 public sealed class ModerationService(
-    CommunityDb db, TopicWriter writer, ModerationJobs jobs, IOptions<ModerationOptions> options, IOptions<LimitsOptions> limits)
+    CommunityDb db, TopicWriter writer, ModerationJobs jobs, ErasedTextCompaction compaction, IOptions<ModerationOptions> options,
+    IOptions<LimitsOptions> limits)
 {
     /// <summary>
     /// Bans a user; with <c>removeReplies</c> it answers once all their replies are removed. If the caller goes
@@ -30,6 +31,30 @@ public sealed class ModerationService(
         {
             await jobs.RunAsync(jobId).WaitAsync(ct);
         }
+        return true;
+    }
+
+    /// <summary>
+    /// Erases every reply of a user (admins; legal takedowns, data-protection requests). Answers when done; if
+    /// the caller goes away first the stored job still finishes. Repeating it is harmless.
+    /// </summary>
+    public async Task<Outcome<bool>> EraseContentAsync(Caller caller, string userId, string? reason, CancellationToken ct)
+    {
+        if (caller.Role != Roles.Admin)
+        {
+            return Rejection.Forbidden("only admins erase content");
+        }
+        if (reason is not null && (reason.Length > limits.Value.ReasonMaxLength || TextRules.HasControlCharacters(reason)))
+        {
+            return Rejection.Invalid("reason", $"must be at most {limits.Value.ReasonMaxLength} characters of text");
+        }
+        var started = await writer.WriteAsync(new StartErasureCommand(caller, userId, reason, options.Value.JobLease), ct);
+        if (started.Rejection is { } rejection)
+        {
+            return rejection;
+        }
+        await jobs.RunAsync(started.Value!).WaitAsync(ct);
+        await compaction.AfterErasureAsync(ct);
         return true;
     }
 

@@ -111,6 +111,22 @@ public sealed partial class DiscussionHub(
         LogUnwatch(logger, Context.ConnectionId, topicId);
     }
 
+    /// <summary>Moderators and admins: QueueChanged from every instance, and the queue's counts now.</summary>
+    public async Task<Moderation.QueueWatchResult> WatchQueue()
+    {
+        if (Caller.From(Context.User) is not { IsModerator: true })
+        {
+            throw new HubException(Context.User?.Identity?.IsAuthenticated == true
+                ? "only moderators and admins watch the moderation queue"
+                : "sign in as a moderator to watch the moderation queue");
+        }
+        // Join first, count second: a change in between is counted, or announced, or both; never neither.
+        await Groups.AddToGroupAsync(Context.ConnectionId, Moderation.QueueNotifier.Group, Context.ConnectionAborted);
+        return new Moderation.QueueWatchResult(await Moderation.QueueNotifier.CountsAsync(db, null, Context.ConnectionAborted));
+    }
+
+    public Task UnwatchQueue() => Groups.RemoveFromGroupAsync(Context.ConnectionId, Moderation.QueueNotifier.Group);
+
     // Leaves presence once per watched topic, whichever of Unwatch, a closing Watch or the disconnect gets there first.
     private async Task LeaveAsync(string topicId)
     {

@@ -17,4 +17,5 @@ public interface IDiscussionClient
     // The live topic list: sent to connections that called WatchTopics().
     Task TopicPosted(TopicPostedEvent e);
     Task TopicStats(TopicStatsEvent e);
+    Task QueueChanged(Moderation.QueueChangedEvent e);
 }

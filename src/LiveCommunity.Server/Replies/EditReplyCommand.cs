@@ -19,7 +19,8 @@ internal sealed class EditReplyCommand(Caller caller, string topicId, string rep
     public override async Task<Outcome<Reply>> ExecuteAsync(WriteContext write, CancellationToken ct)
     {
         var reply = await write.Db.Replies.FirstOrDefaultAsync(r => r.Id == replyId, ct);
-        if (reply is null || write.Topic is not { } topic || reply.State != ReplyState.Published)
+        var ownHeld = reply is { State: ReplyState.Pending } && reply.AuthorId == caller.Id;
+        if (reply is null || write.Topic is not { } topic || (reply.State != ReplyState.Published && !ownHeld))
         {
             return Rejection.NotFound("reply not found");
         }
@@ -38,6 +39,10 @@ internal sealed class EditReplyCommand(Caller caller, string topicId, string rep
         reply.Body = body;
         reply.EditedAt = write.Now;
         var wire = reply.AsReply(await write.Reactions.CountsAsync(topic.Id, reply.Id, ct));
+        if (ownHeld)
+        {
+            return wire; // still held: readers have not seen it and hear nothing of the edit
+        }
         write.Append(seq => new ReplyEditedEvent(topic.Id, seq, wire));
         return wire;
     }

@@ -1,5 +1,6 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Storage;
@@ -8,8 +9,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LiveCommunity.Server.Replies;
 
-/// <summary>A new reply: checked against the topic as it is in the batch, then given the topic's next seq.</summary>
-internal sealed class PostReplyCommand(Caller caller, string topicId, string body, string? parentId, ReactionCounts counts, TimeSpan duplicateWindow)
+/// <summary>
+/// A new reply: checked against the topic as it is in the batch, then given the topic's next seq, or held
+/// for review (pending queue, no event, no seq) when pre-moderation says so.
+/// </summary>
+internal sealed class PostReplyCommand(Caller caller, string topicId, string body, string? parentId, ReactionCounts counts, TimeSpan duplicateWindow,
+    PreModeration? preModeration = null)
     : WriteCommand<Reply>
 {
     public override string? TopicId => topicId;
@@ -60,6 +65,14 @@ internal sealed class PostReplyCommand(Caller caller, string topicId, string bod
             CreatedAt = write.Now,
         };
         db.Replies.Add(reply);
+        if (preModeration is not null && await preModeration.HoldsAsync(write, caller, body, ct))
+        {
+            reply.State = ReplyState.Pending;
+            reply.QueueState = QueueStates.Pending;
+            reply.QueuedAt = write.Now;
+            write.AfterCommit(() => preModeration.Queue.Changed(reply.Id, topic.Id, QueueStates.Pending));
+            return reply.AsReply(counts.Zero());
+        }
         topic.ReplyCount++;
         write.Append(seq =>
         {

@@ -12,7 +12,7 @@ namespace LiveCommunity.Server.Replies;
 /// Removes a reply (its author, or a moderator). Removing a removed reply changes nothing. The removal scrubs
 /// the reply's text from the event log in the same transaction, so replay can never send it again.
 /// </summary>
-internal sealed class RemoveReplyCommand(Caller caller, string topicId, string replyId, string? reason)
+internal sealed class RemoveReplyCommand(Caller caller, string topicId, string replyId, string? reason, QueueNotifier queue)
     : WriteCommand<bool>
 {
     public override string? TopicId => topicId;
@@ -35,7 +35,10 @@ internal sealed class RemoveReplyCommand(Caller caller, string topicId, string r
         {
             return true; // idempotent: nothing changes, nothing is announced
         }
-        await Remove(write, reply, caller, byModerator ? reason : null, ct);
+        if (await Remove(write, reply, caller, byModerator ? reason : null, ct))
+        {
+            write.AfterCommit(() => queue.Changed(reply.Id, reply.TopicId, QueueStates.Rejected));
+        }
         if (byModerator)
         {
             write.Audit(caller, ModerationActions.Remove, reply.Id, reason);
@@ -45,10 +48,12 @@ internal sealed class RemoveReplyCommand(Caller caller, string topicId, string r
 
     /// <summary>
     /// Marks a tracked reply removed. Readers who could see it get ReplyRemoved (and every logged event of it is
-    /// scrubbed); one they could not see (held, hidden) leaves without an event.
+    /// scrubbed); one they could not see (held, hidden) leaves without an event. True when it left the
+    /// moderation queue (the caller tells the moderators).
     /// </summary>
-    public static async Task Remove(WriteContext write, ReplyEntity reply, Caller by, string? moderationReason, CancellationToken ct)
+    public static async Task<bool> Remove(WriteContext write, ReplyEntity reply, Caller by, string? moderationReason, CancellationToken ct)
     {
+        var wasQueued = reply.QueueState is not null;
         var wasPublished = reply.State == ReplyState.Published;
         reply.State = ReplyState.Removed;
         reply.RemovedAt = write.Now;
@@ -62,5 +67,6 @@ internal sealed class RemoveReplyCommand(Caller caller, string topicId, string r
             await EventLog.ScrubReplyAsync(write.Db, reply.TopicId, reply.Id, ct);
             write.Append(seq => new ReplyRemovedEvent(reply.TopicId, seq, reply.Id));
         }
+        return wasQueued;
     }
 }

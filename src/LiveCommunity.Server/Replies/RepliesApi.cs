@@ -2,6 +2,7 @@ using System.Security.Claims;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.ReadCache;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LiveCommunity.Server.Replies;
@@ -14,15 +15,22 @@ public static class RepliesApi
             // Any route may find the database saturated: 503 with Retry-After (PROTOCOL.md v2), never 500.
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        group.MapGet("/topics/{topicId}/replies", async Task<Results<Ok<ReplyPage>, ProblemHttpResult>> (
+        group.MapGet("/topics/{topicId}/replies", async Task<Results<ETagged<ReplyPage>, ProblemHttpResult>> (
                 string topicId, int? limit, string? cursor, string? order, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
-            (await replies.ListAsync(Caller.From(user), topicId, order, limit, cursor, ct)).ToHttp(TypedResults.Ok))
+            (await replies.ListAsync(Caller.From(user), topicId, order, limit, cursor, ct)).ToHttp(page => new ETagged<ReplyPage>(page)))
+            .CachedByTopicVersion()
             .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
             .WithProblems(400, 404, 429);
 
-        group.MapPost("/topics/{topicId}/replies", async Task<Results<Created<Reply>, ProblemHttpResult>> (
+        // 202 with status "pending" when the reply is held for review (PROTOCOL.md v2): nobody else sees it yet.
+        group.MapPost("/topics/{topicId}/replies", async Task<Results<Created<Reply>, Accepted<Reply>, ProblemHttpResult>> (
                 string topicId, NewReply input, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
-            (await replies.PostAsync(Caller.From(user), topicId, input, ct)).ToHttp(r => TypedResults.Created($"/api/replies/{r.Id}", r)))
+            await replies.PostAsync(Caller.From(user), topicId, input, ct) switch
+            {
+                { Rejection: { } rejection } => rejection.ToProblem(),
+                { Value: { Status: ReplyMappings.PendingStatus } held } => TypedResults.Accepted($"/api/replies/{held.Id}", held),
+                { Value: var reply } => TypedResults.Created($"/api/replies/{reply!.Id}", reply),
+            })
             .RequireAuthorization()
             .WithWriteLimit(WriteKind.Reply)
             .WithProblems(400, 401, 403, 404, 409, 413, 429);
@@ -34,9 +42,12 @@ public static class RepliesApi
             .WithWriteLimit(WriteKind.Change)
             .WithProblems(400, 401, 403, 404, 409, 413, 429);
 
+        // ?erase=true (admins): a legal takedown; the text is deleted from storage and cannot come back.
         group.MapDelete("/replies/{replyId}", async Task<Results<NoContent, ProblemHttpResult>> (
-                string replyId, string? reason, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
-            (await replies.RemoveAsync(Caller.From(user), replyId, reason, ct)).ToHttp(_ => TypedResults.NoContent()))
+                string replyId, string? reason, bool? erase, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
+            (erase == true
+                ? await replies.EraseAsync(Caller.From(user), replyId, reason, ct)
+                : await replies.RemoveAsync(Caller.From(user), replyId, reason, ct)).ToHttp(_ => TypedResults.NoContent()))
             .RequireAuthorization()
             .WithWriteLimit(WriteKind.Change)
             .WithProblems(400, 401, 403, 404, 429);

@@ -3,6 +3,7 @@ using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.ReadCache;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,11 @@ public sealed class ReplyService(
     ReplyTopics replyTopics,
     ReactionCounts reactions,
     ContentRules rules,
+    PreModeration preModeration,
+    QueueNotifier queue,
+    ErasedTextCompaction compaction,
+    ITopicVersions versions,
+    SharedPages pages,
     IOptions<LimitsOptions> limits)
 {
     public async Task<Outcome<Reply>> PostAsync(Caller? caller, string topicId, NewReply input, CancellationToken ct)
@@ -39,7 +45,7 @@ public sealed class ReplyService(
             return invalid;
         }
         var posted = await writer.WriteAsync(
-            new PostReplyCommand(caller, topicId, input.Body!, input.ParentId, reactions, limits.Value.DuplicateReplyWindow), ct);
+            new PostReplyCommand(caller, topicId, input.Body!, input.ParentId, reactions, limits.Value.DuplicateReplyWindow, preModeration), ct);
         return posted.Value is { } reply ? reply with { Mine = [] } : posted;
     }
 
@@ -72,8 +78,38 @@ public sealed class ReplyService(
             return Rejection.Invalid("reason", $"must be at most {limits.Value.ReasonMaxLength} characters of text");
         }
         return await replyTopics.TopicOfAsync(db, replyId, ct) is { } topicId
-            ? await writer.WriteAsync(new RemoveReplyCommand(caller, topicId, replyId, reason), ct)
+            ? await writer.WriteAsync(new RemoveReplyCommand(caller, topicId, replyId, reason, queue), ct)
             : Rejection.NotFound("reply not found");
+    }
+
+    /// <summary>
+    /// Erases a reply (admins): removed for readers and its text deleted from storage, the database files
+    /// included, before the call answers.
+    /// </summary>
+    public async Task<Outcome<bool>> EraseAsync(Caller? caller, string replyId, string? reason, CancellationToken ct)
+    {
+        if (caller is null)
+        {
+            return Rejection.SignInRequired("sign in to erase a reply");
+        }
+        if (caller.Role != Roles.Admin)
+        {
+            return Rejection.Forbidden("only admins erase replies");
+        }
+        if (reason is not null && (reason.Length > limits.Value.ReasonMaxLength || TextRules.HasControlCharacters(reason)))
+        {
+            return Rejection.Invalid("reason", $"must be at most {limits.Value.ReasonMaxLength} characters of text");
+        }
+        if (await replyTopics.TopicOfAsync(db, replyId, ct) is not { } topicId)
+        {
+            return Rejection.NotFound("reply not found");
+        }
+        var erased = await writer.WriteAsync(new EraseReplyCommand(caller, topicId, replyId, reason, queue), ct);
+        if (erased.Rejection is null)
+        {
+            await compaction.AfterErasureAsync(CancellationToken.None);
+        }
+        return erased;
     }
 
     public async Task<Outcome<Reply>> RestoreAsync(Caller caller, string replyId, CancellationToken ct)
@@ -120,24 +156,50 @@ public sealed class ReplyService(
             return invalid;
         }
 
+        // The page is the same for every reader at one version of the topic: built once, shared; the caller's
+        // own reactions are merged in from one small query on the reactions' key.
+        var version = await versions.TopicAsync(db, topicId, ct);
+        var shared = await pages.GetOrBuildAsync($"replies|{topicId}|{(newest == true ? "n" : "o")}|{take}|{cursor}", version,
+            () => ReadPageAsync(topicId, newest == true, take!.Value, after, ct));
+        if (shared is null)
+        {
+            return Rejection.NotFound("topic not found");
+        }
+        versions.Observed(topicId, shared.LastSeq);
+        return await WithMineAsync(caller, shared, ct);
+    }
+
+    // The topic's lastSeq is read before the page, so Watch(topicId, lastSeq) afterwards can only repeat, never miss, a change.
+    private async Task<ReplyPage?> ReadPageAsync(string topicId, bool newest, int take, long? after, CancellationToken ct)
+    {
         var lastSeq = await db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => (long?)t.LastSeq).FirstOrDefaultAsync(ct);
         if (lastSeq is null)
         {
-            return Rejection.NotFound("topic not found");
+            return null;
         }
         var query = db.Replies.AsNoTracking().Where(r => r.TopicId == topicId && r.State == ReplyState.Published);
         if (after is { } a)
         {
-            query = newest == true ? query.Where(r => r.Seq < a) : query.Where(r => r.Seq > a);
+            query = newest ? query.Where(r => r.Seq < a) : query.Where(r => r.Seq > a);
         }
-        query = newest == true ? query.OrderByDescending(r => r.Seq) : query.OrderBy(r => r.Seq);
-        var rows = await query.Take(take!.Value + 1).ToListAsync(ct);
-        var page = rows.Take(take.Value).ToList();
-        var ids = page.ConvertAll(r => r.Id);
-        var counts = await reactions.ForAsync(db, ids, ct);
-        var mine = await reactions.MineAsync(db, caller, ids, ct);
+        query = newest ? query.OrderByDescending(r => r.Seq) : query.OrderBy(r => r.Seq);
+        var rows = await query.Take(take + 1).ToListAsync(ct);
+        var page = rows.Take(take).ToList();
+        var counts = await reactions.ForAsync(db, page.ConvertAll(r => r.Id), ct);
         var next = rows.Count > take ? Cursor.Encode(page[^1].Seq!.Value.ToString(CultureInfo.InvariantCulture)) : null;
-        return new ReplyPage(page.ConvertAll(r => r.AsReply(counts[r.Id]) with { Mine = mine[r.Id] }), next, lastSeq.Value);
+        return new ReplyPage(page.ConvertAll(r => r.AsReply(counts[r.Id]) with { Mine = [] }), next, lastSeq.Value);
+    }
+
+    private async Task<ReplyPage> WithMineAsync(Caller? caller, ReplyPage shared, CancellationToken ct)
+    {
+        if (caller is null || shared.Items.Count == 0)
+        {
+            return shared;
+        }
+        var mine = await reactions.MineAsync(db, caller, shared.Items.Select(r => r.Id).ToList(), ct);
+        return mine.Values.All(m => m.Count == 0)
+            ? shared
+            : shared with { Items = shared.Items.Select(r => r with { Mine = mine[r.Id] }).ToList() };
     }
 
     // REST answers carry the caller's own reactions (PROTOCOL.md v2); events never do.

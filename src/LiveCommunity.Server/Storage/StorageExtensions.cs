@@ -43,9 +43,11 @@ public static class StorageExtensions
             var sqlite = ResolveSqlite(connectionString ?? DefaultSqlite, builder.Environment.ContentRootPath);
             builder.Services.AddDbContextPool<CommunityDb, SqliteCommunityDb>(o => o.UseSqlite(sqlite));
             builder.Services.AddSingleton(new WriteDatabase(
-                new CommunityDbFactory<SqliteCommunityDb>(new DbContextOptionsBuilder<SqliteCommunityDb>().UseSqlite(sqlite).Options, 4),
+                new CommunityDbFactory<SqliteCommunityDb>(
+                    new DbContextOptionsBuilder<SqliteCommunityDb>().UseSqlite(sqlite).AddInterceptors(new SqliteSecureDelete()).Options, 4),
                 1, isSqlite: true));
         }
+        builder.Services.AddSingleton<ErasedTextCompaction>();
         return builder;
     }
 

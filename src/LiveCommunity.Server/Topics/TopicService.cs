@@ -2,6 +2,7 @@ using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.ReadCache;
 using LiveCommunity.Server.Writes;
 using LiveCommunity.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,8 @@ public sealed class TopicService(
     TopicWriter writer,
     ReactionCounts reactions,
     TopicListBroadcaster topicList,
+    ITopicVersions versions,
+    SharedPages pages,
     IOptions<LimitsOptions> limits)
 {
     public async Task<Outcome<Topic>> CreateAsync(Caller caller, NewTopic input, CancellationToken ct)
@@ -46,13 +49,23 @@ public sealed class TopicService(
 
     public async Task<Outcome<Topic>> GetAsync(Caller? caller, string topicId, CancellationToken ct)
     {
-        var topic = await db.Topics.AsNoTracking().FirstOrDefaultAsync(t => t.Id == topicId, ct);
+        var version = await versions.TopicAsync(db, topicId, ct);
+        var topic = await pages.GetOrBuildAsync($"topic|{topicId}", version, async () =>
+        {
+            var row = await db.Topics.AsNoTracking().FirstOrDefaultAsync(t => t.Id == topicId, ct);
+            return row is null ? null : row.AsTopic(await reactions.ForAsync(db, row.Id, ct)) with { Mine = [] };
+        });
         if (topic is null)
         {
             return Rejection.NotFound("topic not found");
         }
+        versions.Observed(topicId, topic.LastSeq);
+        if (caller is null)
+        {
+            return topic;
+        }
         var mine = await reactions.MineAsync(db, caller, [topic.Id], ct);
-        return topic.AsTopic(await reactions.ForAsync(db, topic.Id, ct)) with { Mine = mine[topic.Id] };
+        return topic with { Mine = mine[topic.Id] };
     }
 
     /// <summary>Newest first, keyset-paged on (createdAt, id) so pages stay stable while topics are added.</summary>
@@ -77,18 +90,25 @@ public sealed class TopicService(
             return invalid;
         }
 
-        var query = db.Topics.AsNoTracking();
-        if (after is { } a)
+        var shared = await pages.GetOrBuildAsync($"topics|{take}|{cursor}", versions.List(), async () =>
         {
-            query = query.Where(t => t.CreatedAt < a.At || (t.CreatedAt == a.At && string.Compare(t.Id, a.Id) < 0));
+            var query = db.Topics.AsNoTracking();
+            if (after is { } a)
+            {
+                query = query.Where(t => t.CreatedAt < a.At || (t.CreatedAt == a.At && string.Compare(t.Id, a.Id) < 0));
+            }
+            var rows = await query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(take!.Value + 1).ToListAsync(ct);
+            var page = rows.Take(take.Value).ToList();
+            var counts = await reactions.ForAsync(db, page.ConvertAll(t => t.Id), ct);
+            var next = rows.Count > take ? Cursor.EncodeTimeAndId(page[^1].CreatedAt, page[^1].Id) : null;
+            return new Page<Topic>(page.ConvertAll(t => t.AsTopic(counts[t.Id]) with { Mine = [] }), next);
+        });
+        if (caller is null || shared!.Items.Count == 0)
+        {
+            return shared!;
         }
-        var rows = await query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(take!.Value + 1).ToListAsync(ct);
-        var page = rows.Take(take.Value).ToList();
-        var ids = page.ConvertAll(t => t.Id);
-        var counts = await reactions.ForAsync(db, ids, ct);
-        var mine = await reactions.MineAsync(db, caller, ids, ct);
-        var next = rows.Count > take ? Cursor.EncodeTimeAndId(page[^1].CreatedAt, page[^1].Id) : null;
-        return new Page<Topic>(page.ConvertAll(t => t.AsTopic(counts[t.Id]) with { Mine = mine[t.Id] }), next);
+        var mine = await reactions.MineAsync(db, caller, shared.Items.Select(t => t.Id).ToList(), ct);
+        return shared with { Items = shared.Items.Select(t => t with { Mine = mine[t.Id] }).ToList() };
     }
 
     /// <summary>Locks or unlocks a topic, or turns its pre-moderation on or off (moderators).</summary>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.ReadCache;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LiveCommunity.Server.Topics;
@@ -14,13 +15,15 @@ public static class TopicsApi
             // Any route may find the database saturated: 503 with Retry-After (PROTOCOL.md v2), never 500.
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        group.MapGet("/", async Task<Results<Ok<Page<Topic>>, ProblemHttpResult>> (int? limit, string? cursor, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
-            (await topics.ListAsync(Caller.From(user), limit, cursor, ct)).ToHttp(TypedResults.Ok))
+        group.MapGet("/", async Task<Results<ETagged<Page<Topic>>, ProblemHttpResult>> (int? limit, string? cursor, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
+            (await topics.ListAsync(Caller.From(user), limit, cursor, ct)).ToHttp(page => new ETagged<Page<Topic>>(page)))
+            .CachedByTopicVersion()
             .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
             .WithProblems(400, 429);
 
-        group.MapGet("/{topicId}", async Task<Results<Ok<Topic>, ProblemHttpResult>> (string topicId, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
-            (await topics.GetAsync(Caller.From(user), topicId, ct)).ToHttp(TypedResults.Ok))
+        group.MapGet("/{topicId}", async Task<Results<ETagged<Topic>, ProblemHttpResult>> (string topicId, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
+            (await topics.GetAsync(Caller.From(user), topicId, ct)).ToHttp(topic => new ETagged<Topic>(topic)))
+            .CachedByTopicVersion()
             .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
             .WithProblems(404, 429);
 

@@ -11,7 +11,7 @@ public sealed class AuthorizationMatrixTests(AppFactory app) : IClassFixture<App
 {
     public enum Role { Anonymous, Member, Banned, Moderator, Admin }
 
-    private sealed record Scene(string TopicId, string ReplyId, string RemovedReplyId, string OtherUserId);
+    private sealed record Scene(string TopicId, string ReplyId, string RemovedReplyId, string OtherUserId, string QueuedReplyId);
 
     // route → expected status for Anonymous, Member, Banned, Moderator, Admin
     private static readonly Dictionary<string, (Func<HttpClient, Scene, Task<HttpResponseMessage>> Call, int[] Expected)> Routes = new()
@@ -33,6 +33,14 @@ public sealed class AuthorizationMatrixTests(AppFactory app) : IClassFixture<App
         ["PUT /users/{id}/ban"] = ((h, s) => h.PutAsJsonAsync($"/api/users/{s.OtherUserId}/ban", new { reason = "spam", removeReplies = false }), [401, 403, 403, 204, 204]),
         ["DELETE /users/{id}/ban"] = ((h, s) => h.DeleteAsync($"/api/users/{s.OtherUserId}/ban"), [401, 403, 403, 204, 204]),
         ["GET /moderation/log"] = ((h, s) => h.GetAsync("/api/moderation/log"), [401, 403, 403, 200, 200]),
+        ["POST /replies/{id}/reports"] = ((h, s) => h.PostAsJsonAsync($"/api/replies/{s.ReplyId}/reports", new { reason = "spam" }), [401, 200, 403, 200, 200]),
+        ["PUT /topics/{id}/premoderation"] = ((h, s) => h.PutAsync($"/api/topics/{s.TopicId}/premoderation", null), [401, 403, 403, 200, 200]),
+        ["DELETE /topics/{id}/premoderation"] = ((h, s) => h.DeleteAsync($"/api/topics/{s.TopicId}/premoderation"), [401, 403, 403, 200, 200]),
+        ["GET /moderation/queue"] = ((h, s) => h.GetAsync("/api/moderation/queue"), [401, 403, 403, 200, 200]),
+        ["POST /moderation/queue/{id}/approve"] = ((h, s) => h.PostAsync($"/api/moderation/queue/{s.QueuedReplyId}/approve", null), [401, 403, 403, 200, 200]),
+        ["POST /moderation/queue/{id}/reject"] = ((h, s) => h.PostAsJsonAsync($"/api/moderation/queue/{s.QueuedReplyId}/reject", new { reason = "spam" }), [401, 403, 403, 204, 204]),
+        ["DELETE /replies/{id}?erase=true"] = ((h, s) => h.DeleteAsync($"/api/replies/{s.ReplyId}?erase=true&reason=court+order"), [401, 403, 403, 403, 204]),
+        ["DELETE /users/{id}/content"] = ((h, s) => h.DeleteAsync($"/api/users/{s.OtherUserId}/content?reason=gdpr"), [401, 403, 403, 403, 204]),
     };
 
     public static TheoryData<string, Role> RouteCases()
@@ -74,6 +82,9 @@ public sealed class AuthorizationMatrixTests(AppFactory app) : IClassFixture<App
         { "SetReaction", Role.Anonymous, "sign in to react" }, { "SetReaction", Role.Member, null }, { "SetReaction", Role.Banned, "banned" },
         { "SetReaction", Role.Moderator, null }, { "SetReaction", Role.Admin, null },
         { "Unwatch", Role.Anonymous, null }, { "Unwatch", Role.Banned, null },
+        { "WatchQueue", Role.Anonymous, "sign in as a moderator" }, { "WatchQueue", Role.Member, "only moderators and admins" },
+        { "WatchQueue", Role.Banned, "only moderators and admins" }, { "WatchQueue", Role.Moderator, null }, { "WatchQueue", Role.Admin, null },
+        { "UnwatchQueue", Role.Anonymous, null }, { "UnwatchQueue", Role.Moderator, null },
     };
 
     [Theory]
@@ -86,6 +97,8 @@ public sealed class AuthorizationMatrixTests(AppFactory app) : IClassFixture<App
         {
             "Watch" => () => watcher.WatchAsync(scene.TopicId),
             "Unwatch" => () => watcher.Connection.InvokeAsync("Unwatch", scene.TopicId),
+            "WatchQueue" => () => watcher.Connection.InvokeAsync<object>("WatchQueue"),
+            "UnwatchQueue" => () => watcher.Connection.InvokeAsync("UnwatchQueue"),
             "PostReply" => () => watcher.Connection.InvokeAsync<object>("PostReply", scene.TopicId, "from the hub", null),
             _ => () => watcher.Connection.InvokeAsync<object>("SetReaction", scene.TopicId, scene.ReplyId, "like", true),
         };
@@ -107,11 +120,16 @@ public sealed class AuthorizationMatrixTests(AppFactory app) : IClassFixture<App
         var other = app.Member("other");
         var replyId = (string)(await other.PostReplyAsync(topicId, "someone else's reply"))["id"]!;
         var removedId = (string)(await other.PostReplyAsync(topicId, "to be restored"))["id"]!;
+        var queuedId = (string)(await other.PostReplyAsync(topicId, "reported once"))["id"]!;
+        using (var reporter = app.Member("reporter").Http())
+        {
+            (await reporter.PostAsJsonAsync($"/api/replies/{queuedId}/reports", new { reason = "abuse" })).EnsureSuccessStatusCode();
+        }
         using var moderator = app.Moderator().Http();
         (await moderator.DeleteAsync($"/api/replies/{removedId}")).EnsureSuccessStatusCode();
         // The ban routes act on this user; for unban it must be banned first.
         (await moderator.PutAsJsonAsync($"/api/users/{other.Id}/ban", new { reason = "setup" })).EnsureSuccessStatusCode();
-        return new Scene(topicId, replyId, removedId, other.Id);
+        return new Scene(topicId, replyId, removedId, other.Id, queuedId);
     }
 
     private async Task<TestUser> UserAsync(Role role)

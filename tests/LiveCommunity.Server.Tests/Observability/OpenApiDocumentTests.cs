@@ -29,6 +29,13 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
         { "delete", "/api/users/{userId}/ban", 204, [401, 403, 404, 503], true },
         { "get", "/api/moderation/log", 200, [401, 403, 503], true },
         { "get", "/api/config", 200, [], false },
+        { "post", "/api/replies/{replyId}/reports", 200, [400, 401, 403, 404, 409, 429, 503], true },
+        { "put", "/api/topics/{topicId}/premoderation", 200, [401, 403, 404, 503], true },
+        { "delete", "/api/topics/{topicId}/premoderation", 200, [401, 403, 404, 503], true },
+        { "get", "/api/moderation/queue", 200, [400, 401, 403, 503], true },
+        { "post", "/api/moderation/queue/{replyId}/approve", 200, [401, 403, 404, 409, 503], true },
+        { "post", "/api/moderation/queue/{replyId}/reject", 204, [400, 401, 403, 404, 409, 503], true },
+        { "delete", "/api/users/{userId}/content", 204, [400, 401, 403, 503], true },
     };
 
     [Theory]

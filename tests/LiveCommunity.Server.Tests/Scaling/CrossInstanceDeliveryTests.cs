@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using LiveCommunity.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -31,6 +33,28 @@ public sealed class CrossInstanceDeliveryTests(ClusterFixture cluster) : IClassF
             Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync($"/api/replies/{replyId}")).StatusCode);
         }
         await onA.WaitForAsync("ReplyRemoved", e => (string?)e["replyId"] == replyId);
+    }
+
+    [Fact]
+    public async Task ModeratorsWatchingTheQueueOnOneInstanceHearOfReportsAndDecisionsOnTheOther()
+    {
+        var topicId = (string)(await cluster.B.Moderator().CreateTopicAsync())["id"]!;
+        var replyId = (string)(await cluster.B.Member("Bea").PostReplyAsync(topicId, "reported on B"))["id"]!;
+        await using var onA = await cluster.A.Moderator().ConnectAsync();
+        var changes = new ConcurrentQueue<System.Text.Json.Nodes.JsonObject>();
+        onA.Connection.On<System.Text.Json.JsonElement>("QueueChanged", e => changes.Enqueue(System.Text.Json.Nodes.JsonNode.Parse(e.GetRawText())!.AsObject()));
+        await onA.Connection.InvokeAsync<System.Text.Json.JsonElement>("WatchQueue");
+
+        using (var reader = cluster.B.Member("Reader").Http())
+        {
+            (await reader.PostAsJsonAsync($"/api/replies/{replyId}/reports", new { reason = "spam" })).EnsureSuccessStatusCode();
+        }
+        using (var moderator = cluster.B.Moderator().Http())
+        {
+            (await moderator.PostAsync($"/api/moderation/queue/{replyId}/approve", null)).EnsureSuccessStatusCode();
+        }
+        await onA.WaitUntilAsync(_ => changes.Count(c => (string?)c["replyId"] == replyId) == 2, timeoutMs: 30_000, what: "two QueueChanged from B");
+        Assert.Equal(["reported", "approved"], changes.Where(c => (string?)c["replyId"] == replyId).Select(c => (string)c["state"]!));
     }
 
     [Fact]

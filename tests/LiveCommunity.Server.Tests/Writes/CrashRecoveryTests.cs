@@ -22,7 +22,12 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = TestDatabase.Create(_folder);
-        _server = new ServerProcess(_database, _folder, new Dictionary<string, string> { ["Moderation__JobLease"] = "00:00:02" });
+        // Paced steps, so the kill below lands while the ban's removals are still under way.
+        _server = new ServerProcess(_database, _folder, new Dictionary<string, string>
+        {
+            ["Moderation__JobLease"] = "00:00:02",
+            ["Moderation__JobStepPause"] = "00:00:00.200",
+        });
         await _server.StartAsync();
     }
 

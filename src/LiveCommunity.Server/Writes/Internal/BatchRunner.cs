@@ -23,6 +23,7 @@ internal sealed class BatchRunner(
     Writers writers,
     ReactionCounts counts,
     TopicEventPublisher publisher,
+    ReadCache.ITopicVersions versions,
     CommunityMetrics metrics,
     TimeProvider time,
     IOptions<WriteOptions> options,
@@ -69,6 +70,11 @@ internal sealed class BatchRunner(
         var committedAt = Stopwatch.GetTimestamp();
 
         writers.Remember(kept.Select(w => w.Writer).OfType<Auth.Caller>());
+        if (topicId is not null && kept.Count > 0)
+        {
+            // Before the events go out: a reader who has seen one can never be served a cached page from before it.
+            versions.Advanced(topicId, batch.Topic?.LastSeq ?? 0);
+        }
         await publisher.PublishAsync(batch.Events, committedAt);
         foreach (var (moderator, action, targetId) in batch.Audits)
         {

@@ -1,0 +1,72 @@
+using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Replies;
+using LiveCommunity.Server.Storage;
+using LiveCommunity.Server.Writes;
+using Microsoft.EntityFrameworkCore;
+
+namespace LiveCommunity.Server.Moderation;
+
+/// <summary>
+/// A moderator approves a queued reply: a held one is published (ReplyPosted with the topic's next seq), a
+/// hidden one comes back (ReplyRestored), a reported one stays; its reports are cleared either way.
+/// </summary>
+internal sealed class ApproveCommand(Caller caller, string topicId, string replyId, QueueNotifier queue) : WriteCommand<Reply>
+{
+    public override string? TopicId => topicId;
+
+    public override Caller? Writer => caller;
+
+    public override async Task<Outcome<Reply>> ExecuteAsync(WriteContext write, CancellationToken ct)
+    {
+        var reply = await write.Db.Replies.FirstOrDefaultAsync(r => r.Id == replyId && r.TopicId == topicId, ct);
+        if (reply is null || write.Topic is not { } topic)
+        {
+            return Rejection.NotFound("reply not found");
+        }
+        if (reply.QueueState is null)
+        {
+            return Rejection.Conflict("the reply is not in the moderation queue");
+        }
+        var counts = await write.Reactions.CountsAsync(topic.Id, reply.Id, ct);
+        var wasVisible = reply.State == ReplyState.Published;
+        reply.State = ReplyState.Published;
+        reply.QueueState = null;
+        reply.QueuedAt = null;
+        reply.ReportCount = 0;
+        await write.Db.Reports.Where(r => r.ReplyId == reply.Id).ExecuteDeleteAsync(ct);
+        write.Audit(caller, ModerationActions.Approve, reply.Id);
+        write.AfterCommit(() => queue.Changed(reply.Id, topic.Id, QueueStates.Approved));
+        if (wasVisible)
+        {
+            return reply.AsReply(counts);
+        }
+        topic.ReplyCount++;
+        return RestoreReplyCommand.Publish(write, reply, counts);
+    }
+}
+
+/// <summary>A moderator rejects a queued reply: it is removed (ReplyRemoved where readers had seen it).</summary>
+internal sealed class RejectCommand(Caller caller, string topicId, string replyId, string? reason, QueueNotifier queue) : WriteCommand<bool>
+{
+    public override string? TopicId => topicId;
+
+    public override Caller? Writer => caller;
+
+    public override async Task<Outcome<bool>> ExecuteAsync(WriteContext write, CancellationToken ct)
+    {
+        var reply = await write.Db.Replies.FirstOrDefaultAsync(r => r.Id == replyId && r.TopicId == topicId, ct);
+        if (reply is null || write.Topic is null)
+        {
+            return Rejection.NotFound("reply not found");
+        }
+        if (reply.QueueState is null)
+        {
+            return Rejection.Conflict("the reply is not in the moderation queue");
+        }
+        await RemoveReplyCommand.Remove(write, reply, caller, reason, ct);
+        write.Audit(caller, ModerationActions.Reject, reply.Id, reason);
+        write.AfterCommit(() => queue.Changed(reply.Id, reply.TopicId, QueueStates.Rejected));
+        return true;
+    }
+}

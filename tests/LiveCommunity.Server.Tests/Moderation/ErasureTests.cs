@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using LiveCommunity.Server.Storage;
+using LiveCommunity.Server.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace LiveCommunity.Server.Tests.Moderation;
+
+/// <summary>Erasure for legal takedowns: the text is gone from the rows, the event log and (on SQLite) the files.</summary>
+public sealed class ErasureTests(AppFactory app) : IClassFixture<AppFactory>
+{
+    [Fact]
+    public async Task AnErasedReplyIsGoneFromStorageAndTheFilesAndCannotComeBack()
+    {
+        var topicId = (string)(await app.Moderator().CreateTopicAsync())["id"]!;
+        var marker = "takedown-" + Guid.NewGuid().ToString("N");
+        var author = app.Member();
+        var replyId = (string)(await author.PostReplyAsync(topicId, $"{marker} first version"))["id"]!;
+        using (var http = author.Http())
+        {
+            (await http.PatchAsJsonAsync($"/api/replies/{replyId}", new { body = $"{marker} second version" })).EnsureSuccessStatusCode();
+        }
+        await using var watcher = await app.Anonymous().ConnectAsync();
+        await watcher.WatchAsync(topicId);
+        if (!TestDatabase.UsePostgres)
+        {
+            Assert.True(FilesContain(marker), "the text should be in the database files before the erasure");
+        }
+
+        using var admin = app.Admin().Http();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/replies/{replyId}?erase=true&reason=court+order")).StatusCode);
+        await watcher.WaitForAsync("ReplyRemoved", e => (string?)e["replyId"] == replyId);
+
+        await app.Anonymous().WithDbAsync(async db =>
+        {
+            Assert.False(await db.Replies.AnyAsync(r => r.Body.Contains(marker)));
+            Assert.False(await db.TopicEvents.AnyAsync(e => e.Data != null && e.Data.Contains(marker)));
+            Assert.True(await db.Replies.AnyAsync(r => r.Id == replyId && r.Erased && r.State == ReplyState.Removed));
+        });
+        if (!TestDatabase.UsePostgres)
+        {
+            Assert.False(FilesContain(marker), "the erased text is still in the SQLite files");
+        }
+
+        using var moderator = app.Moderator().Http();
+        await (await moderator.PostAsync($"/api/replies/{replyId}/restore", null)).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/replies/{replyId}?erase=true")).StatusCode); // harmless again
+        var log = (await (await moderator.GetAsync("/api/moderation/log")).ReadAsync(HttpStatusCode.OK))["items"]!.AsArray();
+        Assert.Single(log, e => (string?)e!["action"] == "erase" && (string?)e["targetId"] == replyId);
+    }
+
+    [Fact]
+    public async Task ErasingAUsersContentErasesEveryReplyInEveryTopic()
+    {
+        var author = app.Member();
+        var marker = "gdpr-" + Guid.NewGuid().ToString("N");
+        var topics = new List<string>();
+        for (var t = 0; t < 3; t++)
+        {
+            var topicId = (string)(await app.Moderator().CreateTopicAsync())["id"]!;
+            topics.Add(topicId);
+            await author.PostReplyAsync(topicId, $"{marker} in topic {t}");
+        }
+        // One of them was removed before: it is erased too.
+        using (var moderator = app.Moderator().Http())
+        {
+            var page = await (await moderator.GetAsync($"/api/topics/{topics[0]}/replies")).ReadAsync(HttpStatusCode.OK);
+            (await moderator.DeleteAsync($"/api/replies/{page["items"]![0]!["id"]}")).EnsureSuccessStatusCode();
+        }
+        await app.Member().PostReplyAsync(topics[1], "someone else's reply stays");
+
+        using var admin = app.Admin().Http();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/users/{author.Id}/content?reason=data+protection+request")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/users/{author.Id}/content")).StatusCode);
+
+        await app.Anonymous().WithDbAsync(async db =>
+        {
+            Assert.Equal(3, await db.Replies.CountAsync(r => r.AuthorId == author.Id && r.Erased && r.Body == ""));
+            Assert.False(await db.TopicEvents.AnyAsync(e => e.Data != null && e.Data.Contains(marker)));
+            Assert.True(await db.Replies.AnyAsync(r => r.Body == "someone else's reply stays"));
+            foreach (var topicId in topics)
+            {
+                await LogConsistency.AssertAsync(db, topicId);
+            }
+        });
+        if (!TestDatabase.UsePostgres)
+        {
+            Assert.False(FilesContain(marker));
+        }
+        using var moderatorHttp = app.Moderator().Http();
+        await (await moderatorHttp.DeleteAsync($"/api/users/{author.Id}/content")).ProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    // The raw bytes of the SQLite database and its WAL, as anyone with the disk would read them.
+    private bool FilesContain(string text)
+    {
+        var path = new SqliteConnectionStringBuilder(app.Database.ConnectionString).DataSource;
+        var needle = Encoding.UTF8.GetBytes(text);
+        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            if (copy.ToArray().AsSpan().IndexOf(needle) >= 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
