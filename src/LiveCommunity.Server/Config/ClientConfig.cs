@@ -1,10 +1,11 @@
 namespace LiveCommunity.Server.Config;
 
 /// <summary>
-/// What a client needs to know about this server before its first write: the reaction kinds, the text limits
-/// it should enforce as the reader types, and whether the development token helper exists.
+/// What a client needs to know about this server before its first write: the reaction kinds, the reasons a
+/// reader may give for a report, the text limits it should enforce as the reader types, and whether the
+/// development token helper exists.
 /// </summary>
-public sealed record ClientConfig(IReadOnlyList<string> ReactionKinds, TextLimits Limits, bool DevTokens);
+public sealed record ClientConfig(IReadOnlyList<string> ReactionKinds, IReadOnlyList<string> ReportReasons, TextLimits Limits, bool DevTokens);
 
 /// <summary>
 /// Limits in characters (UTF-16 code units, as JavaScript's <c>length</c> counts them) of the trimmed text,

@@ -1,5 +1,6 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Reactions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ public static class ConfigApi
         var limit = limits.Value;
         return TypedResults.Ok(new ClientConfig(
             reactions.Value.Kinds,
+            ReportReasons.All,
             new TextLimits(
                 limit.ReplyMaxLength,
                 limit.TitleMaxLength,

@@ -13,6 +13,7 @@ public sealed class ConfigApiTests(AppFactory app) : IClassFixture<AppFactory>
         var config = await response.ReadAsync(HttpStatusCode.OK);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(["like", "insightful", "disagree"], config["reactionKinds"]!.AsArray().Select(k => (string)k!));
+        Assert.Equal(["spam", "abuse", "off-topic", "other"], config["reportReasons"]!.AsArray().Select(k => (string)k!));
         var limits = config["limits"]!;
         Assert.Equal(5000, (int)limits["replyMaxLength"]!);
         Assert.Equal(200, (int)limits["titleMaxLength"]!);

@@ -112,6 +112,8 @@ export interface TextLimits {
 /** `GET /api/config`: what a client needs to know about the server before its first write. */
 export interface ServerConfig {
   reactionKinds: string[];
+  /** The reasons a reader may give when reporting a reply. */
+  reportReasons: string[];
   limits: TextLimits;
   /** Whether `POST /api/dev/token` exists (development servers). */
   devTokens: boolean;

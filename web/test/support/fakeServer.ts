@@ -26,6 +26,7 @@ export class FakeServer {
   mine = new Map<string, string[]>();
   config: ServerConfig = {
     reactionKinds: ["like", "insightful", "disagree"],
+    reportReasons: ["spam", "abuse", "off-topic", "other"],
     limits: { replyMaxLength: 5000, titleMaxLength: 200, topicBodyMaxLength: 20000, reasonMaxLength: 500, noteMaxLength: 500, maxSourceUrls: 10, editWindowSeconds: 900 },
     devTokens: false,
   };
