@@ -239,11 +239,11 @@ export class ThreadView {
    * Runs a re-render that replaces `before`'s content (or `before` itself with `after`) and puts the keyboard
    * focus back on the matching control, so a reader pressing Enter on "Like" stays on "Like".
    */
-  private keepFocus(before: HTMLElement, after: HTMLElement | (() => HTMLElement), render: () => void): void {
+  private keepFocus(before: HTMLElement, after: HTMLElement, render: () => void): void {
     const focused = (this.root instanceof ShadowRoot ? this.root.activeElement : document.activeElement) as HTMLElement | null;
     const selector = focused && before.contains(focused) && focused !== before ? focusSelector(focused) : null;
     render();
-    if (selector) ((typeof after === "function" ? after() : after).querySelector(selector) as HTMLElement | null)?.focus();
+    if (selector) after.querySelector<HTMLElement>(selector)?.focus();
   }
 
   /** Puts the list in the thread's order, touching only replies that changed. */
