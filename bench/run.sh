@@ -30,6 +30,13 @@ LT reaction-storm --users 500 --rate 1000 --watchers 50 --duration 8 --out "$RES
 LT reconnect-storm --watchers 300 --topics 5 --rate 10 --duration 15 --out "$RESULTS/reconnect-storm.json"
 LT slow-consumer --watchers 100 --rate 20 --duration 8 --stall 35 --out "$RESULTS/slow-consumer.json"
 LT moderation --watchers 500 --replies 50 --rate 10 --out "$RESULTS/moderation.json"
+# A breaking story on one instance: writes on one topic (baseline: one transaction per write), then reads.
+for mode in replies reactions; do
+  for transport in rest hub; do
+    LT hot-topic --mode "$mode" --transport "$transport" --in-flight 1,10,100,200 --duration 6 --out "$RESULTS/hot-topic-$mode-$transport.json"
+  done
+done
+LT read-herd --in-flight 64 --duration 8 --readers "${BENCH_HERD_READERS:-20000}" --window 30 --reply-rate 50 --out "$RESULTS/read-herd.json"
 # Two instances sharing Redis and PostgreSQL: the local cluster (scripts/cluster.sh), with the rate limits raised
 # for the load generator's users, unless CLUSTER_A / CLUSTER_B name running instances.
 if [ -z "${CLUSTER_A:-}" ]; then
@@ -45,6 +52,11 @@ LT cluster-latency ${CLUSTER_A:+--target "$CLUSTER_A"} ${CLUSTER_B:+--target2 "$
   --out "$WORK/cluster-latency-warmup.json"
 LT cluster-latency ${CLUSTER_A:+--target "$CLUSTER_A"} ${CLUSTER_B:+--target2 "$CLUSTER_B"} --watchers 500 --rate 30 --duration 10 \
   --out "$RESULTS/cluster-latency.json"
+# Two instances on the cluster's stock PostgreSQL write one hot topic: 2,000 replies, 200 in flight.
+if [ -n "${CLUSTER_A:-}" ]; then
+  LT hot-topic --target "$CLUSTER_A" "$CLUSTER_B" --no-baseline --mode replies --transport rest --in-flight 200 --total 2000 --duration 60 \
+    --out "$RESULTS/hot-topic-cluster.json"
+fi
 
 dotnet bench/LiveCommunity.LoadTest/bin/Release/net10.0/LiveCommunity.LoadTest.dll report --results "$RESULTS" --doc docs/benchmarks.md \
   --note "${BENCH_NOTE:-the machine was shared with other work during this run: treat figures as lower bounds}"

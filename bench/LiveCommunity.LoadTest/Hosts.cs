@@ -48,7 +48,8 @@ public sealed class TargetHost : IAsyncDisposable
         return new TargetHost(name, urls, pid, null, [], "");
     }
 
-    public static async Task<TargetHost> StartAsync(string name, string dll, string workDir, int ports, CancellationToken ct)
+    public static async Task<TargetHost> StartAsync(string name, string dll, string workDir, int ports, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         if (!File.Exists(dll))
         {
@@ -85,6 +86,10 @@ public sealed class TargetHost : IAsyncDisposable
             env["Limits__ReplayBurst"] = "1000000";
             env["Limits__ReplaysPerSecond"] = "1000000";
             env["Limits__DuplicateReplyWindow"] = "00:00:00";
+        }
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
         }
         var host = new TargetHost(name, urls, null, dll, env, Path.Combine(dir, "server.log"));
         await host.LaunchAsync(ct);

@@ -128,8 +128,9 @@ var hotTransport = new Option<string>("--transport") { Description = "rest or hu
 var hotInFlight = new Option<string>("--in-flight") { Description = "writers in flight, one level after another", DefaultValueFactory = _ => "1,10,100,200" };
 var hotTargets = Int("--targets", 5, "replies the reactions go to (reactions mode)");
 var hotWatchers = Int("--watchers", 5, "watchers of the topic, checking seqs and counts");
+var hotTotal = Int("--total", 0, "writes per level at most (0: as many as --duration allows)");
 Scenario("hot-topic", "writes on ONE topic by N writers in flight (closed loop): writes/s, latency, errors by status, server CPU per write",
-    [hotMode, hotTransport, hotInFlight, hotTargets, hotWatchers],
+    [hotMode, hotTransport, hotInFlight, hotTargets, hotWatchers, hotTotal],
     (p, c, ct) =>
     {
         var mode = p.GetValue(hotMode)!;
@@ -140,9 +141,30 @@ Scenario("hot-topic", "writes on ONE topic by N writers in flight (closed loop):
             return Task.FromResult(2);
         }
         var levels = p.GetValue(hotInFlight)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray();
-        var o = new HotTopic.Options(mode, transport, levels, c.Duration, p.GetValue(hotTargets), p.GetValue(hotWatchers));
-        return Runner.RunAsync("hot-topic", c, new() { ["mode"] = mode, ["transport"] = transport, ["inFlight"] = string.Join(' ', levels), ["targets"] = S(o.Targets) }, 1,
-            (host, t) => HotTopic.RunAsync(host, o, t), ct);
+        var o = new HotTopic.Options(mode, transport, levels, c.Duration, p.GetValue(hotTargets), p.GetValue(hotWatchers), p.GetValue(hotTotal));
+        var parameters = new Dictionary<string, string> { ["mode"] = mode, ["transport"] = transport, ["inFlight"] = string.Join(' ', levels), ["targets"] = S(o.Targets), ["total"] = S(o.Total) };
+        if (c.Targets.Length > 1)
+        {
+            parameters["instances"] = S(c.Targets.Length); // writers spread over the instances of one cluster
+        }
+        return Runner.RunAsync("hot-topic", c, parameters, 1, (host, t) => HotTopic.RunAsync(host, o, t), ct);
+    });
+
+// read-herd
+var herdInFlight = Int("--in-flight", 64, "readers in flight for the first-page ceiling (closed loop)");
+var herdReaders = Int("--readers", 20000, "readers opening the story");
+var herdWindow = Int("--window", 30, "seconds over which they arrive");
+var herdRate = Dbl("--reply-rate", 50, "replies per second posted meanwhile");
+var herdSignedIn = Dbl("--signed-in", 0.3, "share of readers signed in (0..1)");
+Scenario("read-herd", "a crowd opens one hot story: first-page ceiling (anonymous, signed in), then N readers within a window; cache on vs off",
+    [herdInFlight, herdReaders, herdWindow, herdRate, herdSignedIn],
+    (p, c, ct) =>
+    {
+        var o = new ReadHerd.Options(p.GetValue(herdInFlight), c.Duration, p.GetValue(herdReaders), p.GetValue(herdWindow), p.GetValue(herdRate), p.GetValue(herdSignedIn));
+        var parameters = new Dictionary<string, string> { ["inFlight"] = S(o.InFlight), ["readers"] = S(o.Readers), ["window"] = S(o.Window), ["replyRate"] = S(o.ReplyRate), ["signedIn"] = S(o.SignedInShare) };
+        // The baseline is LiveCommunity itself with the read cache switched off.
+        return Runner.RunAgainstSettingsAsync("read-herd", c, parameters, new Dictionary<string, string> { ["ReadCache__Enabled"] = "false" },
+            (host, t) => ReadHerd.RunAsync(host, o, t), ct);
     });
 
 // reconnect-storm

@@ -39,7 +39,7 @@ public static class Report
             md.AppendLine($"- {note}");
         }
         md.AppendLine();
-        md.AppendLine("## Targets (docs: /work/shared/DESIGN.md \"Targets\")");
+        md.AppendLine("## Targets (DESIGN.md \"Targets\" and the issues' own)");
         md.AppendLine();
         md.AppendLine("| target | measured | met? |");
         md.AppendLine("|---|---|---|");
@@ -166,6 +166,83 @@ public static class Report
         {
             yield return ("moderation: a removal reaches 100% of watchers, p99 ≤ 100 ms", "not measured", "?");
         }
+        foreach (var row in HotTopicTargets(all))
+        {
+            yield return row;
+        }
+        foreach (var row in ReadTargets(all))
+        {
+            yield return row;
+        }
+    }
+
+    // The best level of a hot-topic run: the most writes per second, with its CPU per write and its errors.
+    private static (double PerSecond, double CpuMs, double Errors, string Level)? Best(ScenarioResult? r)
+    {
+        if (r?.LiveCommunity is not { } lc)
+        {
+            return null;
+        }
+        var best = lc.Metrics.Where(m => m.Key.EndsWith("PerSecond", StringComparison.Ordinal)).MaxBy(m => m.Value);
+        if (best.Key is null)
+        {
+            return null;
+        }
+        var level = best.Key[..^"PerSecond".Length];
+        return (best.Value, lc.Metrics.GetValueOrDefault(level + "CpuMsPerWrite"), lc.Metrics.GetValueOrDefault(level + "Errors"), level);
+    }
+
+    private static IEnumerable<(string, string, string)> HotTopicTargets(List<ScenarioResult> all)
+    {
+        static string Yes(bool ok) => ok ? "yes" : "**no**";
+        var hot = all.Where(r => r.Scenario == "hot-topic" && r.LiveCommunity is not null).ToList();
+        ScenarioResult? Of(string mode, bool cluster) => hot.Where(r => r.Parameters.GetValueOrDefault("mode") == mode
+            && r.Parameters.ContainsKey("instances") == cluster).MaxBy(r => Best(r)?.PerSecond ?? 0);
+        if (Best(Of("replies", false)) is { } replies)
+        {
+            var b = Best(new ScenarioResult { Scenario = "", LiveCommunity = Of("replies", false)!.Baseline });
+            yield return ("hot topic, one instance (SQLite): ≥ 2,000 replies/s on one topic",
+                $"{replies.PerSecond:0}/s at {replies.Level} ({replies.CpuMs:0.###} ms server CPU per reply, {replies.Errors:0} errors; baseline one transaction per write: {b?.PerSecond:0}/s)",
+                Yes(replies.PerSecond >= 2000 && replies.Errors == 0));
+        }
+        if (Best(Of("reactions", false)) is { } reactions)
+        {
+            var b = Best(new ScenarioResult { Scenario = "", LiveCommunity = Of("reactions", false)!.Baseline });
+            yield return ("hot topic, one instance: ≥ 5,000 reactions/s, ≤ 0.5 ms server CPU per reaction",
+                $"{reactions.PerSecond:0}/s at {reactions.Level}, {reactions.CpuMs:0.###} ms CPU each ({reactions.Errors:0} errors; baseline: {b?.PerSecond:0}/s at {b?.CpuMs:0.###} ms)",
+                Yes(reactions.PerSecond >= 5000 && reactions.CpuMs <= 0.5 && reactions.Errors == 0));
+        }
+        var cluster = Of("replies", true);
+        if (cluster?.LiveCommunity is { } c)
+        {
+            var accepted = c.Metrics.GetValueOrDefault("repliesAccepted");
+            var errors = c.Metrics.Where(m => m.Key.EndsWith("Errors", StringComparison.Ordinal)).Sum(m => m.Value);
+            yield return ("hot topic, two instances on stock PostgreSQL: 2,000 concurrent replies, 200 in flight, 0 errors, gap-free",
+                $"{accepted:0} replies accepted, {errors:0} errors, {c.Metrics.GetValueOrDefault("seqsMissedByWatchers"):0} seqs missed, listed {c.Metrics.GetValueOrDefault("repliesListed"):0}",
+                Yes(cluster.Passed && accepted >= 2000 && errors == 0));
+        }
+    }
+
+    private static IEnumerable<(string, string, string)> ReadTargets(List<ScenarioResult> all)
+    {
+        static string Yes(bool ok) => ok ? "yes" : "**no**";
+        var herd = all.LastOrDefault(r => r.Scenario == "read-herd" && r.LiveCommunity is not null);
+        if (herd?.LiveCommunity is not { } h)
+        {
+            yield return ("read path: first replies page ≥ 10,000/s anonymous, ≥ 3,000/s signed in", "not measured", "?");
+            yield break;
+        }
+        double M(string key) => h.Metrics.GetValueOrDefault(key);
+        double B(string key) => herd.Baseline?.Metrics.GetValueOrDefault(key) ?? 0;
+        yield return ("read path: first replies page ≥ 10,000 requests/s anonymous",
+            $"{M("firstPageAnonymousPerSecond"):0}/s, {M("firstPageAnonymousCpuMsPerRequest"):0.###} ms CPU each (cache off: {B("firstPageAnonymousPerSecond"):0}/s)",
+            Yes(M("firstPageAnonymousPerSecond") >= 10_000));
+        yield return ("read path: first replies page ≥ 3,000 requests/s signed in",
+            $"{M("firstPageSignedInPerSecond"):0}/s, {M("firstPageSignedInCpuMsPerRequest"):0.###} ms CPU each (cache off: {B("firstPageSignedInPerSecond"):0}/s)",
+            Yes(M("firstPageSignedInPerSecond") >= 3_000));
+        yield return ($"read herd: {M("herdReaders"):0} readers open a story within {herd.Parameters.GetValueOrDefault("window")} s at {herd.Parameters.GetValueOrDefault("replyRate")} replies/s: 0 errors, GET p99 ≤ 200 ms, no stale page",
+            $"{M("herdReadersIn"):0} in, {M("herdErrors"):0} errors, GET p99 {M("herdGetLatencyP99Ms"):0.#} ms, {M("herdStalePages"):0} stale (cache off: {B("herdErrors"):0} errors, GET p99 {B("herdGetLatencyP99Ms"):0.#} ms)",
+            Yes(M("herdErrors") == 0 && M("herdGetLatencyP99Ms") <= 200 && M("herdStalePages") == 0 && M("herdReaders") >= 20_000));
     }
 
     private static string Fmt(RunResult? run, string key) =>

@@ -47,6 +47,39 @@ public static class Runner
         return result.Passed ? 0 : 1;
     }
 
+    /// <summary>
+    /// Like <see cref="RunAsync"/>, but the baseline is LiveCommunity itself started with <paramref name="baselineSettings"/>
+    /// (a feature switched off), so the ratio is what that feature buys.
+    /// </summary>
+    public static async Task<int> RunAgainstSettingsAsync(
+        string scenario, Common common, Dictionary<string, string> parameters, IReadOnlyDictionary<string, string> baselineSettings,
+        Func<TargetHost, CancellationToken, Task<RunResult>> run, CancellationToken cancel)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        cts.CancelAfter(TimeSpan.FromSeconds(common.TimeoutSeconds));
+        var ct = cts.Token;
+        parameters["duration"] = common.Duration.ToString(CultureInfo.InvariantCulture);
+        var result = new ScenarioResult { Scenario = scenario, Parameters = parameters };
+        result.Notes.Add("baseline: LiveCommunity with " + string.Join(", ", baselineSettings.Select(s => $"{s.Key}={s.Value}")));
+        if (common.Targets.Length == 0 && !common.NoBaseline)
+        {
+            await using var baseline = await TargetHost.StartAsync(TargetHost.LiveCommunity, common.ServerDll, common.WorkDir, 1, ct, baselineSettings);
+            Live.Say($"== {scenario} on the baseline ({baseline.Url})");
+            result.Baseline = await run(baseline, ct);
+            await Settle();
+        }
+        await using (var server = await OpenAsync(TargetHost.LiveCommunity, common.Targets, common.ServerPid, common.ServerDll, common, 1, ct))
+        {
+            Live.Say($"== {scenario} on LiveCommunity ({server.Url})");
+            result.LiveCommunity = await run(server, ct);
+        }
+        result.Complete();
+        await result.SaveAsync(common.Out);
+        Print(result);
+        Live.Say($"results: {common.Out}");
+        return result.Passed ? 0 : 1;
+    }
+
     private static async Task<TargetHost> OpenAsync(string name, string[] urls, int? pid, string dll, Common common, int ports, CancellationToken ct) =>
         urls.Length > 0 ? TargetHost.Attach(name, urls, pid) : await TargetHost.StartAsync(name, dll, common.WorkDir, ports, ct);
 

@@ -2,6 +2,7 @@
 // Hash routing (#/topics/{id}) keeps the server's side to static files.
 import { defineLiveThreadElement, LiveCommunity, type LiveThreadElement, type Topic, type TopicList, type TopicStatsEvent } from "../sdk/src/index";
 import { avatar, refreshTimes, timeElement } from "../sdk/src/element/dom";
+import { showQueue, updateQueueLink } from "./queue";
 
 defineLiveThreadElement();
 
@@ -36,7 +37,8 @@ async function route(): Promise<void> {
   leavePage?.();
   leavePage = undefined;
   const match = /^#\/topics\/(.+)$/.exec(location.hash);
-  if (match) showTopic(decodeURIComponent(match[1]!));
+  if (location.hash === "#/queue") showQueue(app, server, session);
+  else if (match) showTopic(decodeURIComponent(match[1]!));
   else await showFrontPage();
 }
 
@@ -261,10 +263,12 @@ async function setUpPicker(): Promise<void> {
       session = { name, role: role ?? "member", token, userId };
     }
     sessionStorage.setItem("livecommunity:session", JSON.stringify(session));
+    void updateQueueLink(server, session);
     await route();
   });
 }
 
 window.addEventListener("hashchange", () => void route());
 void setUpPicker();
+void updateQueueLink(server, session);
 void route();

@@ -16,7 +16,8 @@ namespace LiveCommunity.LoadTest.Scenarios;
 /// </summary>
 public static class HotTopic
 {
-    public sealed record Options(string Mode, string Transport, int[] InFlight, int Seconds, int Targets, int Watchers);
+    /// <param name="Total">Writes per level at most (0: as many as the seconds allow).</param>
+    public sealed record Options(string Mode, string Transport, int[] InFlight, int Seconds, int Targets, int Watchers, int Total);
 
     public static async Task<RunResult> RunAsync(TargetHost host, Options o, CancellationToken ct)
     {
@@ -36,10 +37,12 @@ public static class HotTopic
         var tokens = new string[writers];
         await Parallel.ForAsync(0, writers, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
             async (i, c) => tokens[i] = (await api.TokenAsync($"bench-writer-{i}", "member", c)).Token);
+        // Several URLs (instances of one cluster): writer w writes through instance w mod N.
+        var apis = host.Urls.Select(url => new Api(url)).ToArray();
         var connections = new HubConnection[hub ? writers : 0];
         await Parallel.ForAsync(0, connections.Length, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, c) =>
         {
-            connections[i] = Api.Hub(host.Url, token: tokens[i]);
+            connections[i] = Api.Hub(host.Urls[i % host.Urls.Length], token: tokens[i]);
             await connections[i].StartAsync(c);
         });
         var (watchers, openErrors) = await Runner.OpenWatchersAsync(o.Watchers, _ => Watcher.Create(host.Url, topic, null), 20, ct);
@@ -55,7 +58,7 @@ public static class HotTopic
             {
                 var latency = new Latency();
                 var errors = new ConcurrentDictionary<string, int>();
-                long done = 0;
+                long done = 0, issued = 0;
                 var cpu0 = ProcStats.CpuSeconds(host.Pid);
                 var watch = Stopwatch.StartNew();
                 var until = DateTime.UtcNow.AddSeconds(o.Seconds);
@@ -63,12 +66,12 @@ public static class HotTopic
                 {
                     await Parallel.ForAsync(0, inFlight, new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = ct }, async (w, c) =>
                     {
-                        for (var k = 0; DateTime.UtcNow < until; k++)
+                        for (var k = 0; DateTime.UtcNow < until && (o.Total == 0 || Interlocked.Increment(ref issued) <= o.Total); k++)
                         {
                             var target = targets.Count == 0 ? 0 : (w + k) % targets.Count;
                             var on = !liked[w, target];
                             var started = Stopwatch.GetTimestamp();
-                            var status = await WriteAsync(api, hub ? connections[w] : null, baseline, reactions, topic,
+                            var status = await WriteAsync(apis[w % apis.Length], hub ? connections[w] : null, baseline, reactions, topic,
                                 reactions ? targets[target] : null, tokens[w], on, $"hot {inFlight}/{w}/{k}", c);
                             latency.Record(Stopwatch.GetElapsedTime(started));
                             if (status is "200" or "201")
@@ -113,6 +116,10 @@ public static class HotTopic
             foreach (var connection in connections)
             {
                 await connection.DisposeAsync();
+            }
+            foreach (var each in apis)
+            {
+                each.Dispose();
             }
         }
         return result;

@@ -41,6 +41,32 @@ public sealed class ReactionCounts(IOptions<ReactionsOptions> options)
         return result;
     }
 
+    /// <summary>
+    /// "mine" for a page of one topic: the caller's reactions in that topic, read with one short range of the
+    /// (UserId, TopicId) index, whatever the page's size.
+    /// </summary>
+    public async Task<Dictionary<string, IReadOnlyList<string>>> MineInTopicAsync(
+        CommunityDb db, Caller caller, string topicId, IReadOnlyCollection<string> targetIds, CancellationToken ct = default)
+    {
+        var result = targetIds.Distinct().ToDictionary(id => id, _ => (IReadOnlyList<string>)[], StringComparer.Ordinal);
+        var rows = new List<(string TargetId, string Kind)>();
+        await foreach (var row in MineInTopic(db, caller.Id, topicId).WithCancellation(ct))
+        {
+            if (result.ContainsKey(row.TargetId) && IsKind(row.Kind))
+            {
+                rows.Add((row.TargetId, row.Kind));
+            }
+        }
+        foreach (var group in rows.GroupBy(r => r.TargetId))
+        {
+            result[group.Key] = InKindOrder(group.Select(r => r.Kind).ToList());
+        }
+        return result;
+    }
+
+    private static readonly Func<CommunityDb, string, string, IAsyncEnumerable<ReactionEntity>> MineInTopic = EF.CompileAsyncQuery(
+        (CommunityDb db, string userId, string topicId) => db.Reactions.AsNoTracking().Where(r => r.UserId == userId && r.TopicId == topicId));
+
     /// <summary>Kinds in configuration order, so "mine" lists them the way the counts do.</summary>
     public IReadOnlyList<string> InKindOrder(List<string> kinds)
     {

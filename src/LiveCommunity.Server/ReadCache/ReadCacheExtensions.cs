@@ -14,7 +14,11 @@ public static class ReadCacheExtensions
     public static WebApplicationBuilder AddReadCache(this WebApplicationBuilder builder)
     {
         var cluster = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(Scaling.ScalingExtensions.RedisConnectionName));
-        if (cluster)
+        if (!builder.Configuration.GetValue("ReadCache:Enabled", true))
+        {
+            builder.Services.AddSingleton<ITopicVersions, NoTopicVersions>();
+        }
+        else if (cluster)
         {
             builder.Services.AddSingleton<ITopicVersions, DatabaseTopicVersions>();
         }

@@ -15,8 +15,8 @@ public interface ITopicVersions
     /// <summary>The topic's current version, or null when unknown (then the read is not cached).</summary>
     ValueTask<long?> TopicAsync(CommunityDb db, string topicId, CancellationToken ct);
 
-    /// <summary>A token that changes whenever the topic list may have (new topics, counts).</summary>
-    long List();
+    /// <summary>A token that changes whenever the topic list may have (new topics, counts); null: do not cache.</summary>
+    long? List();
 
     /// <summary>The writer committed a batch of this topic (before it publishes the events).</summary>
     void Advanced(string topicId, long lastSeq);
@@ -39,7 +39,7 @@ public sealed class LocalTopicVersions : ITopicVersions
     public ValueTask<long?> TopicAsync(CommunityDb db, string topicId, CancellationToken ct) =>
         ValueTask.FromResult(_versions.TryGetValue(topicId, out var version) ? version : (long?)null);
 
-    public long List() => Volatile.Read(ref _list);
+    public long? List() => Volatile.Read(ref _list);
 
     public void Advanced(string topicId, long lastSeq)
     {
@@ -74,9 +74,25 @@ public sealed class DatabaseTopicVersions(TimeProvider time) : ITopicVersions
 
     public async ValueTask<long?> TopicAsync(CommunityDb db, string topicId, CancellationToken ct) => await LastSeq(db, topicId);
 
-    public long List() => Volatile.Read(ref _list) * 1_000_000 + time.GetUtcNow().ToUnixTimeSeconds() % 1_000_000;
+    public long? List() => Volatile.Read(ref _list) * 1_000_000 + time.GetUtcNow().ToUnixTimeSeconds() % 1_000_000;
 
     public void Advanced(string topicId, long lastSeq) => Interlocked.Increment(ref _list);
+
+    public void Observed(string topicId, long lastSeq)
+    {
+    }
+}
+
+/// <summary>Caching switched off (ReadCache:Enabled=false, the benchmark's baseline): every read goes to the database.</summary>
+public sealed class NoTopicVersions : ITopicVersions
+{
+    public ValueTask<long?> TopicAsync(CommunityDb db, string topicId, CancellationToken ct) => ValueTask.FromResult<long?>(null);
+
+    public long? List() => null;
+
+    public void Advanced(string topicId, long lastSeq)
+    {
+    }
 
     public void Observed(string topicId, long lastSeq)
     {

@@ -196,7 +196,7 @@ public sealed class ReplyService(
         {
             return shared;
         }
-        var mine = await reactions.MineAsync(db, caller, shared.Items.Select(r => r.Id).ToList(), ct);
+        var mine = await reactions.MineInTopicAsync(db, caller, shared.Items[0].TopicId, shared.Items.Select(r => r.Id).ToList(), ct);
         return mine.Values.All(m => m.Count == 0)
             ? shared
             : shared with { Items = shared.Items.Select(r => r with { Mine = mine[r.Id] }).ToList() };

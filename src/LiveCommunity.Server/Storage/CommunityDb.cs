@@ -84,6 +84,8 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             reaction.ToTable("Reactions");
             // Once per user, kind and target: the key itself makes PUT idempotent under any concurrency.
             reaction.HasKey(r => new { r.TargetId, r.UserId, r.Kind });
+            // A reader's own reactions in one topic ("mine" on a page of replies): one short range of this index.
+            reaction.HasIndex(r => new { r.UserId, r.TopicId });
             reaction.Property(r => r.Kind).HasMaxLength(Columns.Kind);
         });
 

@@ -64,7 +64,7 @@ public sealed class TopicService(
         {
             return topic;
         }
-        var mine = await reactions.MineAsync(db, caller, [topic.Id], ct);
+        var mine = await reactions.MineInTopicAsync(db, caller, topic.Id, [topic.Id], ct);
         return topic with { Mine = mine[topic.Id] };
     }
 

@@ -58,6 +58,31 @@ public sealed class CrossInstanceDeliveryTests(ClusterFixture cluster) : IClassF
     }
 
     [Fact]
+    public async Task APageCachedOnOneInstanceNeverShowsAReplyRemovedOrHiddenOnTheOther()
+    {
+        var topicId = (string)(await cluster.A.Moderator().CreateTopicAsync())["id"]!;
+        var removedId = (string)(await cluster.A.Member().PostReplyAsync(topicId, "removed on A"))["id"]!;
+        await cluster.A.Member().PostReplyAsync(topicId, "stays");
+        using var anonymousOnB = cluster.B.Anonymous().Http();
+        using var signedInOnB = cluster.B.Member("reader").Http();
+        foreach (var http in new[] { anonymousOnB, signedInOnB, anonymousOnB, signedInOnB })
+        {
+            Assert.Contains("removed on A", await (await http.GetAsync($"/api/topics/{topicId}/replies")).Content.ReadAsStringAsync());
+        }
+
+        using (var moderator = cluster.A.Moderator().Http())
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await moderator.DeleteAsync($"/api/replies/{removedId}")).StatusCode);
+        }
+        foreach (var http in new[] { anonymousOnB, signedInOnB })
+        {
+            var body = await (await http.GetAsync($"/api/topics/{topicId}/replies")).Content.ReadAsStringAsync();
+            Assert.DoesNotContain("removed on A", body);
+            Assert.Contains("stays", body);
+        }
+    }
+
+    [Fact]
     public async Task PresenceCountsWatchersOnEveryInstance()
     {
         var topicId = (string)(await cluster.A.Moderator().CreateTopicAsync())["id"]!;

@@ -12,9 +12,10 @@ public sealed partial class StaticAssetsTests(AppFactory app, ITestOutputHelper 
 {
     /// <summary>
     /// What a host page downloads for the embed (livecommunity.js, SignalR included, brotli). DESIGN.md's target is
-    /// 30 KB; the bundle measured 20,985 bytes when this budget was set, so growth shows long before the target.
+    /// 30 KB; the bundle measured 20,985 bytes when a budget of 24 KiB was set, and 25,486 once it carried the report
+    /// dialog and &lt;moderation-queue&gt; (issue 12), so the budget went to 28 KiB: growth still shows before the target.
     /// </summary>
-    private const int EmbedBudgetBytes = 24 * 1024;
+    private const int EmbedBudgetBytes = 28 * 1024;
 
     private const string Embed = "/sdk/livecommunity.js";
 

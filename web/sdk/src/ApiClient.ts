@@ -1,3 +1,4 @@
+import type { QueuePage, QueueQuery, ReportReason, ReportResult } from "./moderationTypes";
 import type { Page, Reply, ReplyPage, ServerConfig, Topic } from "./types";
 
 /** A failed REST or hub call, with the server's problem details where it sent them. */
@@ -64,6 +65,35 @@ export class ApiClient {
 
   unbanUser(userId: string): Promise<void> {
     return this.send("DELETE", `/api/users/${enc(userId)}/ban`);
+  }
+
+  report(replyId: string, reason: ReportReason, note?: string): Promise<ReportResult> {
+    return this.send("POST", `/api/replies/${enc(replyId)}/reports`, note ? { reason, note } : { reason });
+  }
+
+  getQueue(options: QueueQuery): Promise<QueuePage> {
+    const { state = "all", topicId, limit, cursor } = options;
+    return this.send("GET", `/api/moderation/queue${query({ state, topicId, limit, cursor })}`);
+  }
+
+  approve(replyId: string): Promise<Reply> {
+    return this.send("POST", `/api/moderation/queue/${enc(replyId)}/approve`);
+  }
+
+  reject(replyId: string, reason: string): Promise<void> {
+    return this.send("POST", `/api/moderation/queue/${enc(replyId)}/reject`, { reason });
+  }
+
+  setPremoderated(topicId: string, on: boolean): Promise<Topic> {
+    return this.send(on ? "PUT" : "DELETE", `/api/topics/${enc(topicId)}/premoderation`);
+  }
+
+  eraseReply(replyId: string, reason: string): Promise<void> {
+    return this.send("DELETE", `/api/replies/${enc(replyId)}${query({ erase: "true", reason })}`);
+  }
+
+  eraseUserContent(userId: string, reason: string): Promise<void> {
+    return this.send("DELETE", `/api/users/${enc(userId)}/content${query({ reason })}`);
   }
 
   private async send<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,10 +1,12 @@
 import { ApiClient, LiveCommunityError } from "./ApiClient";
 import { createSignalRConnection, type HubConnectionFactory, type HubConnectionLike } from "./HubConnectionLike";
 import { LiveThread, type ThreadHost } from "./LiveThread";
+import type { QueueChangedEvent, QueuePage, QueueQuery, ReportReason, ReportResult } from "./moderationTypes";
+import { QueueWatch, type QueueHost } from "./QueueWatch";
 import { defaultRetryPolicy, type RetryPolicy } from "./RetryPolicy";
 import { ThreadState } from "./ThreadState";
 import { TopicList, type TopicListHost } from "./TopicList";
-import type { Page, ServerConfig, Topic, TopicEvent, TopicEventMap, TopicEventType, TopicPostedEvent, TopicStatsEvent } from "./types";
+import type { Page, Reply, ServerConfig, Topic, TopicEvent, TopicEventMap, TopicEventType, TopicPostedEvent, TopicStatsEvent } from "./types";
 
 export interface LiveCommunityOptions {
   /** The server's origin (and path prefix, if any), e.g. "https://community.example.com". */
@@ -41,6 +43,9 @@ export class LiveCommunity {
   private configValue: Promise<ServerConfig> | undefined;
   private readonly retryPolicy: RetryPolicy;
   private readonly host: ThreadHost;
+  private readonly queueHost: QueueHost;
+  private queue: Promise<QueueWatch> | undefined;
+  private queueWatch: QueueWatch | undefined;
   private readonly networkEvents: EventTarget | undefined;
   private connectionState = ThreadState.Offline;
   private connecting: Promise<void> | undefined;
@@ -65,6 +70,7 @@ export class LiveCommunity {
     });
     this.connection.on("TopicPosted", (payload) => this.topicList?.posted(payload as TopicPostedEvent));
     this.connection.on("TopicStats", (payload) => this.topicList?.stats(payload as TopicStatsEvent));
+    this.connection.on("QueueChanged", (payload) => this.queueWatch?.receive(payload as QueueChangedEvent));
     this.connection.onclose((error) => this.connectionLost(error ?? new Error("connection closed")));
 
     const client = this;
@@ -84,6 +90,11 @@ export class LiveCommunity {
       },
       invoke: (method, ...args) => this.invoke(method, ...args),
       release: (list) => this.releaseList(list),
+    };
+    this.queueHost = {
+      api: this.api,
+      invoke: (method, ...args) => this.invoke(method, ...args),
+      release: (watch) => this.releaseQueue(watch),
     };
 
     this.networkEvents = options.networkEvents ?? (typeof window !== "undefined" ? window : undefined);
@@ -176,6 +187,55 @@ export class LiveCommunity {
     return this.api.createTopic(topic);
   }
 
+  /** Reports a reply to the moderators (signed in; not one's own). Reporting the same reply again is a no-op. */
+  report(replyId: string, reason: ReportReason, note?: string): Promise<ReportResult> {
+    return this.api.report(replyId, reason, note);
+  }
+
+  /** Moderator: lists the moderation queue (default: both queues), oldest first, with the counts of both queues. */
+  moderationQueue(query: QueueQuery = {}): Promise<QueuePage> {
+    return this.api.getQueue(query);
+  }
+
+  /** Moderator: publishes a held reply, or brings back one hidden after reports; its reports are cleared. */
+  approve(replyId: string): Promise<Reply> {
+    return this.api.approve(replyId);
+  }
+
+  /** Moderator: removes a reply from the queue for good (readers who saw it get `replyRemoved`). */
+  reject(replyId: string, reason: string): Promise<void> {
+    return this.api.reject(replyId, reason);
+  }
+
+  /** Moderator: holds every new reply of a topic for review (`on`), or stops doing so. */
+  setPremoderated(topicId: string, on: boolean): Promise<Topic> {
+    return this.api.setPremoderated(topicId, on);
+  }
+
+  /** Admin: removes a reply and deletes its text and earlier versions from storage. It cannot be restored. */
+  eraseReply(replyId: string, reason: string): Promise<void> {
+    return this.api.eraseReply(replyId, reason);
+  }
+
+  /** Admin: erases every reply of a user. Repeating it is harmless. */
+  eraseUserContent(userId: string, reason: string): Promise<void> {
+    return this.api.eraseUserContent(userId, reason);
+  }
+
+  /**
+   * Moderator: watches the moderation queue live (`WatchQueue`). Calling it again returns the same watch.
+   * Rejects when the caller may not watch it; a hub that cannot be reached yet only leaves the watch
+   * `reconnecting`, with counts read over REST.
+   */
+  watchQueue(): Promise<QueueWatch> {
+    if (this.closed) return Promise.reject(new LiveCommunityError("the client is closed"));
+    this.queue ??= this.openQueue().catch((error: unknown) => {
+      this.queue = undefined;
+      throw error;
+    });
+    return this.queue;
+  }
+
   /** Closes every thread and the connection. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -184,6 +244,7 @@ export class LiveCommunity {
     this.networkEvents?.removeEventListener("offline", this.onOffline);
     for (const thread of [...this.threads.values()]) thread.close();
     this.topicList?.close();
+    this.queueWatch?.close();
     this.connectionState = ThreadState.Offline;
     this.wakeUp?.();
     await this.connection.stop().catch(() => undefined);
@@ -204,6 +265,33 @@ export class LiveCommunity {
     this.threads.get(payload.topicId)?.receive({ ...payload, type } as TopicEvent);
   }
 
+  private async openQueue(): Promise<QueueWatch> {
+    const watch = new QueueWatch(this.queueHost);
+    this.queueWatch = watch;
+    try {
+      if (this.connectionState !== ThreadState.Live) {
+        // A successful connect joins the queue too; wait for one attempt.
+        const attempted = new Promise<void>((resolve) => this.attemptWaiters.push(resolve));
+        this.ensureConnected();
+        await attempted;
+      }
+      if (watch.state === ThreadState.Live) return watch;
+      if (this.connectionState === ThreadState.Live) await watch.join(); // says why, when refused
+      else watch.startOffline((await this.api.getQueue({ state: "all", limit: 1 })).counts, this.connectionState);
+      return watch;
+    } catch (error) {
+      watch.close();
+      throw error;
+    }
+  }
+
+  private releaseQueue(watch: QueueWatch): void {
+    if (this.queueWatch !== watch) return;
+    this.queueWatch = undefined;
+    this.queue = undefined;
+    if (this.connectionState === ThreadState.Live) this.connection.invoke("UnwatchQueue").catch(() => undefined);
+  }
+
   private release(thread: LiveThread): void {
     if (this.threads.get(thread.topicId) !== thread) return;
     this.threads.delete(thread.topicId);
@@ -218,10 +306,11 @@ export class LiveCommunity {
 
   private setConnectionState(state: ThreadState): void {
     this.connectionState = state;
-    // A live connection makes a thread (or the list) live only once it has re-joined (see connectLoop).
+    // A live connection makes a thread (or the list, or the queue) live only once it has re-joined (see connectLoop).
     if (state === ThreadState.Live) return;
     for (const thread of this.threads.values()) thread.setState(state);
     this.topicList?.setState(state);
+    this.queueWatch?.setState(state);
   }
 
   private ensureConnected(): void {
@@ -272,10 +361,8 @@ export class LiveCommunity {
       }
       this.everConnected = true;
       this.setConnectionState(ThreadState.Live);
-      await Promise.all([
-        ...[...this.threads.values()].map((thread) => thread.join().catch(() => undefined)),
-        this.topicList?.join().catch(() => undefined),
-      ]);
+      const rejoining = [...this.threads.values(), ...(this.topicList ? [this.topicList] : []), ...(this.queueWatch ? [this.queueWatch] : [])];
+      await Promise.all(rejoining.map((live) => live.join().catch(() => undefined)));
       return;
     }
   }
@@ -294,7 +381,7 @@ export class LiveCommunity {
 
   private readonly onOnline = () => {
     if (this.wakeUp) this.wakeUp();
-    else if (this.connectionState === ThreadState.Offline && (this.threads.size > 0 || this.topicList)) this.ensureConnected();
+    else if (this.connectionState === ThreadState.Offline && (this.threads.size > 0 || this.topicList || this.queueWatch)) this.ensureConnected();
   };
 
   /** The socket may take a server timeout to notice; the browser knows now. */

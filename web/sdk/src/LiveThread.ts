@@ -14,6 +14,11 @@ export interface ThreadEventMap {
   replyEdited: { reply: Reply; seq: number };
   replyRemoved: { replyId: string; seq: number };
   replyRestored: { reply: Reply; seq: number };
+  /**
+   * The reader's own reply was held for review (`status: "pending"`): it is in `replies` for this reader only,
+   * until its `replyPosted` (approved) or `replyRemoved` arrives.
+   */
+  replyHeld: { reply: Reply };
   /** `replyId` null: the topic's own reactions. */
   reactionsChanged: { replyId: string | null; reactions: Reactions; seq: number };
   topicUpdated: { topic: Topic; seq: number };
@@ -95,9 +100,14 @@ export class LiveThread {
     return this.events.on(event, handler);
   }
 
-  /** Posts over the hub; the reply shows up in `replies` with its `replyPosted` event. */
-  postReply(body: string, parentId?: string | null): Promise<Reply> {
-    return this.host.invoke<Reply>("PostReply", this.topicId, body, parentId ?? null);
+  /**
+   * Posts over the hub; the reply shows up in `replies` with its `replyPosted` event. A reply the server holds
+   * for review comes back with `status: "pending"` and shows up at once, for this reader only (`replyHeld`).
+   */
+  async postReply(body: string, parentId?: string | null): Promise<Reply> {
+    const reply = await this.host.invoke<Reply>("PostReply", this.topicId, body, parentId ?? null);
+    if (reply.status === "pending") this.hold(reply);
+    return reply;
   }
 
   /**
@@ -167,10 +177,13 @@ export class LiveThread {
   async load(): Promise<void> {
     const page = await this.host.api.getReplies(this.topicId, { order: "newest", limit: this.host.pageSize });
     const topic = await this.host.api.getTopic(this.topicId);
+    // The reader's own held replies are not in the page (readers never see them); keep them until decided.
+    const listed = new Set(page.items.map((r) => r.id));
+    const held = this.replyList.filter((r) => r.status === "pending" && !listed.has(r.id));
     this.mineByTarget.clear();
     this.topicValue = this.adoptTopic(topic);
     this.topicSeq = topic.lastSeq;
-    this.replyList = page.items.slice().reverse().map((r) => this.adopt(r));
+    this.replyList = [...page.items.slice().reverse().map((r) => this.adopt(r)), ...held];
     this.olderCursor = page.nextCursor;
     this.removedIds.clear();
     this.sequencer.reset(page.lastSeq);
@@ -245,6 +258,13 @@ export class LiveThread {
     switch (event.type) {
       case "ReplyPosted": {
         const reply = this.adopt(event.reply);
+        if (this.unhold(reply.id)) {
+          // The reader's own held reply was approved: it now takes its place by seq, like any published reply.
+          this.insert(reply);
+          if (counts) this.adjustCount(+1);
+          this.events.emit("replyPosted", { reply, seq: event.seq });
+          return;
+        }
         if (this.replace(reply)) return; // already loaded over REST: nothing new to tell
         this.insert(reply);
         if (counts) this.adjustCount(+1);
@@ -259,8 +279,9 @@ export class LiveThread {
       case "ReplyRemoved": {
         if (this.removedIds.has(event.replyId)) return;
         this.removedIds.add(event.replyId);
+        const wasHeld = this.unhold(event.replyId); // never counted: readers had not seen it
         this.replyList = this.replyList.filter((r) => r.id !== event.replyId);
-        if (counts) this.adjustCount(-1);
+        if (counts && !wasHeld) this.adjustCount(-1);
         this.events.emit("replyRemoved", { replyId: event.replyId, seq: event.seq });
         return;
       }
@@ -281,6 +302,21 @@ export class LiveThread {
         this.events.emit("topicUpdated", { topic: this.topicValue, seq: event.seq });
         return;
     }
+  }
+
+  /** Shows the reader's own held reply at the end of the list, unless it was published or removed meanwhile. */
+  private hold(reply: Reply): void {
+    if (this.closed || this.removedIds.has(reply.id) || this.replyList.some((r) => r.id === reply.id)) return;
+    this.insert({ ...reply, seq: null });
+    this.events.emit("replyHeld", { reply });
+  }
+
+  /** Takes a held reply out of the list; whether there was one. */
+  private unhold(replyId: string): boolean {
+    const index = this.replyList.findIndex((r) => r.id === replyId && r.status === "pending");
+    if (index < 0) return false;
+    this.replyList = this.replyList.toSpliced(index, 1);
+    return true;
   }
 
   private applyReactions(replyId: string | null, reactions: Reactions, seq: number): void {

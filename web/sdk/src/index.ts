@@ -2,6 +2,9 @@
 export { LiveCommunity, type LiveCommunityOptions } from "./LiveCommunity";
 export { LiveThread, type ThreadEventMap } from "./LiveThread";
 export { TopicList, type TopicListEventMap } from "./TopicList";
+export { QueueWatch, type QueueWatchEventMap } from "./QueueWatch";
+export { REPORT_NOTE_MAX, REPORT_REASONS } from "./moderationTypes";
+export type * from "./moderationTypes";
 export { ThreadState } from "./ThreadState";
 export { backoffRetryPolicy, defaultRetryPolicy, DEFAULT_RETRY_DELAYS, type RetryContext, type RetryPolicy } from "./RetryPolicy";
 export { LiveCommunityError } from "./ApiClient";
@@ -10,4 +13,5 @@ export type { ApiClient } from "./ApiClient";
 export type { Disposer } from "./Emitter";
 export type { HubConnectionFactory, HubConnectionLike } from "./HubConnectionLike";
 export { defineLiveThreadElement, type LiveThreadElement } from "./element/defineLiveThreadElement";
+export { defineModerationQueueElement, type ModerationQueueElement } from "./element/defineModerationQueueElement";
 export type * from "./types";

@@ -30,6 +30,10 @@ export class FakeServer {
     limits: { replyMaxLength: 5000, titleMaxLength: 200, topicBodyMaxLength: 20000, reasonMaxLength: 500, noteMaxLength: 500, maxSourceUrls: 10, editWindowSeconds: 900 },
     devTokens: false,
   };
+  /** Every REST request with its method and JSON body. */
+  requests: { method: string; path: string; body: unknown }[] = [];
+  /** Extra routes for a test: the first that answers wins, before the built-in ones. */
+  routes: ((method: string, url: URL, body: unknown) => Response | undefined)[] = [];
 
   /** Records an event as the server would: into the log and the state; returns it for delivery. */
   post(r: Reply): TopicEvent {
@@ -52,9 +56,16 @@ export class FakeServer {
     return event;
   }
 
-  readonly fetch: typeof fetch = async (input) => {
+  readonly fetch: typeof fetch = async (input, init) => {
     const url = new URL(String(input));
     this.restCalls.push(url.pathname + url.search);
+    const method = init?.method ?? "GET";
+    const body: unknown = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
+    this.requests.push({ method, path: url.pathname + url.search, body });
+    for (const route of this.routes) {
+      const response = route(method, url, body);
+      if (response) return response;
+    }
     if (url.pathname === "/api/config") return json(this.config);
     if (url.pathname === "/api/topics/t1") return json({ ...this.topic, mine: this.mine.get("t1") ?? [] });
     if (url.pathname === "/api/topics/t1/replies") {
@@ -87,8 +98,8 @@ export class FakeServer {
   }
 }
 
-function json(body: unknown): Response {
-  return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+export function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
 export class FakeHub implements HubConnectionLike {
@@ -99,6 +110,8 @@ export class FakeHub implements HubConnectionLike {
   failStarts = 0;
   starts = 0;
   invocations: { method: string; args: unknown[] }[] = [];
+  /** Hub methods a test answers itself (a throw is the server's HubException), before the built-in ones. */
+  methods = new Map<string, (...args: unknown[]) => unknown>();
 
   constructor(private readonly server: FakeServer) {}
 
@@ -132,6 +145,8 @@ export class FakeHub implements HubConnectionLike {
   async invoke<T>(method: string, ...args: unknown[]): Promise<T> {
     if (!this.connected) throw new Error("not connected");
     this.invocations.push({ method, args });
+    const custom = this.methods.get(method);
+    if (custom) return custom(...args) as T;
     if (method === "Watch" && this.refuseWatches > 0) {
       this.refuseWatches--;
       throw new Error("An unexpected error occurred invoking 'Watch' on the server. HubException: rate limited, retry in 1 s");
@@ -164,6 +179,11 @@ export class FakeHub implements HubConnectionLike {
   deliver(event: TopicEvent): void {
     const { type, ...payload } = event;
     this.handlers.get(type)?.(payload);
+  }
+
+  /** Sends any server → client message (events without seq, like QueueChanged). */
+  send(method: string, payload: unknown): void {
+    this.handlers.get(method)?.(payload);
   }
 
   watchCalls(): unknown[][] {

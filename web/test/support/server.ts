@@ -17,7 +17,8 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(): Promise<TestServer> {
+/** `env` adds or overrides server settings (e.g. `Moderation__HideAfterReports`). */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   const given = process.env.LC_SERVER_URL;
   if (given) return { url: given.replace(/\/+$/, ""), stop: async () => {} };
 
@@ -42,6 +43,7 @@ export async function startServer(): Promise<TestServer> {
       Limits__ChangesPerWindow: "1000",
       Limits__ReportsPerWindow: "1000",
       Seed__Enabled: "false",
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

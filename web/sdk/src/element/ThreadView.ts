@@ -5,6 +5,7 @@ import { ThreadState } from "../ThreadState";
 import type { Reactions, Reply, ServerConfig } from "../types";
 import { CharacterCounter } from "./CharacterCounter";
 import { avatar, h, refreshTimes, safeLink, timeElement, webUrl, type Viewer } from "./dom";
+import { openReportDialog } from "./reportDialog";
 
 const REACTION_LABELS: Record<string, string> = { like: "Like", insightful: "Insightful", disagree: "Disagree" };
 const STATE_TEXT: Record<ThreadState, string> = {
@@ -32,6 +33,8 @@ export class ThreadView {
   private readonly counter: CharacterCounter | undefined;
   private readonly timeRefresh: ReturnType<typeof setInterval>;
   private posting = false;
+  /** Replies this reader reported (this session), so their button keeps saying "Reported". */
+  private readonly reported: Set<string>;
   private observer: IntersectionObserver | undefined;
   private atEnd = true;
   private unseen = 0;
@@ -76,12 +79,18 @@ export class ThreadView {
   ) {
     const limit = options.config?.limits.replyMaxLength;
     if (limit) this.counter = new CharacterCounter(this.textarea, this.submit, limit, "lc-reply-count");
+    this.reported = new Set(JSON.parse(sessionStorage.getItem(this.reportedKey) ?? "[]") as string[]);
     this.build();
     this.renderAll();
     this.timeRefresh = setInterval(() => refreshTimes(this.root), TIME_REFRESH_MS);
     this.disposers.push(
       thread.on("replyPosted", ({ reply }) => this.replyArrived(reply)),
       thread.on("replyEdited", () => this.renderReplies()),
+      thread.on("replyHeld", () => {
+        this.renderReplies();
+        this.announcer.textContent = "Your reply is awaiting review by a moderator.";
+        this.announced = null;
+      }),
       thread.on("replyRemoved", ({ replyId }) => {
         this.renderReplies();
         if (replyId === this.announced) this.clearAnnouncer();
@@ -107,6 +116,10 @@ export class ThreadView {
 
   private get canModerate(): boolean {
     return this.viewer.role === "moderator" || this.viewer.role === "admin";
+  }
+
+  private get reportedKey(): string {
+    return `livecommunity:reported:${this.viewer.userId ?? "anon"}`;
   }
 
   private build(): void {
@@ -281,22 +294,32 @@ export class ThreadView {
     const reactions = h("div", { class: "reactions", role: "group", "aria-label": `Reactions to ${reply.author.name}'s reply` });
     this.renderReactions(reactions, reply.id, reply.reactions);
     const error = h("p", { class: "error", role: "alert" });
-    const li = h("li", { class: `reply${reply.author.id === this.viewer.userId ? " mine" : ""}`, "data-reply-id": reply.id },
+    const held = reply.status === "pending";
+    const li = h("li", { class: `reply${reply.author.id === this.viewer.userId ? " mine" : ""}${held ? " held" : ""}`, "data-reply-id": reply.id },
       h("div", { class: "reply-head" },
         avatar(reply.author),
         h("span", { class: "author" }, reply.author.name),
         timeElement(reply.createdAt),
         reply.editedAt && h("span", { class: "edited" }, "(edited)"),
+        held && h("span", { class: "badge held-badge" }, "Awaiting review"),
       ),
       parent && h("p", { class: "hint in-reply-to" }, `↳ in reply to ${parent.author.name}`),
       h("p", { class: "reply-body" }, reply.body),
     );
+    if (held) {
+      // Only its author (and moderators) can see it; nothing to react to or answer until it is published.
+      li.append(h("p", { class: "hint" }, reply.author.id === this.viewer.userId
+        ? "Only you can see this reply until a moderator approves it."
+        : "Held for review: readers do not see it yet."));
+      return li;
+    }
     const actions = h("div", { class: "actions" }, reactions);
     if (this.viewer.userId && !this.thread.topic.locked) {
       const answer = h("button", { type: "button", class: "link" }, "Reply");
       answer.addEventListener("click", () => this.setReplyTo(reply));
       actions.append(answer);
     }
+    if (this.viewer.userId && reply.author.id !== this.viewer.userId) actions.append(this.reportButton(reply, error));
     if (this.canModerate) {
       const remove = h("button", { type: "button", class: "link danger remove" }, "Remove");
       remove.addEventListener("click", () => this.openModForm(li, error, "Remove reply", false, (reason) => this.thread.removeReply(reply.id, reason)));
@@ -310,6 +333,27 @@ export class ThreadView {
     }
     li.append(actions, error);
     return li;
+  }
+
+  /** "Report" asks for a reason in a dialog; afterwards it says "Reported" (reporting again would change nothing). */
+  private reportButton(reply: Reply, error: HTMLElement): HTMLButtonElement {
+    const done = this.reported.has(reply.id);
+    const button = h("button", { type: "button", class: "link report", "aria-label": done ? `Reported ${reply.author.name}'s reply` : `Report ${reply.author.name}'s reply`, "aria-disabled": done ? "true" : undefined },
+      done ? "Reported" : "Report");
+    if (done) return button;
+    button.addEventListener("click", () => {
+      if (this.reported.has(reply.id)) return;
+      error.textContent = "";
+      openReportDialog(this.root, reply.author.name, button, async (reason, note) => {
+        await this.client.report(reply.id, reason, note);
+        this.reported.add(reply.id);
+        sessionStorage.setItem(this.reportedKey, JSON.stringify([...this.reported]));
+        button.textContent = "Reported";
+        button.setAttribute("aria-label", `Reported ${reply.author.name}'s reply`);
+        button.setAttribute("aria-disabled", "true");
+      });
+    });
+    return button;
   }
 
   /** An inline form asking for a reason, instead of a blocking prompt(). */

@@ -1,6 +1,7 @@
 import { LiveCommunity } from "../LiveCommunity";
 import { isTokenAllowed } from "../TokenPolicy";
 import { h, viewerFromToken } from "./dom";
+import { moderationStyles } from "./moderationStyles";
 import { styles } from "./styles";
 import { ThreadView } from "./ThreadView";
 
@@ -76,7 +77,7 @@ export function defineLiveThreadElement(tagName = "live-thread"): void {
       const topicId = this.getAttribute("topic");
       const server = this.getAttribute("server") || location.origin;
       const message = h("p", { class: "hint", role: "status" }, topicId ? "Loading discussion…" : "No topic given.");
-      this.shadow.replaceChildren(h("style", {}, styles), message);
+      this.shadow.replaceChildren(h("style", {}, styles + moderationStyles), message);
       if (!topicId) return;
 
       const provider = this.tokenProvider && this.tokenAllowed(server) ? this.tokenProvider : undefined;

@@ -156,6 +156,8 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
 
                     b.HasKey("TargetId", "UserId", "Kind");
 
+                    b.HasIndex("UserId", "TopicId");
+
                     b.ToTable("Reactions", (string)null);
                 });
 

@@ -150,6 +150,8 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
 
                     b.HasKey("TargetId", "UserId", "Kind");
 
+                    b.HasIndex("UserId", "TopicId");
+
                     b.ToTable("Reactions", (string)null);
                 });
 
