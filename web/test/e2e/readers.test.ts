@@ -154,6 +154,7 @@ test("no request fails and nothing is logged as an error while pages load", asyn
     await visit("topic page, anonymous", topicUrl, liveThread);
     await visit("topic page, member", topicUrl, liveThread, { name: "Ann", role: "member" });
     await visit("embed on another origin", host.url, liveThread);
+    await visit("moderation queue", `${server.url}/#/queue`, "moderation-queue .status[data-state=live]", { name: "Mia", role: "moderator" });
     assert.deepEqual(problems, []);
   } finally {
     host.server.close();
@@ -317,16 +318,43 @@ test("axe: the front page, a topic page and the embed have no serious or critica
   }
 });
 
-// The moderation queue (<moderation-queue>, issue 12) gets its axe check with its element.
-test.skip("axe: the moderation queue has no serious or critical violations (comes with <moderation-queue>)");
+test("axe: the moderation queue and the report dialog have no serious or critical violations", async () => {
+  const topic = await api.createTopic(moderatorToken, "Queue accessibility");
+  const [ann, ben] = await Promise.all([api.token("Ann"), api.token("Ben")]);
+  const reported = await api.postReply(ann.token, topic.id, "Reported for the queue");
+  const response = await fetch(`${server.url}/api/replies/${reported.id}/reports`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${ben.token}` },
+    body: JSON.stringify({ reason: "spam", note: "the same text elsewhere" }),
+  });
+  assert.equal(response.status, 200);
+  for (const colorScheme of ["light", "dark"] as const) {
+    const { page } = await openDemo(browser, api, "#/queue", "Mia", "moderator", { colorScheme });
+    contexts.push(page.context());
+    await page.locator("moderation-queue .status[data-state=live]").waitFor({ timeout: 10_000 });
+    await page.locator("moderation-queue .queue-item", { hasText: "Reported for the queue" }).waitFor();
+    await assertAccessible(page, `moderation queue (${colorScheme})`);
 
-test("keyboard only: Tab to the reply box, post, react with Enter and take it back with Space", async () => {
-  const topic = await api.createTopic(moderatorToken, "Keyboard");
-  const { page } = await topicPage(topic.id, "Kim");
-  for (let presses = 0; (await focused(page)).tag !== "textarea"; presses++) {
-    assert.ok(presses < 40, "the reply box is reachable with Tab");
-    await page.keyboard.press("Tab");
+    const reader = await topicPage(topic.id, "Cleo", "member", { colorScheme });
+    await replyItem(reader.page, "Reported for the queue").locator("button.report").click();
+    await reader.page.getByRole("dialog").waitFor();
+    await assertAccessible(reader.page, `report dialog (${colorScheme})`);
   }
+});
+
+test("keyboard only: Tab to the reply box, post, react with Enter and Space, report a reply", async () => {
+  const topic = await api.createTopic(moderatorToken, "Keyboard");
+  await api.postReply((await api.token("Ann")).token, topic.id, "Report me with the keyboard");
+  const { page } = await topicPage(topic.id, "Kim");
+  await replyItem(page, "Report me with the keyboard").waitFor();
+  const tabTo = async (what: string, found: (f: Awaited<ReturnType<typeof focused>>) => boolean) => {
+    for (let presses = 0; !found(await focused(page)); presses++) {
+      assert.ok(presses < 40, `${what} is reachable with Tab`);
+      await page.keyboard.press("Tab");
+    }
+  };
+
+  await tabTo("the reply box", (f) => f.tag === "textarea");
   await page.keyboard.type("Typed without a mouse");
   await page.keyboard.press("Tab");
   assert.deepEqual(await focused(page).then((f) => [f.tag, f.type, f.text]), ["button", "submit", "Post reply"]);
@@ -334,20 +362,32 @@ test("keyboard only: Tab to the reply box, post, react with Enter and take it ba
   await replyItem(page, "Typed without a mouse").waitFor({ timeout: 5_000 });
   assert.equal(await page.locator("live-thread textarea").inputValue(), "");
 
-  // The next stop after the composer is the new reply's first reaction.
+  // The next stop after the composer is the first reply's first reaction.
   await page.keyboard.press("Tab");
   let now = await focused(page);
-  assert.deepEqual([now.kind, now.pressed, now.inReply], ["like", "false", "Typed without a mouse"]);
+  assert.deepEqual([now.kind, now.pressed, now.inReply], ["like", "false", "Report me with the keyboard"]);
   await page.keyboard.press("Enter");
-  await replyItem(page, "Typed without a mouse").locator("button[data-kind=like][aria-pressed=true] .count", { hasText: "1" }).waitFor();
+  const annsLike = replyItem(page, "Report me with the keyboard").locator("button[data-kind=like]");
+  await replyItem(page, "Report me with the keyboard").locator("button[data-kind=like][aria-pressed=true] .count", { hasText: "1" }).waitFor();
   now = await focused(page);
   assert.deepEqual([now.kind, now.pressed], ["like", "true"], "the keyboard stays on the button it pressed");
   await page.waitForTimeout(400); // the coalesced ReactionsChanged re-renders the reply once more
   await page.keyboard.press("Space");
-  await replyItem(page, "Typed without a mouse").locator("button[data-kind=like][aria-pressed=false] .count", { hasText: "0" }).waitFor();
+  await replyItem(page, "Report me with the keyboard").locator("button[data-kind=like][aria-pressed=false] .count", { hasText: "0" }).waitFor();
   now = await focused(page);
   assert.deepEqual([now.kind, now.pressed], ["like", "false"]);
-});
+  assert.equal(await annsLike.getAttribute("aria-pressed"), "false");
 
-// Reporting a reply with the keyboard comes with the reporting UI (issue 12): continue the test above with it.
-test.skip("keyboard only: report a reply (comes with the reporting UI)");
+  // Report it: the dialog opens on the first reason, Space picks it, Tab reaches "Send report".
+  await tabTo("Report", (f) => f.classes.includes("report") && f.inReply === "Report me with the keyboard");
+  await page.keyboard.press("Enter");
+  await page.getByRole("dialog").waitFor();
+  now = await focused(page);
+  assert.equal(now.tag, "input", "focus starts on the first reason");
+  await page.keyboard.press("Space");
+  await tabTo("Send report", (f) => f.text === "Send report");
+  await page.keyboard.press("Enter");
+  await page.getByRole("dialog").waitFor({ state: "detached", timeout: 5_000 });
+  now = await focused(page);
+  assert.deepEqual([now.text, now.inReply], ["Reported", "Report me with the keyboard"], "focus goes back to the button, which says Reported");
+});
