@@ -1,5 +1,6 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Config;
 using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Reactions;
@@ -49,6 +50,7 @@ app.UseRateLimiter();           // after authentication: limits are per user whe
 app.UseReadCache();             // after the rate limiter (cached answers count too), before compression (kept compressed)
 app.UseApiCompression();        // last before the endpoints: a cache placed before it keeps compressed copies
 
+app.MapClientConfig();        // public: reaction kinds, text limits, dev tokens on or off (the SDK reads it, never probes)
 app.MapTopics();
 app.MapReplies();
 app.MapReactions();

@@ -8,5 +8,8 @@ public sealed class AuthOptions
     public string? Audience { get; set; }
     /// <summary>Enables POST /api/dev/token; null means "only in Development".</summary>
     public bool? DevTokens { get; set; }
+
+    /// <summary>Whether POST /api/dev/token exists: as configured, else only in Development.</summary>
+    public bool DevTokensEnabledIn(IHostEnvironment environment) => DevTokens ?? environment.IsDevelopment();
     public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(12);
 }

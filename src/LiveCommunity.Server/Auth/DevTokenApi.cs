@@ -15,7 +15,7 @@ public sealed record DevTokenResponse(string Token, string UserId);
 public static class DevTokenApi
 {
     public static bool DevTokensEnabled(this WebApplication app) =>
-        app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens ?? app.Environment.IsDevelopment();
+        app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokensEnabledIn(app.Environment);
 
     public static RouteGroupBuilder MapDevTokens(this IEndpointRouteBuilder routes)
     {

@@ -13,5 +13,9 @@ public interface IDiscussionClient
     Task ReactionsChanged(ReactionsChangedEvent e);
     Task TopicUpdated(TopicUpdatedEvent e);
     Task PresenceChanged(PresenceChangedEvent e);
+
+    // The live topic list: sent to connections that called WatchTopics().
+    Task TopicPosted(TopicPostedEvent e);
+    Task TopicStats(TopicStatsEvent e);
     Task QueueChanged(Moderation.QueueChangedEvent e);
 }

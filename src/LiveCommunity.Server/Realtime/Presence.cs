@@ -55,20 +55,34 @@ public sealed class InMemoryPresence : IPresence
     }
 }
 
-/// <summary>Sends PresenceChanged about once a second per topic however fast readers come and go.</summary>
+/// <summary>
+/// Sends PresenceChanged about once a second per topic however fast readers come and go, and tells the live
+/// topic list (its TopicStats carry the watchers too).
+/// </summary>
 public sealed class PresenceBroadcaster
 {
     private readonly KeyedThrottle<string> _throttle;
+    private readonly TopicListBroadcaster _topicList;
 
-    public PresenceBroadcaster(IPresence presence, TopicEventPublisher publisher, TimeProvider time, ILogger<PresenceBroadcaster> logger,
-        Microsoft.Extensions.Options.IOptions<PresenceOptions> options)
+    public PresenceBroadcaster(IPresence presence, TopicEventPublisher publisher, TopicListBroadcaster topicList, TimeProvider time,
+        ILogger<PresenceBroadcaster> logger, Microsoft.Extensions.Options.IOptions<PresenceOptions> options)
     {
+        _topicList = topicList;
         _throttle = new KeyedThrottle<string>(options.Value.Throttle, async topicId =>
             await publisher.PublishPresenceAsync(new PresenceChangedEvent(topicId, await presence.CountAsync(topicId))),
             time, logger);
     }
 
-    public void Changed(string topicId) => _ = _throttle.Signal(topicId);
+    public void Changed(string topicId)
+    {
+        // List watchers are counted with presence too (the heartbeat heals their entry), but they are no topic.
+        if (topicId == TopicListBroadcaster.PresenceKey)
+        {
+            return;
+        }
+        _ = _throttle.Signal(topicId);
+        _topicList.Changed(topicId);
+    }
 }
 
 public sealed class PresenceOptions

@@ -21,6 +21,9 @@ public static class RealtimeExtensions
                     && o.ReplayBurst > 0 && o.ReplaysPerSecond > 0 && o.MaxPendingSends > 0,
                 "Limits:Hub*, Limits:Replay* and Limits:MaxPendingSends must be positive");
         builder.Services.AddOptions<PresenceOptions>().BindConfiguration("Presence");
+        builder.Services.AddOptions<TopicListOptions>().BindConfiguration("TopicList")
+            .Validate(o => o.StatsThrottle > TimeSpan.Zero, "TopicList:StatsThrottle must be positive")
+            .ValidateOnStart();
 
         builder.Services.AddSignalR(hub =>
         {
@@ -53,6 +56,7 @@ public static class RealtimeExtensions
         builder.Services.AddSingleton<TopicEventPublisher>();
         builder.Services.AddSingleton<IPresence, InMemoryPresence>();
         builder.Services.AddSingleton<PresenceBroadcaster>();
+        builder.Services.AddSingleton<TopicListBroadcaster>();
         return builder;
     }
 

@@ -10,20 +10,30 @@ namespace LiveCommunity.Server.Realtime;
 /// the writer or the other watchers.
 /// </summary>
 public sealed partial class TopicEventPublisher(
-    IHubContext<DiscussionHub, IDiscussionClient> hub, CommunityMetrics metrics, ILogger<TopicEventPublisher> logger)
+    IHubContext<DiscussionHub, IDiscussionClient> hub, CommunityMetrics metrics, TopicListBroadcaster topicList, ILogger<TopicEventPublisher> logger)
 {
     public static string GroupOf(string topicId) => "topic:" + topicId;
 
     /// <param name="committedAt">Stopwatch timestamp of the commit that stored the events.</param>
     public Task PublishAsync(IReadOnlyList<TopicEvent> events, long committedAt)
     {
+        string? counted = null;
         foreach (var evt in events)
         {
             Send(evt);
             metrics.Published(EventLog.TypeOf(evt), evt.TopicId, committedAt);
+            // The live topic list shows visible replies and the topic's own reactions: tell it once per batch.
+            if (counted != evt.TopicId && ChangesTopicStats(evt))
+            {
+                counted = evt.TopicId;
+                topicList.Changed(evt.TopicId);
+            }
         }
         return Task.CompletedTask;
     }
+
+    private static bool ChangesTopicStats(TopicEvent evt) =>
+        evt is ReplyPostedEvent or ReplyRemovedEvent or ReplyRestoredEvent or ReactionsChangedEvent { ReplyId: null };
 
     private void Send(TopicEvent evt)
     {

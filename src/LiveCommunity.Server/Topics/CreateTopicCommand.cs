@@ -1,13 +1,18 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 
 namespace LiveCommunity.Server.Topics;
 
-/// <summary>A new topic (moderators and admins). Not a topic event: nobody can watch a topic before it exists.</summary>
-internal sealed class CreateTopicCommand(Caller caller, string topicId, string title, string body, List<string> sourceUrls, ReactionCounts counts)
+/// <summary>
+/// A new topic (moderators and admins). Not a topic event: nobody can watch a topic before it exists. Watchers
+/// of the live topic list get TopicPosted once it is committed.
+/// </summary>
+internal sealed class CreateTopicCommand(
+    Caller caller, string topicId, string title, string body, List<string> sourceUrls, ReactionCounts counts, TopicListBroadcaster topicList)
     : WriteCommand<Topic>
 {
     public override string? TopicId => topicId;
@@ -27,6 +32,8 @@ internal sealed class CreateTopicCommand(Caller caller, string topicId, string t
             CreatedAt = write.Now,
         };
         write.Db.Topics.Add(topic);
-        return Task.FromResult<Outcome<Topic>>(topic.AsTopic(counts.Zero()));
+        var created = topic.AsTopic(counts.Zero());
+        write.AfterCommit(() => topicList.Posted(created));
+        return Task.FromResult<Outcome<Topic>>(created);
     }
 }

@@ -1,6 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.ReadCache;
 using LiveCommunity.Server.Writes;
 using LiveCommunity.Server.Storage;
@@ -14,6 +15,7 @@ public sealed class TopicService(
     CommunityDb db,
     TopicWriter writer,
     ReactionCounts reactions,
+    TopicListBroadcaster topicList,
     ITopicVersions versions,
     SharedPages pages,
     IOptions<LimitsOptions> limits)
@@ -41,7 +43,7 @@ public sealed class TopicService(
         {
             return invalid;
         }
-        var created = await writer.WriteAsync(new CreateTopicCommand(caller, Ids.NewTopicId(), input.Title!, input.Body!, urls, reactions), ct);
+        var created = await writer.WriteAsync(new CreateTopicCommand(caller, Ids.NewTopicId(), input.Title!, input.Body!, urls, reactions, topicList), ct);
         return created.Value is { } topic ? topic with { Mine = [] } : created;
     }
 

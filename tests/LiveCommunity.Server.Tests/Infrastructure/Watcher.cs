@@ -13,13 +13,16 @@ public sealed class Watcher : IAsyncDisposable
     public static readonly string[] TopicEvents =
         ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReactionsChanged", "TopicUpdated"];
 
+    /// <summary>Events without seq: presence of a watched topic, and the live topic list.</summary>
+    public static readonly string[] HintEvents = ["PresenceChanged", "TopicPosted", "TopicStats"];
+
     private readonly List<(string Type, JsonObject Payload)> _received = [];
     private readonly SemaphoreSlim _arrived = new(0);
 
     public Watcher(HubConnection connection)
     {
         Connection = connection;
-        foreach (var type in TopicEvents.Append("PresenceChanged"))
+        foreach (var type in TopicEvents.Concat(HintEvents))
         {
             connection.On<JsonElement>(type, payload =>
             {
@@ -52,6 +55,15 @@ public sealed class Watcher : IAsyncDisposable
         var result = await Connection.InvokeAsync<JsonElement>("Watch", topicId, afterSeq);
         return JsonNode.Parse(result.GetRawText())!.AsObject();
     }
+
+    public async Task<JsonObject> WatchTopicsAsync()
+    {
+        var result = await Connection.InvokeAsync<JsonElement>("WatchTopics");
+        return JsonNode.Parse(result.GetRawText())!.AsObject();
+    }
+
+    /// <summary>TopicStats received for one topic, oldest first.</summary>
+    public IReadOnlyList<JsonObject> StatsOf(string topicId) => [.. Of("TopicStats").Where(e => (string?)e["topicId"] == topicId)];
 
     /// <summary>Waits until a received event matches, or fails after the timeout (generous: this is not a speed test).</summary>
     public async Task<JsonObject> WaitForAsync(string type, Func<JsonObject, bool>? match = null, int timeoutMs = 10_000)
@@ -94,7 +106,7 @@ public sealed class Watcher : IAsyncDisposable
         var bySeq = new SortedDictionary<long, (string, JsonObject)>();
         foreach (var (type, payload) in Received)
         {
-            if (type != "PresenceChanged" && (string?)payload["topicId"] == topicId)
+            if (TopicEvents.Contains(type) && (string?)payload["topicId"] == topicId)
             {
                 bySeq.TryAdd((long)payload["seq"]!, (type, payload));
             }

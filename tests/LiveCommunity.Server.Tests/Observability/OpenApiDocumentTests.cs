@@ -28,6 +28,7 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
         { "put", "/api/users/{userId}/ban", 204, [400, 401, 403, 503], true },
         { "delete", "/api/users/{userId}/ban", 204, [401, 403, 404, 503], true },
         { "get", "/api/moderation/log", 200, [401, 403, 503], true },
+        { "get", "/api/config", 200, [], false },
         { "post", "/api/replies/{replyId}/reports", 200, [400, 401, 403, 404, 409, 429, 503], true },
         { "put", "/api/topics/{topicId}/premoderation", 200, [401, 403, 404, 503], true },
         { "delete", "/api/topics/{topicId}/premoderation", 200, [401, 403, 404, 503], true },

@@ -1,5 +1,5 @@
 import type { QueuePage, QueueQuery, ReportReason, ReportResult } from "./moderationTypes";
-import type { Page, Reply, ReplyPage, Topic } from "./types";
+import type { Page, Reply, ReplyPage, ServerConfig, Topic } from "./types";
 
 /** A failed REST or hub call, with the server's problem details where it sent them. */
 export class LiveCommunityError extends Error {
@@ -22,6 +22,10 @@ export class ApiClient {
     private readonly accessToken: () => Promise<string>,
     private readonly fetchImpl: typeof fetch,
   ) {}
+
+  getConfig(): Promise<ServerConfig> {
+    return this.send("GET", "/api/config");
+  }
 
   getTopics(limit = 20, cursor?: string): Promise<Page<Topic>> {
     return this.send("GET", `/api/topics${query({ limit, cursor })}`);

@@ -5,7 +5,8 @@ import type { QueueChangedEvent, QueuePage, QueueQuery, ReportReason, ReportResu
 import { QueueWatch, type QueueHost } from "./QueueWatch";
 import { defaultRetryPolicy, type RetryPolicy } from "./RetryPolicy";
 import { ThreadState } from "./ThreadState";
-import type { Page, Reply, Topic, TopicEvent, TopicEventMap, TopicEventType } from "./types";
+import { TopicList, type TopicListHost } from "./TopicList";
+import type { Page, Reply, ServerConfig, Topic, TopicEvent, TopicEventMap, TopicEventType, TopicPostedEvent, TopicStatsEvent } from "./types";
 
 export interface LiveCommunityOptions {
   /** The server's origin (and path prefix, if any), e.g. "https://community.example.com". */
@@ -37,6 +38,9 @@ export class LiveCommunity {
   readonly api: ApiClient;
   private readonly connection: HubConnectionLike;
   private readonly threads = new Map<string, LiveThread>();
+  private topicList: TopicList | undefined;
+  private readonly listHost: TopicListHost;
+  private configValue: Promise<ServerConfig> | undefined;
   private readonly retryPolicy: RetryPolicy;
   private readonly host: ThreadHost;
   private readonly queueHost: QueueHost;
@@ -64,6 +68,8 @@ export class LiveCommunity {
       const { topicId, watchers } = payload as { topicId: string; watchers: number };
       this.threads.get(topicId)?.presence(watchers);
     });
+    this.connection.on("TopicPosted", (payload) => this.topicList?.posted(payload as TopicPostedEvent));
+    this.connection.on("TopicStats", (payload) => this.topicList?.stats(payload as TopicStatsEvent));
     this.connection.on("QueueChanged", (payload) => this.queueWatch?.receive(payload as QueueChangedEvent));
     this.connection.onclose((error) => this.connectionLost(error ?? new Error("connection closed")));
 
@@ -77,6 +83,13 @@ export class LiveCommunity {
       },
       invoke: (method, ...args) => this.invoke(method, ...args),
       release: (thread) => this.release(thread),
+    };
+    this.listHost = {
+      get connected() {
+        return client.connectionState === ThreadState.Live;
+      },
+      invoke: (method, ...args) => this.invoke(method, ...args),
+      release: (list) => this.releaseList(list),
     };
     this.queueHost = {
       api: this.api,
@@ -97,6 +110,38 @@ export class LiveCommunity {
   /** Newest topics first. */
   topics(limit?: number, cursor?: string): Promise<Page<Topic>> {
     return this.api.getTopics(limit, cursor);
+  }
+
+  /**
+   * The server's reaction kinds, text limits and whether dev tokens exist (`GET /api/config`), read once per
+   * client (a failed read is tried again on the next call).
+   */
+  config(): Promise<ServerConfig> {
+    this.configValue ??= this.api.getConfig().catch((error: unknown) => {
+      this.configValue = undefined;
+      throw error;
+    });
+    return this.configValue;
+  }
+
+  /**
+   * Watches the live topic list: `topicPosted` for each new topic and `topicStats` (reply count, the topic's
+   * reactions, readers) as they change, on the client's one hub connection. Watched again after every reconnect,
+   * with `resumed` to say that what was sent meanwhile must be read over REST. Watching twice returns the same list.
+   */
+  async watchTopics(): Promise<TopicList> {
+    if (this.closed) throw new LiveCommunityError("the client is closed");
+    if (this.topicList) return this.topicList;
+    const list = new TopicList(this.listHost);
+    this.topicList = list;
+    if (this.connectionState === ThreadState.Live) await list.join().catch(() => undefined);
+    else {
+      list.setState(this.connectionState === ThreadState.Connecting ? ThreadState.Connecting : ThreadState.Reconnecting);
+      const attempted = new Promise<void>((resolve) => this.attemptWaiters.push(resolve));
+      this.ensureConnected();
+      await attempted;
+    }
+    return list;
   }
 
   /**
@@ -198,6 +243,7 @@ export class LiveCommunity {
     this.networkEvents?.removeEventListener("online", this.onOnline);
     this.networkEvents?.removeEventListener("offline", this.onOffline);
     for (const thread of [...this.threads.values()]) thread.close();
+    this.topicList?.close();
     this.queueWatch?.close();
     this.connectionState = ThreadState.Offline;
     this.wakeUp?.();
@@ -252,13 +298,19 @@ export class LiveCommunity {
     if (this.connectionState === ThreadState.Live) this.connection.invoke("Unwatch", thread.topicId).catch(() => undefined);
   }
 
+  private releaseList(list: TopicList): void {
+    if (this.topicList !== list) return;
+    this.topicList = undefined;
+    if (this.connectionState === ThreadState.Live) this.connection.invoke("UnwatchTopics").catch(() => undefined);
+  }
+
   private setConnectionState(state: ThreadState): void {
     this.connectionState = state;
-    // A live connection makes a thread live only once it has re-joined (see connectLoop).
-    if (state !== ThreadState.Live) {
-      for (const thread of this.threads.values()) thread.setState(state);
-      this.queueWatch?.setState(state);
-    }
+    // A live connection makes a thread (or the list, or the queue) live only once it has re-joined (see connectLoop).
+    if (state === ThreadState.Live) return;
+    for (const thread of this.threads.values()) thread.setState(state);
+    this.topicList?.setState(state);
+    this.queueWatch?.setState(state);
   }
 
   private ensureConnected(): void {
@@ -309,7 +361,8 @@ export class LiveCommunity {
       }
       this.everConnected = true;
       this.setConnectionState(ThreadState.Live);
-      await Promise.all([...this.threads.values(), ...(this.queueWatch ? [this.queueWatch] : [])].map((live) => live.join().catch(() => undefined)));
+      const rejoining = [...this.threads.values(), ...(this.topicList ? [this.topicList] : []), ...(this.queueWatch ? [this.queueWatch] : [])];
+      await Promise.all(rejoining.map((live) => live.join().catch(() => undefined)));
       return;
     }
   }
@@ -328,7 +381,7 @@ export class LiveCommunity {
 
   private readonly onOnline = () => {
     if (this.wakeUp) this.wakeUp();
-    else if (this.connectionState === ThreadState.Offline && (this.threads.size > 0 || this.queueWatch)) this.ensureConnected();
+    else if (this.connectionState === ThreadState.Offline && (this.threads.size > 0 || this.topicList || this.queueWatch)) this.ensureConnected();
   };
 
   /** The socket may take a server timeout to notice; the browser knows now. */

@@ -1,8 +1,12 @@
 import type { ApiClient } from "./ApiClient";
 import { Emitter, type Disposer } from "./Emitter";
+import { serverRetryAfterMs } from "./RetryPolicy";
 import { Sequencer } from "./Sequencer";
 import { ThreadState } from "./ThreadState";
 import type { Reactions, ReactionsResult, Reply, Topic, TopicEvent, WatchResult } from "./types";
+
+/** The key of the topic's own reactions in `mineByTarget` (reply ids are never empty). */
+const TOPIC_TARGET = "";
 
 /** Events of a watched thread, by name. Sequenced ones carry the `seq` they were applied at. */
 export interface ThreadEventMap {
@@ -52,6 +56,11 @@ export class LiveThread {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private watcherCount = 0;
+  /**
+   * The caller's own reaction kinds per target (TOPIC_TARGET for the topic), from REST answers and reaction calls.
+   * Events never carry `mine`, so a topic or reply an event replaces gets it from here.
+   */
+  private readonly mineByTarget = new Map<string, string[]>();
 
   /** @internal Made by `LiveCommunity.watch`. */
   constructor(readonly topicId: string, private readonly host: ThreadHost) {
@@ -101,12 +110,24 @@ export class LiveThread {
     return reply;
   }
 
-  /** Adds (`on`) or takes back the caller's reaction of `kind` to a reply, or to the topic when `replyId` is null. */
-  async react(replyId: string | null, kind: string, on: boolean): Promise<Reactions> {
-    const { reactions } = await this.host.invoke<ReactionsResult>("SetReaction", this.topicId, replyId, kind, on);
-    // Show the caller's own reaction at once; the coalesced event that follows carries the same or newer counts.
-    if (!this.closed) this.applyReactions(replyId, reactions, this.lastSeq);
-    return reactions;
+  /**
+   * Adds (`on`) or takes back the caller's reaction of `kind` to a reply, or to the topic when `replyId` is null.
+   * Resolves with the target's counts and the kinds the caller has set on it now (`mine`), which the thread's
+   * topic or reply then carries.
+   */
+  async react(replyId: string | null, kind: string, on: boolean): Promise<ReactionsResult> {
+    const result = await this.host.invoke<ReactionsResult>("SetReaction", this.topicId, replyId, kind, on);
+    if (!this.closed) {
+      this.mineByTarget.set(replyId ?? TOPIC_TARGET, result.mine);
+      // Show the caller's own reaction at once; the coalesced event that follows carries the same or newer counts.
+      this.applyReactions(replyId, result.reactions, this.lastSeq);
+    }
+    return result;
+  }
+
+  /** The reaction kinds the signed-in reader has set on a reply, or on the topic when `replyId` is null. */
+  mine(replyId: string | null): readonly string[] {
+    return this.mineByTarget.get(replyId ?? TOPIC_TARGET) ?? [];
   }
 
   /** Loads the next page of older replies in front of `replies`; returns the ones added. */
@@ -116,7 +137,7 @@ export class LiveThread {
     if (this.closed) return [];
     this.olderCursor = page.nextCursor;
     const known = new Set(this.replyList.map((r) => r.id));
-    const added = page.items.filter((r) => !known.has(r.id) && !this.removedIds.has(r.id)).reverse();
+    const added = page.items.filter((r) => !known.has(r.id) && !this.removedIds.has(r.id)).reverse().map((r) => this.adopt(r));
     this.replyList = [...added, ...this.replyList];
     return added;
   }
@@ -159,9 +180,10 @@ export class LiveThread {
     // The reader's own held replies are not in the page (readers never see them); keep them until decided.
     const listed = new Set(page.items.map((r) => r.id));
     const held = this.replyList.filter((r) => r.status === "pending" && !listed.has(r.id));
-    this.topicValue = topic;
+    this.mineByTarget.clear();
+    this.topicValue = this.adoptTopic(topic);
     this.topicSeq = topic.lastSeq;
-    this.replyList = [...page.items.slice().reverse(), ...held];
+    this.replyList = [...page.items.slice().reverse().map((r) => this.adopt(r)), ...held];
     this.olderCursor = page.nextCursor;
     this.removedIds.clear();
     this.sequencer.reset(page.lastSeq);
@@ -225,32 +247,35 @@ export class LiveThread {
 
   /** A Watch refused as rate limited ("retry in N s") is tried again then, instead of leaving the thread behind. */
   private retryWhenAllowed(error: unknown): void {
-    const seconds = /retry in (\d+) s/.exec(error instanceof Error ? error.message : String(error))?.[1];
-    if (!seconds || this.closed) return;
+    const wait = serverRetryAfterMs(error);
+    if (wait === null || this.closed) return;
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.join().catch(() => undefined), Number(seconds) * 1000);
+    this.retryTimer = setTimeout(() => void this.join().catch(() => undefined), wait);
   }
 
   private apply(event: TopicEvent): void {
     const counts = event.seq > this.topicSeq; // the topic snapshot already counts earlier events
     switch (event.type) {
       case "ReplyPosted": {
-        if (this.unhold(event.reply.id)) {
+        const reply = this.adopt(event.reply);
+        if (this.unhold(reply.id)) {
           // The reader's own held reply was approved: it now takes its place by seq, like any published reply.
-          this.insert(event.reply);
+          this.insert(reply);
           if (counts) this.adjustCount(+1);
-          this.events.emit("replyPosted", { reply: event.reply, seq: event.seq });
+          this.events.emit("replyPosted", { reply, seq: event.seq });
           return;
         }
-        if (this.replace(event.reply)) return; // already loaded over REST: nothing new to tell
-        this.insert(event.reply);
+        if (this.replace(reply)) return; // already loaded over REST: nothing new to tell
+        this.insert(reply);
         if (counts) this.adjustCount(+1);
-        this.events.emit("replyPosted", { reply: event.reply, seq: event.seq });
+        this.events.emit("replyPosted", { reply, seq: event.seq });
         return;
       }
-      case "ReplyEdited":
-        if (this.replace(event.reply)) this.events.emit("replyEdited", { reply: event.reply, seq: event.seq });
+      case "ReplyEdited": {
+        const reply = this.adopt(event.reply);
+        if (this.replace(reply)) this.events.emit("replyEdited", { reply, seq: event.seq });
         return;
+      }
       case "ReplyRemoved": {
         if (this.removedIds.has(event.replyId)) return;
         this.removedIds.add(event.replyId);
@@ -261,19 +286,20 @@ export class LiveThread {
         return;
       }
       case "ReplyRestored": {
-        this.removedIds.delete(event.reply.id);
+        const reply = this.adopt(event.reply);
+        this.removedIds.delete(reply.id);
         if (counts) this.adjustCount(+1);
-        if (!this.replace(event.reply)) this.insert(event.reply);
-        this.events.emit("replyRestored", { reply: event.reply, seq: event.seq });
+        if (!this.replace(reply)) this.insert(reply);
+        this.events.emit("replyRestored", { reply, seq: event.seq });
         return;
       }
       case "ReactionsChanged":
         this.applyReactions(event.replyId, event.reactions, event.seq);
         return;
       case "TopicUpdated":
-        this.topicValue = event.topic;
+        this.topicValue = this.adoptTopic(event.topic);
         this.topicSeq = event.seq;
-        this.events.emit("topicUpdated", { topic: event.topic, seq: event.seq });
+        this.events.emit("topicUpdated", { topic: this.topicValue, seq: event.seq });
         return;
     }
   }
@@ -294,12 +320,29 @@ export class LiveThread {
   }
 
   private applyReactions(replyId: string | null, reactions: Reactions, seq: number): void {
-    if (replyId === null) this.topicValue = { ...this.topic, reactions };
+    if (replyId === null) this.topicValue = { ...this.topic, reactions, mine: this.mine(null).slice() };
     else {
       const reply = this.replyList.find((r) => r.id === replyId);
-      if (reply) this.replace({ ...reply, reactions });
+      if (reply) this.replace({ ...reply, reactions, mine: this.mine(replyId).slice() });
     }
     this.events.emit("reactionsChanged", { replyId, reactions, seq });
+  }
+
+  /** A REST answer's `mine` is the truth and is remembered; an event's reply (which has none) gets what is known. */
+  private adopt(reply: Reply): Reply {
+    if (reply.mine) {
+      this.mineByTarget.set(reply.id, reply.mine);
+      return reply;
+    }
+    return { ...reply, mine: this.mine(reply.id).slice() };
+  }
+
+  private adoptTopic(topic: Topic): Topic {
+    if (topic.mine) {
+      this.mineByTarget.set(TOPIC_TARGET, topic.mine);
+      return topic;
+    }
+    return { ...topic, mine: this.mine(null).slice() };
   }
 
   private replace(reply: Reply): boolean {

@@ -33,3 +33,12 @@ export function backoffRetryPolicy(
 }
 
 export const defaultRetryPolicy: RetryPolicy = backoffRetryPolicy();
+
+/**
+ * The wait a refusal names ("rate limited, retry in 3 s", "busy, retry in 1 s"), in milliseconds; null when
+ * the error says nothing of the kind. Used to try a refused Watch or WatchTopics again when the server allows.
+ */
+export function serverRetryAfterMs(error: unknown): number | null {
+  const seconds = /retry in (\d+) s/.exec(error instanceof Error ? error.message : String(error))?.[1];
+  return seconds ? Number(seconds) * 1000 : null;
+}

@@ -1,6 +1,7 @@
 // The public surface of @livecommunity/client: everything a user may import is exported here.
 export { LiveCommunity, type LiveCommunityOptions } from "./LiveCommunity";
 export { LiveThread, type ThreadEventMap } from "./LiveThread";
+export { TopicList, type TopicListEventMap } from "./TopicList";
 export { QueueWatch, type QueueWatchEventMap } from "./QueueWatch";
 export { REPORT_NOTE_MAX, REPORT_REASONS } from "./moderationTypes";
 export type * from "./moderationTypes";

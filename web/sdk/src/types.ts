@@ -84,6 +84,37 @@ export interface WatchResult {
   missed: TopicEvent[];
 }
 
+/** What reaction calls answer: the target's counts and the kinds the caller has set on it now. */
 export interface ReactionsResult {
   reactions: Reactions;
+  mine: string[];
+}
+
+/** The live topic list: a new topic (no seq; `topic` carries no `mine`). */
+export interface TopicPostedEvent { topic: Topic }
+
+/** The live topic list: a topic's counts now (no seq; at most about one a second per topic while it changes). */
+export interface TopicStatsEvent { topicId: string; replyCount: number; reactions: Reactions; watchers: number }
+
+/** Text limits of `GET /api/config`: characters (JavaScript `length`) of the trimmed text. */
+export interface TextLimits {
+  replyMaxLength: number;
+  titleMaxLength: number;
+  topicBodyMaxLength: number;
+  /** A moderator's reason (removal, ban, rejection). */
+  reasonMaxLength: number;
+  /** A reader's note on a report. */
+  noteMaxLength: number;
+  maxSourceUrls: number;
+  editWindowSeconds: number;
+}
+
+/** `GET /api/config`: what a client needs to know about the server before its first write. */
+export interface ServerConfig {
+  reactionKinds: string[];
+  /** The reasons a reader may give when reporting a reply. */
+  reportReasons: string[];
+  limits: TextLimits;
+  /** Whether `POST /api/dev/token` exists (development servers). */
+  devTokens: boolean;
 }

@@ -87,3 +87,41 @@ test("hub errors come back with the server's message", async () => {
   await assert.rejects(thread.postReply("hi"), (error: Error) => /sign in/i.test(error.message));
   await assert.rejects(anonymous.watch("no-such-topic"), { status: 404 });
 });
+
+test("own reactions come from the server: a second client of the same reader sees them set", async () => {
+  const topic = await api.createTopic(moderator, "Mine");
+  const { token } = await api.token("Ann");
+  await api.postReply(token, topic.id, "like me");
+  const first = await (await client("Nia")).watch(topic.id);
+  const result = await first.react(first.replies[0]!.id, "insightful", true);
+  assert.deepEqual(result.mine, ["insightful"]);
+  assert.equal(result.reactions.insightful, 1);
+  await first.react(null, "like", true);
+
+  const second = await (await client("Nia")).watch(topic.id);
+  assert.deepEqual(second.mine(second.replies[0]!.id), ["insightful"]);
+  assert.deepEqual(second.topic.mine, ["like"]);
+  assert.deepEqual((await second.react(null, "like", false)).mine, []);
+  assert.deepEqual(second.mine(null), []);
+});
+
+test("the live topic list: new topics and their counts reach a watching client", async () => {
+  const lc = await client("Lister");
+  const config = await lc.config();
+  assert.equal(config.limits.replyMaxLength, 5000);
+  assert.deepEqual(config.reactionKinds, ["like", "insightful", "disagree"]);
+  assert.equal(config.devTokens, true);
+
+  const list = await lc.watchTopics();
+  assert.equal(list.state, ThreadState.Live);
+  const posted: string[] = [];
+  const replyCounts = new Map<string, number>();
+  list.on("topicPosted", ({ topic }) => posted.push(topic.title));
+  list.on("topicStats", ({ topicId, replyCount }) => replyCounts.set(topicId, replyCount));
+
+  const topic = await api.createTopic(moderator, "Listed live");
+  await eventually(() => posted.includes("Listed live"), "TopicPosted arrives");
+  const { token } = await api.token("Ann");
+  for (let i = 0; i < 5; i++) await api.postReply(token, topic.id, `reply ${i}`);
+  await eventually(() => replyCounts.get(topic.id) === 5, "TopicStats ends with every reply counted");
+});

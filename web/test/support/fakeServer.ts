@@ -1,6 +1,6 @@
 // A fake LiveCommunity server at the network edge (REST via an injected fetch, the hub via an
 // injected connection), so unit tests can reorder, repeat, drop and cut at will.
-import type { HubConnectionLike, Reply, Topic, TopicEvent, WatchResult } from "../../sdk/src/index";
+import type { HubConnectionLike, ReactionsResult, Reply, ServerConfig, Topic, TopicEvent, WatchResult } from "../../sdk/src/index";
 
 export function reply(id: string, body = `reply ${id}`, minute = 0): Reply {
   return {
@@ -22,6 +22,14 @@ export class FakeServer {
   resetNextWatch = false;
   readonly hub = new FakeHub(this);
   restCalls: string[] = [];
+  /** The caller's own reactions by target id ("t1" is the topic), as REST answers carry them in `mine`. */
+  mine = new Map<string, string[]>();
+  config: ServerConfig = {
+    reactionKinds: ["like", "insightful", "disagree"],
+    reportReasons: ["spam", "abuse", "off-topic", "other"],
+    limits: { replyMaxLength: 5000, titleMaxLength: 200, topicBodyMaxLength: 20000, reasonMaxLength: 500, noteMaxLength: 500, maxSourceUrls: 10, editWindowSeconds: 900 },
+    devTokens: false,
+  };
   /** Every REST request with its method and JSON body. */
   requests: { method: string; path: string; body: unknown }[] = [];
   /** Extra routes for a test: the first that answers wins, before the built-in ones. */
@@ -58,13 +66,27 @@ export class FakeServer {
       const response = route(method, url, body);
       if (response) return response;
     }
-    if (url.pathname === "/api/topics/t1") return json({ ...this.topic });
+    if (url.pathname === "/api/config") return json(this.config);
+    if (url.pathname === "/api/topics/t1") return json({ ...this.topic, mine: this.mine.get("t1") ?? [] });
     if (url.pathname === "/api/topics/t1/replies") {
-      const newest = this.replies.slice().reverse();
+      const newest = this.replies.slice().reverse().map((r) => ({ ...r, mine: this.mine.get(r.id) ?? [] }));
       return json({ items: newest, nextCursor: null, lastSeq: this.topic.lastSeq });
     }
     return new Response(JSON.stringify({ title: "Not Found", status: 404 }), { status: 404 });
   };
+
+  /** SetReaction as the server answers it: the target's counts and the caller's kinds on it now. */
+  react(replyId: string | null, kind: string, on: boolean): ReactionsResult {
+    const id = replyId ?? "t1";
+    const target = replyId === null ? this.topic : this.replies.find((r) => r.id === replyId)!;
+    const mine = new Set(this.mine.get(id) ?? []);
+    if (on !== mine.has(kind)) target.reactions[kind] = (target.reactions[kind] ?? 0) + (on ? 1 : -1);
+    if (on) mine.add(kind);
+    else mine.delete(kind);
+    const kinds = this.config.reactionKinds.filter((k) => mine.has(k));
+    this.mine.set(id, kinds);
+    return { reactions: { ...target.reactions }, mine: kinds };
+  }
 
   watch(afterSeq: number | null): WatchResult {
     if (this.resetNextWatch) {
@@ -95,6 +117,7 @@ export class FakeHub implements HubConnectionLike {
 
   async start(): Promise<void> {
     this.starts++;
+    this.watchingTopics = false; // a new connection is in no group
     if (this.failStarts > 0) {
       this.failStarts--;
       throw new Error("server unreachable");
@@ -110,6 +133,8 @@ export class FakeHub implements HubConnectionLike {
 
   /** How many of the next Watch calls are refused as rate limited ("retry in 1 s"). */
   refuseWatches = 0;
+  /** Whether this connection watches the topic list now (WatchTopics / UnwatchTopics). */
+  watchingTopics = false;
 
   /** The network cuts the connection. */
   cut(): void {
@@ -127,6 +152,12 @@ export class FakeHub implements HubConnectionLike {
       throw new Error("An unexpected error occurred invoking 'Watch' on the server. HubException: rate limited, retry in 1 s");
     }
     if (method === "Watch") return this.server.watch(args[1] as number | null) as T;
+    if (method === "SetReaction") return this.server.react(args[1] as string | null, args[2] as string, args[3] as boolean) as T;
+    if (method === "WatchTopics") {
+      this.watchingTopics = true;
+      return {} as T;
+    }
+    if (method === "UnwatchTopics") this.watchingTopics = false;
     if (method === "PostReply") throw new Error("An unexpected error occurred invoking 'PostReply' on the server. HubException: sign in to post");
     return undefined as T;
   }
@@ -137,6 +168,11 @@ export class FakeHub implements HubConnectionLike {
 
   onclose(callback: (error?: Error) => void): void {
     this.closeCallbacks.push(callback);
+  }
+
+  /** Sends a live topic list event, as the server does, only while this connection watches the list. */
+  list(method: "TopicPosted" | "TopicStats", payload: unknown): void {
+    if (this.connected && this.watchingTopics) this.handlers.get(method)?.(payload);
   }
 
   /** Delivers a live event (its `type` says which hub method). */

@@ -2,8 +2,9 @@ import type { Disposer } from "../Emitter";
 import type { LiveCommunity } from "../LiveCommunity";
 import type { LiveThread } from "../LiveThread";
 import { ThreadState } from "../ThreadState";
-import type { Reactions, Reply } from "../types";
-import { h, safeLink, timeElement, type Viewer } from "./dom";
+import type { Reactions, Reply, ServerConfig } from "../types";
+import { CharacterCounter } from "./CharacterCounter";
+import { avatar, h, refreshTimes, safeLink, timeElement, webUrl, type Viewer } from "./dom";
 import { openReportDialog } from "./reportDialog";
 
 const REACTION_LABELS: Record<string, string> = { like: "Like", insightful: "Insightful", disagree: "Disagree" };
@@ -14,11 +15,24 @@ const STATE_TEXT: Record<ThreadState, string> = {
   [ThreadState.Offline]: "Offline",
 };
 
+/** What the page tells the view besides the thread: the server's settings and how to label the topic. */
+export interface ThreadViewOptions {
+  /** From `GET /api/config`: the reply box counts against its reply limit. */
+  config?: ServerConfig;
+  /** A section label shown above the title ("News"). */
+  category?: string;
+}
+
+/** Relative times ("2 minutes ago") are brought up to date this often. */
+const TIME_REFRESH_MS = 30_000;
+
 /** Renders one live thread into a container and keeps it in step with the thread's events. */
 export class ThreadView {
   private readonly disposers: Disposer[] = [];
   private readonly items = new Map<string, { reply: Reply; li: HTMLLIElement }>();
-  private readonly mine: Set<string>;
+  private readonly counter: CharacterCounter | undefined;
+  private readonly timeRefresh: ReturnType<typeof setInterval>;
+  private posting = false;
   /** Replies this reader reported (this session), so their button keeps saying "Reported". */
   private readonly reported: Set<string>;
   private observer: IntersectionObserver | undefined;
@@ -28,17 +42,21 @@ export class ThreadView {
   /** The reply whose text the live announcer holds, so that a removal takes it out of there too. */
   private announced: string | null = null;
 
+  private readonly category = h("p", { class: "category" });
   private readonly title = h("h1", { class: "title" });
   private readonly meta = h("p", { class: "meta" });
   private readonly body = h("p", { class: "body" });
-  private readonly sources = h("ul", { class: "sources" });
+  private readonly sourceList = h("ul", { class: "source-list" });
+  private readonly sources = h("section", { class: "sources", "aria-labelledby": "lc-sources" },
+    h("h2", { id: "lc-sources" }, "Sources"), this.sourceList);
   private readonly topicReactions = h("div", { class: "reactions", role: "group", "aria-label": "Reactions to the topic" });
   private readonly status = h("span", { class: "status", role: "status" });
-  private readonly readers = h("span", { class: "readers hint" });
+  private readonly replyCounter = h("span", { class: "counter replies-counter" });
+  private readonly readers = h("span", { class: "counter readers" });
   private readonly lockButton = h("button", { type: "button", class: "lock" });
   private readonly lockedNote = h("p", { class: "locked-note" }, "This topic is locked: no new replies.");
-  private readonly count = h("h2", { class: "reply-count" });
-  private readonly textarea = h("textarea", { name: "body", "aria-label": "Your reply", placeholder: "Write a reply…", maxlength: 10000 });
+  private readonly count = h("h2", { class: "reply-count", id: "lc-replies" });
+  private readonly textarea = h("textarea", { name: "body", "aria-label": "Your reply", placeholder: "Write a reply…" });
   private readonly replyingTo = h("span", { class: "hint" });
   private readonly submit = h("button", { type: "submit", class: "primary" }, "Post reply");
   private readonly composerError = h("p", { class: "error", role: "alert" });
@@ -57,11 +75,14 @@ export class ThreadView {
     private readonly client: LiveCommunity,
     private readonly thread: LiveThread,
     private readonly viewer: Viewer,
+    private readonly options: ThreadViewOptions = {},
   ) {
-    this.mine = new Set(JSON.parse(sessionStorage.getItem(this.mineKey) ?? "[]") as string[]);
+    const limit = options.config?.limits.replyMaxLength;
+    if (limit) this.counter = new CharacterCounter(this.textarea, this.submit, limit, "lc-reply-count");
     this.reported = new Set(JSON.parse(sessionStorage.getItem(this.reportedKey) ?? "[]") as string[]);
     this.build();
     this.renderAll();
+    this.timeRefresh = setInterval(() => refreshTimes(this.root), TIME_REFRESH_MS);
     this.disposers.push(
       thread.on("replyPosted", ({ reply }) => this.replyArrived(reply)),
       thread.on("replyEdited", () => this.renderReplies()),
@@ -89,14 +110,12 @@ export class ThreadView {
   dispose(): void {
     for (const dispose of this.disposers.splice(0)) dispose();
     this.observer?.disconnect();
+    this.counter?.dispose();
+    clearInterval(this.timeRefresh);
   }
 
   private get canModerate(): boolean {
     return this.viewer.role === "moderator" || this.viewer.role === "admin";
-  }
-
-  private get mineKey(): string {
-    return `livecommunity:reacted:${this.viewer.userId ?? "anon"}:${this.thread.topicId}`;
   }
 
   private get reportedKey(): string {
@@ -106,7 +125,7 @@ export class ThreadView {
   private build(): void {
     this.composer.append(
       this.textarea,
-      h("div", { class: "row" }, this.replyingTo, this.submit),
+      h("div", { class: "row" }, this.replyingTo, h("span", { class: "send" }, this.counter?.element, this.submit)),
       this.composerError,
     );
     this.composer.addEventListener("submit", (event) => {
@@ -126,16 +145,22 @@ export class ThreadView {
       this.setUnseen(0);
     });
 
+    this.category.textContent = this.options.category ?? "";
+    this.category.hidden = !this.options.category;
     this.root.append(
-      h("article", { class: "topic" },
+      h("article", { class: "topic", "aria-labelledby": "lc-title" },
+        this.category,
         this.title,
         this.meta,
         this.body,
         this.sources,
-        h("div", { class: "bar" }, this.topicReactions, h("span", { class: "actions" }, this.readers, this.status, this.canModerate && this.lockButton)),
+        h("div", { class: "bar" },
+          this.topicReactions,
+          h("span", { class: "counters" }, this.replyCounter, this.readers),
+          h("span", { class: "actions" }, this.status, this.canModerate && this.lockButton)),
         this.lockedNote,
       ),
-      h("section", { class: "replies", "aria-label": "Replies" },
+      h("section", { class: "replies", "aria-labelledby": "lc-replies" },
         h("div", { class: "replies-head" }, this.count),
         this.pageError,
         this.viewer.userId ? this.composer : this.signInHint,
@@ -165,15 +190,33 @@ export class ThreadView {
   private renderTopic(): void {
     const topic = this.thread.topic;
     this.title.textContent = topic.title;
-    this.meta.replaceChildren(h("span", { class: "author" }, topic.author.name), timeElement(topic.createdAt));
+    this.title.id = "lc-title";
+    this.meta.replaceChildren(
+      avatar(topic.author),
+      h("span", { class: "author" }, topic.author.name),
+      h("span", { "aria-hidden": "true" }, "·"),
+      timeElement(topic.createdAt),
+    );
     this.body.textContent = topic.body;
-    this.sources.replaceChildren(...topic.sourceUrls.map((url) => h("li", {}, safeLink(url))));
+    this.sourceList.replaceChildren(...topic.sourceUrls.map((url) => {
+      // The site's name is the link; the rest of the address, muted, tells two sources of one site apart.
+      const parsed = webUrl(url);
+      const path = parsed ? `${parsed.pathname}${parsed.search}`.replace(/^\/$/, "") : "";
+      return h("li", {}, safeLink(url), path && h("span", { class: "source-path" }, path));
+    }));
     this.sources.hidden = topic.sourceUrls.length === 0;
     this.renderReactions(this.topicReactions, null, topic.reactions);
     this.lockButton.textContent = topic.locked ? "Unlock topic" : "Lock topic";
     this.lockedNote.hidden = !topic.locked;
-    this.textarea.disabled = this.submit.disabled = topic.locked;
-    this.count.textContent = `Replies (${topic.replyCount})`;
+    this.textarea.disabled = topic.locked;
+    this.setSubmitBlocked();
+    this.renderCounts();
+  }
+
+  private renderCounts(): void {
+    const replies = this.thread.topic.replyCount;
+    this.count.textContent = `Replies (${replies})`;
+    this.replyCounter.textContent = `${replies} ${replies === 1 ? "reply" : "replies"}`;
   }
 
   private renderPresence(): void {
@@ -183,30 +226,37 @@ export class ThreadView {
     this.readers.textContent = `${this.thread.watchers} reading now`;
   }
 
+  /**
+   * Toggle buttons whose pressed state is the reader's own reaction as the server knows it (`mine`), so it is
+   * right in a fresh session and on another device. A press shows at once and settles with the server's answer.
+   */
   private renderReactions(container: HTMLElement, replyId: string | null, reactions: Reactions): void {
+    const mine = this.thread.mine(replyId);
     const buttons = Object.entries(reactions).map(([kind, count]) => {
-      const key = `${replyId ?? "topic"}:${kind}`;
-      const pressed = this.mine.has(key);
+      const pressed = mine.includes(kind);
       const button = h("button", { type: "button", "data-kind": kind, "aria-pressed": String(pressed), disabled: !this.viewer.userId },
         `${REACTION_LABELS[kind] ?? kind} `, h("span", { class: "count" }, String(count)));
       button.addEventListener("click", async () => {
-        this.setMine(key, !pressed);
         button.setAttribute("aria-pressed", String(!pressed));
-        // The thread applies the new counts and emits reactionsChanged, which re-renders this bar.
+        // The thread takes the answer's counts and mine and emits reactionsChanged, which re-renders this bar.
         if (!(await this.run(this.pageError, () => this.thread.react(replyId, kind, !pressed)))) {
-          this.setMine(key, pressed);
           button.setAttribute("aria-pressed", String(pressed));
         }
       });
       return button;
     });
-    container.replaceChildren(...buttons);
+    this.keepFocus(container, container, () => container.replaceChildren(...buttons));
   }
 
-  private setMine(key: string, on: boolean): void {
-    if (on) this.mine.add(key);
-    else this.mine.delete(key);
-    sessionStorage.setItem(this.mineKey, JSON.stringify([...this.mine]));
+  /**
+   * Runs a re-render that replaces `before`'s content (or `before` itself with `after`) and puts the keyboard
+   * focus back on the matching control, so a reader pressing Enter on "Like" stays on "Like".
+   */
+  private keepFocus(before: HTMLElement, after: HTMLElement, render: () => void): void {
+    const focused = (this.root instanceof ShadowRoot ? this.root.activeElement : document.activeElement) as HTMLElement | null;
+    const selector = focused && before.contains(focused) && focused !== before ? focusSelector(focused) : null;
+    render();
+    if (selector) after.querySelector<HTMLElement>(selector)?.focus();
   }
 
   /** Puts the list in the thread's order, touching only replies that changed. */
@@ -219,7 +269,8 @@ export class ThreadView {
       let item = this.items.get(reply.id);
       if (!item || item.reply !== reply) {
         const li = this.renderReply(reply);
-        if (item) item.li.replaceWith(li);
+        const old = item?.li;
+        if (old) this.keepFocus(old, li, () => old.replaceWith(li));
         item = { reply, li };
         this.items.set(reply.id, item);
       }
@@ -235,7 +286,7 @@ export class ThreadView {
     }
     this.empty.hidden = replies.length > 0;
     this.loadOlder.hidden = !this.thread.hasOlder;
-    this.count.textContent = `Replies (${this.thread.topic.replyCount})`;
+    this.renderCounts();
   }
 
   private renderReply(reply: Reply): HTMLLIElement {
@@ -246,6 +297,7 @@ export class ThreadView {
     const held = reply.status === "pending";
     const li = h("li", { class: `reply${reply.author.id === this.viewer.userId ? " mine" : ""}${held ? " held" : ""}`, "data-reply-id": reply.id },
       h("div", { class: "reply-head" },
+        avatar(reply.author),
         h("span", { class: "author" }, reply.author.name),
         timeElement(reply.createdAt),
         reply.editedAt && h("span", { class: "edited" }, "(edited)"),
@@ -342,15 +394,35 @@ export class ThreadView {
 
   private async post(): Promise<void> {
     const body = this.textarea.value.trim();
-    if (!body) return;
-    this.submit.disabled = true;
+    if (!body || this.posting) return;
+    if (this.counter && this.counter.over > 0) {
+      // Ctrl+Enter submits even with the button disabled: say why nothing is sent.
+      this.composerError.textContent = this.counter.describeOver();
+      return;
+    }
+    this.posting = true;
+    this.setSubmitBlocked();
     const ok = await this.run(this.composerError, () => this.thread.postReply(body, this.replyTo?.id));
-    this.submit.disabled = this.thread.topic.locked;
+    this.posting = false;
+    this.setSubmitBlocked();
     if (ok) {
       if (this.textarea.value.trim() === body) this.textarea.value = ""; // keep what was typed meanwhile
+      this.counter?.update();
       this.setReplyTo(null);
       this.sentinel.scrollIntoView({ block: "end" });
     }
+  }
+
+  /**
+   * The submit button is disabled in a locked topic and (the counter's part) over the limit. While a reply is
+   * being sent it only says so (aria-disabled): disabling it would drop a keyboard reader's focus to the page.
+   */
+  private setSubmitBlocked(): void {
+    const locked = this.thread.topic.locked;
+    if (this.counter) this.counter.setBlocked(locked);
+    else this.submit.disabled = locked;
+    if (this.posting) this.submit.setAttribute("aria-disabled", "true");
+    else this.submit.removeAttribute("aria-disabled");
   }
 
   private replyArrived(reply: Reply): void {
@@ -384,4 +456,11 @@ export class ThreadView {
       return false;
     }
   }
+}
+
+/** How to find a control again in a re-rendered copy: reaction buttons by kind, other buttons by their classes. */
+function focusSelector(element: HTMLElement): string | null {
+  if (element.dataset.kind) return `button[data-kind="${CSS.escape(element.dataset.kind)}"]`;
+  const classes = [...element.classList].map((c) => `.${CSS.escape(c)}`).join("");
+  return classes ? `${element.tagName.toLowerCase()}${classes}` : null;
 }

@@ -18,15 +18,16 @@ export interface LiveThreadElement extends HTMLElement {
 }
 
 /**
- * Registers `<live-thread topic="…" server="…">`: a whole live thread, in a shadow root,
- * themed by --lc-* custom properties. `server` defaults to the page's own origin.
+ * Registers `<live-thread topic="…" server="…" category="…">`: a whole live thread, in a shadow root,
+ * themed by --lc-* custom properties. `server` defaults to the page's own origin; `category` (optional) is
+ * the section label shown above the title. The reply box counts against the server's limit (`GET /api/config`).
  * Runs only in a browser; call it once (the browser bundle does).
  */
 export function defineLiveThreadElement(tagName = "live-thread"): void {
   if (customElements.get(tagName)) return;
 
   class LiveThreadElementImpl extends HTMLElement implements LiveThreadElement {
-    static observedAttributes = ["topic", "server"];
+    static observedAttributes = ["topic", "server", "category"];
     private readonly shadow = this.attachShadow({ mode: "open" });
     private tokenProvider: (() => string | Promise<string>) | undefined;
     private current: { client: LiveCommunity; view?: ThreadView } | undefined;
@@ -84,10 +85,14 @@ export function defineLiveThreadElement(tagName = "live-thread"): void {
       this.current = { client };
       try {
         const viewer = viewerFromToken(provider ? await provider() : "");
-        const thread = await client.watch(topicId);
+        // The server's limits are a nicety: a server without /api/config still gets its thread, uncounted.
+        const [thread, config] = await Promise.all([client.watch(topicId), client.config().catch(() => undefined)]);
         if (generation !== this.generation) return;
         message.remove();
-        this.current.view = new ThreadView(this.shadow, client, thread, viewer);
+        this.current.view = new ThreadView(this.shadow, client, thread, viewer, {
+          config,
+          category: this.getAttribute("category") ?? undefined,
+        });
       } catch (error) {
         if (generation !== this.generation) return;
         message.textContent = `This discussion could not be loaded: ${(error as Error).message}`;

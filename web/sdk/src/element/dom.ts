@@ -22,31 +22,64 @@ const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const steps: [Intl.RelativeTimeFormatUnit, number][] = [["second", 60], ["minute", 60], ["hour", 24], ["day", 7], ["week", 4.35], ["month", 12], ["year", Infinity]];
 
-/** A `<time>` showing "5 minutes ago", with the full date as its tooltip. */
-export function timeElement(iso: string): HTMLTimeElement {
-  const date = new Date(iso);
-  let amount = (date.getTime() - Date.now()) / 1000;
+/** "just now", "5 minutes ago", "3 days ago". */
+export function relativeText(iso: string, now = Date.now()): string {
+  let amount = (new Date(iso).getTime() - now) / 1000;
   let unit: Intl.RelativeTimeFormatUnit = "second";
   for (const [name, size] of steps) {
     unit = name;
     if (Math.abs(amount) < size) break;
     amount /= size;
   }
-  const text = Math.abs(amount) < 10 && unit === "second" ? "just now" : relative.format(Math.round(amount), unit);
-  return h("time", { datetime: iso, title: absolute.format(date) }, text);
+  return Math.abs(amount) < 10 && unit === "second" ? "just now" : relative.format(Math.round(amount), unit);
 }
 
-/** Only web links become links; anything else (javascript:, data:) stays text. */
+/** A `<time>` showing "5 minutes ago", with the exact date and time as its tooltip (and `datetime`). */
+export function timeElement(iso: string): HTMLTimeElement {
+  return h("time", { datetime: iso, title: absolute.format(new Date(iso)) }, relativeText(iso));
+}
+
+/** Brings every relative `<time>` under `root` up to date ("just now" becomes "2 minutes ago"). */
+export function refreshTimes(root: ParentNode): void {
+  const now = Date.now();
+  for (const time of root.querySelectorAll("time[datetime]")) {
+    const text = relativeText(time.getAttribute("datetime")!, now);
+    if (time.textContent !== text) time.textContent = text;
+  }
+}
+
+/**
+ * A round badge with the author's initial, coloured by their id (the same person, the same colour). Decorative:
+ * the name is always written next to it.
+ */
+export function avatar(author: { id: string; name: string }): HTMLElement {
+  let hash = 0;
+  for (const c of author.id) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
+  const initial = (Array.from(author.name.trim())[0] ?? "?").toLocaleUpperCase();
+  return h("span", { class: "avatar", "aria-hidden": "true", style: `--hue: ${hash % 360}` }, initial);
+}
+
+/** A source's site name: its hostname without "www.". */
+export function siteName(url: URL): string {
+  return url.hostname.replace(/^www\./, "");
+}
+
+/** Only web links become links, named by their site; anything else (javascript:, data:) stays text. */
 export function safeLink(url: string): HTMLElement {
+  const parsed = webUrl(url);
+  return parsed
+    ? h("a", { href: parsed.href, target: "_blank", rel: "noopener noreferrer nofollow", title: parsed.href }, siteName(parsed))
+    : h("span", {}, url);
+}
+
+/** The URL when it is an http(s) address, else null. */
+export function webUrl(url: string): URL | null {
   try {
     const parsed = new URL(url);
-    if (parsed.protocol === "http:" || parsed.protocol === "https:") {
-      return h("a", { href: parsed.href, target: "_blank", rel: "noopener noreferrer nofollow" }, parsed.hostname.replace(/^www\./, ""));
-    }
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed : null;
   } catch {
-    // not a URL: shown as text below
+    return null;
   }
-  return h("span", {}, url);
 }
 
 export interface Viewer {
