@@ -50,10 +50,11 @@ public sealed partial class KeyedThrottle<TKey>(TimeSpan window, Func<TKey, Task
         {
             await Task.Yield(); // never flush on the signalling caller's stack
         }
+        DateTimeOffset flushedAt;
         lock (state)
         {
             state.Scheduled = false;
-            state.LastFlush = time.GetUtcNow();
+            state.LastFlush = flushedAt = time.GetUtcNow();
         }
         try
         {
@@ -63,14 +64,26 @@ public sealed partial class KeyedThrottle<TKey>(TimeSpan window, Func<TKey, Task
         {
             LogFlushFailed(logger, ex, key.ToString());
         }
-        // Forget quiet keys after one more window, so the table holds only active targets.
-        await Task.Delay(window, time);
-        lock (state)
+        // Forget quiet keys after one more window, so the table holds only active targets. A later signal's run
+        // owns the key from then on. Timers and the clock differ by a little, so a timer that fires a hair early
+        // waits out the rest instead of leaving the key behind for good.
+        var wait = window;
+        while (true)
         {
-            if (!state.Scheduled && time.GetUtcNow() - state.LastFlush >= window)
+            await Task.Delay(wait, time);
+            lock (state)
             {
-                state.Retired = true;
-                _states.TryRemove(new KeyValuePair<TKey, State>(key, state));
+                if (state.Scheduled || state.LastFlush != flushedAt)
+                {
+                    return;
+                }
+                wait = window - (time.GetUtcNow() - flushedAt);
+                if (wait <= TimeSpan.Zero)
+                {
+                    state.Retired = true;
+                    _states.TryRemove(new KeyValuePair<TKey, State>(key, state));
+                    return;
+                }
             }
         }
     }

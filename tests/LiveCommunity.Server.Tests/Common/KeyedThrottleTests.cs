@@ -1,0 +1,94 @@
+using LiveCommunity.Server.Common;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LiveCommunity.Server.Tests.Common;
+
+/// <summary>The throttle behind TopicStats, PresenceChanged and reaction events: it must forget quiet keys.</summary>
+public sealed class KeyedThrottleTests
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task AQuietKeyIsForgottenOneWindowAfterItsFlush()
+    {
+        var time = new SkewedClock();
+        var flushed = new SemaphoreSlim(0);
+        var throttle = new KeyedThrottle<string>(Window, _ => { flushed.Release(); return Task.CompletedTask; }, time, NullLogger.Instance);
+
+        Assert.True(throttle.Signal("t_1"));
+        Assert.True(await flushed.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, throttle.PendingKeys);
+
+        await AdvanceUntilAsync(time, Window, () => throttle.PendingKeys == 0);
+        Assert.Equal(0, throttle.PendingKeys);
+    }
+
+    [Fact]
+    public async Task ATimerFiringAHairBeforeTheClockStillForgetsTheKey()
+    {
+        // Timers and the wall clock are separate sources: the forget timer can fire while the clock still reads
+        // a little less than a window since the flush. The key must not be left behind for good.
+        var time = new SkewedClock();
+        var flushed = new SemaphoreSlim(0);
+        var throttle = new KeyedThrottle<string>(Window, _ =>
+        {
+            time.Skew = TimeSpan.FromMilliseconds(-1); // the clock now reads 1 ms behind the timers
+            flushed.Release();
+            return Task.CompletedTask;
+        }, time, NullLogger.Instance);
+
+        throttle.Signal("t_1");
+        Assert.True(await flushed.WaitAsync(TimeSpan.FromSeconds(10)));
+        await AdvanceUntilAsync(time, Window, () => false); // the first forget timer fires "early"
+        Assert.Equal(1, throttle.PendingKeys);
+
+        await AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(1), () => throttle.PendingKeys == 0);
+        Assert.Equal(0, throttle.PendingKeys);
+    }
+
+    [Fact]
+    public async Task ASignalAfterTheFlushKeepsTheKeyUntilItsOwnFlushGoesQuiet()
+    {
+        var time = new SkewedClock();
+        var flushes = new SemaphoreSlim(0);
+        var throttle = new KeyedThrottle<string>(Window, _ => { flushes.Release(); return Task.CompletedTask; }, time, NullLogger.Instance);
+
+        throttle.Signal("t_1");
+        Assert.True(await flushes.WaitAsync(TimeSpan.FromSeconds(10)));
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.True(throttle.Signal("t_1")); // scheduled for the end of the window
+        Assert.False(throttle.Signal("t_1")); // folded into it
+
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.True(await flushes.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, throttle.PendingKeys);
+        await AdvanceUntilAsync(time, Window, () => throttle.PendingKeys == 0);
+        Assert.Equal(0, throttle.PendingKeys);
+    }
+
+    /// <summary>Advances the fake time, then gives the continuations it released a moment to run.</summary>
+    private static async Task AdvanceUntilAsync(SkewedClock time, TimeSpan by, Func<bool> done)
+    {
+        time.Advance(by);
+        for (var i = 0; i < 50 && !done(); i++)
+        {
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Fake time whose wall clock can be set to read a little off from its timers.</summary>
+    private sealed class SkewedClock : TimeProvider
+    {
+        private readonly FakeTimeProvider _fake = new();
+
+        public TimeSpan Skew { get; set; }
+
+        public void Advance(TimeSpan by) => _fake.Advance(by);
+
+        public override DateTimeOffset GetUtcNow() => _fake.GetUtcNow() + Skew;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            _fake.CreateTimer(callback, state, dueTime, period);
+    }
+}
