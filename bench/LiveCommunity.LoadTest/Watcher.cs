@@ -17,6 +17,7 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
     private readonly HashSet<long> _seqs = [];
     private readonly HashSet<string> _replyIds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removedIds = new(StringComparer.Ordinal);
+    private long _lastReactionSeq;
 
     /// <summary>Called once per distinct ReplyRemoved, outside the lock, with the reply id and the
     /// <see cref="System.Diagnostics.Stopwatch"/> timestamp taken on receipt.</summary>
@@ -27,6 +28,8 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
     public long Received { get; private set; }
     public long Duplicates { get; private set; }
     public long Gaps { get; private set; }
+    /// <summary>A reply applied a second time under another seq: a duplicated event, which seq de-duplication cannot catch.</summary>
+    public long RepeatedReplies { get; private set; }
     public long LastSeq { get; private set; }
     public long ReactionEvents { get; private set; }
     public int? LastLikeCount { get; private set; }
@@ -36,9 +39,10 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
     /// <summary>Distinct replies this watcher saw removed live (ReplyRemoved events).</summary>
     public int RemovalsReceived { get { lock (_gate) { return _removedIds.Count; } } }
 
-    public static Watcher Create(string url, string topicId, Latency? latency, IRetryPolicy? retry = null)
+    public static Watcher Create(string url, string topicId, Latency? latency, IRetryPolicy? retry = null,
+        Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions>? configure = null)
     {
-        var watcher = new Watcher(Api.Hub(url, retry), topicId, latency);
+        var watcher = new Watcher(Api.Hub(url, retry, configure), topicId, latency);
         watcher.Connection.On<ReplyPostedMsg>("ReplyPosted", watcher.OnReplyPosted);
         watcher.Connection.On<ReactionsChangedMsg>("ReactionsChanged", watcher.OnReactions);
         watcher.Connection.On<ReplyRemovedMsg>("ReplyRemoved", watcher.OnReplyRemoved);
@@ -55,6 +59,8 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
     }
 
     public bool HasReply(string replyId) { lock (_gate) { return _replyIds.Contains(replyId); } }
+
+    public bool HasRemoved(string replyId) { lock (_gate) { return _removedIds.Contains(replyId); } }
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -134,9 +140,12 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
             if (message.Seq == 0 || _seqs.Add(message.Seq))
             {
                 ReactionEvents++;
-                if (message.Reactions.TryGetValue("like", out var likes))
+                // Counts are absolute: the highest seq wins. On a cluster, events of one topic published by
+                // different instances can arrive out of seq order.
+                if (message.Reactions.TryGetValue("like", out var likes) && (message.Seq == 0 || message.Seq > _lastReactionSeq))
                 {
                     LastLikeCount = likes;
+                    _lastReactionSeq = message.Seq;
                 }
                 if (message.Seq > LastSeq)
                 {
@@ -176,6 +185,10 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
                 if (seq == 0)
                 {
                     Duplicates++;
+                }
+                else
+                {
+                    RepeatedReplies++;
                 }
                 return false;
             }
