@@ -21,7 +21,7 @@ export LC_CLUSTER_DIR=${LC_CLUSTER_DIR:-$PWD/.cluster/scale}
 # rebuilt it in CI); the full run always publishes its own.
 if [ "$MODE" = smoke ]; then export LC_APP_DIR=${LC_APP_DIR:-$PWD/.cluster/app}; else export LC_APP_DIR=${LC_APP_DIR:-$LC_CLUSTER_DIR/app}; fi
 export LC_INSTANCE_PORTS=${LC_INSTANCE_PORTS:-"25101 25102 25103"} LC_PORT=${LC_PORT:-28080} \
-  LC_PG_PORT=${LC_PG_PORT:-25432} LC_REDIS_PORT=${LC_REDIS_PORT:-26379} LC_PROMETHEUS=0
+  LC_PG_PORT=${LC_PG_PORT:-25432} LC_REDIS_PORT=${LC_REDIS_PORT:-26379} LC_PROMETHEUS=0 LC_DB_POOL=${LC_DB_POOL:-80}
 # The load generator's few users post and react far faster than people: lift the per-user and per-address limits
 # (as bench/run.sh does); and keep the instances' logs to warnings, 50,000 connections are not news.
 export Limits__RepliesPerWindow=1000000 Limits__ReactionsPerWindow=1000000 Limits__ReadsPerWindow=1000000 \
@@ -41,9 +41,10 @@ RUN=(dotnet "$DLL" cluster-scale --target "${TARGETS[@]}" --cluster-dir "$LC_CLU
   --redis-port "$LC_REDIS_PORT" --pg-port "$LC_PG_PORT" --work-dir "$WORK")
 
 if [ "$MODE" = smoke ]; then
+  # --max-per-instance 600 makes the survivors shed watchers before the kill, as the full run must.
   "${RUN[@]}" --watchers 1500 --topics 10 --processes 2 --rate 10 --steady 5 --reactors 20 --reaction-rate 40 \
-    --reaction-seconds 3 --removals 5 --removal-rate 10 --after-kill 5 --resume-timeout 45 --drain 20 --timeout 240 \
-    --out "$WORK/cluster-scale-smoke.json" "$@"
+    --reaction-seconds 3 --removals 5 --removal-rate 10 --max-per-instance 600 --after-kill 5 --resume-timeout 45 \
+    --drain 20 --timeout 240 --out "$WORK/cluster-scale-smoke.json" "$@"
 else
   mkdir -p bench/results
   "${RUN[@]}" --timeout 1800 --out bench/results/cluster-scale.json "$@" || echo "(cluster-scale reported failures)"

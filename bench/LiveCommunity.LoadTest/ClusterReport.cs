@@ -45,11 +45,15 @@ public static class ClusterReport
         md.AppendLine("with SIGKILL. Everything (instances, PostgreSQL, Redis, the load generator) shares the machine's cores;");
         md.AppendLine($"1-minute load average {F("machine.loadAverageAtStart")} at the start, {F("machine.loadAverageAtEnd")} at the end (other work on the machine shows there).");
         md.AppendLine();
-        md.AppendLine("**The kill, and the open-file limit.** Every instance may hold at most 20,000 descriptors too. Three instances");
-        md.AppendLine($"hold 50,000 watchers (about 16,700 each), but two cannot hold 50,000. So before the kill the survivors shed");
-        md.AppendLine($"watchers (closed normally) until each can take its half of the victim's and stay at or under {p.GetValueOrDefault("maxPerInstance")}: the killed");
-        md.AppendLine($"instance still held its full share ({F("kill.victims", "N0")} watchers), all of which had to come back on the survivors, while");
-        md.AppendLine($"{F("kill.watchersAtKill", "N0")} watchers were connected in all. Watchers reconnect with the web SDK's retry policy (at once, then 1, 2, 5,");
+        var n = instances.Count;
+        var perInstance = M("watchersTarget") / Math.Max(1, n);
+        var needed = M("watchersTarget") / Math.Max(1, n - 1);
+        md.AppendLine($"**The kill, and the open-file limit.** Every instance may hold at most 20,000 descriptors too. {n} instances hold");
+        md.AppendLine($"{M("watchersTarget"):N0} watchers (about {perInstance:N0} each); after a kill the {n - 1} survivors would need {needed:N0} each.");
+        md.AppendLine($"So before the kill the survivors shed watchers (closed normally) until each can take its share of the victim's and stay");
+        md.AppendLine($"at or under {p.GetValueOrDefault("maxPerInstance")}: the killed instance still held its full share ({F("kill.victims", "N0")} watchers), all of which had to");
+        md.AppendLine($"come back on the survivors, while {F("kill.watchersAtKill", "N0")} watchers were connected in all. Watchers reconnect with the web SDK's");
+        md.AppendLine("retry policy (at once, then 1, 2, 5,");
         md.AppendLine("10 s, ±25 %) to the next instance that answers, as behind a proxy, and resume with `Watch(topicId, lastSeq)`.");
         md.AppendLine();
 

@@ -336,7 +336,7 @@ public static class ClusterScale
                             await Task.Delay(wait, c);
                         }
                         var want = !on[u];
-                        if (await apis[LiveAt(u)].ReactAsync(reactors[u].Token, target.Id, "like", want, c))
+                        if (await Try(() => apis[LiveAt(u)].ReactAsync(reactors[u].Token, target.Id, "like", want, c)))
                         {
                             on[u] = want;
                             Interlocked.Increment(ref reactionsSent);
@@ -388,7 +388,7 @@ public static class ClusterScale
             await Runner.PaceAsync(o.Removals, o.RemovalRate, 16, DateTime.UtcNow.AddSeconds(o.Removals / o.RemovalRate * 2 + 30), async k =>
             {
                 sentAt[toRemove[k]] = Stopwatch.GetTimestamp();
-                if (!await apis[LiveAt(k)].RemoveReplyAsync(moderator.Token, toRemove[k], "scale test", ct))
+                if (!await Try(() => apis[LiveAt(k)].RemoveReplyAsync(moderator.Token, toRemove[k], "scale test", ct)))
                 {
                     Interlocked.Increment(ref removeErrors);
                 }
@@ -482,6 +482,7 @@ public static class ClusterScale
                 result.Failures.Add($"{m["final.resets"]} resumes answered reset instead of the missed events");
             }
 
+            Log("checked");
             // --- Latency, merged over the workers.
             var reports = await All("report", timeout: TimeSpan.FromMinutes(2));
             MergeLatencies(reports, result, n, L);
@@ -494,6 +495,12 @@ public static class ClusterScale
             }
             m["machine.loadAverageAtEnd"] = LoadAverage();
             Targets(result, o);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is HttpRequestException or InvalidOperationException or TimeoutException or IOException or TaskCanceledException)
+        {
+            // Keep what was measured so far: the result file says where and why the run stopped.
+            result.Failures.Add($"aborted at {clock.Elapsed.TotalSeconds:0} s: {ex.GetType().Name}: {ex.Message}");
+            Log("aborted: " + ex);
         }
         finally
         {
@@ -856,7 +863,27 @@ public static class ClusterScale
         }
     }
 
-    private static void Phase(RunResult result, string name, double start, double end) => Add(result, "phase:" + name, start, end);
+    private static void Phase(RunResult result, string name, double start, double end)
+    {
+        Add(result, "phase:" + name, start, end);
+        Log($"phase {name} done ({start:0}-{end:0} s)");
+    }
+
+    /// <summary>A line on stderr with the time, for following a long run in its log.</summary>
+    private static void Log(string line) => Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} cluster-scale: {line}");
+
+    /// <summary>A request whose refusal or failure (an instance gone, a timeout) counts as false, not as an exception.</summary>
+    private static async Task<bool> Try(Func<Task<bool>> request)
+    {
+        try
+        {
+            return await request();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The 1-minute load average: other work on the machine shows here.</summary>
     private static double LoadAverage() =>

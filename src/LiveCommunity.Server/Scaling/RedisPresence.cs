@@ -159,7 +159,9 @@ public sealed partial class RedisPresence : IPresence
         {
             return (int)await call;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        // No call here takes a cancellation token: a cancellation comes from StackExchange.Redis itself (seen when
+        // Redis was starved of CPU) and is one more way of "Redis did not answer".
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
         {
             LogCountFailed(_logger, ex, topicId);
             return null;
