@@ -43,6 +43,9 @@ public static class ClusterReport
         md.AppendLine($"the live instances in turn; then a reaction storm ({p.GetValueOrDefault("reactionRate")} reactions/s for {p.GetValueOrDefault("reactionSeconds")} s on one reply of");
         md.AppendLine($"the hot topic), a removal storm ({p.GetValueOrDefault("removals")} replies of the hot topic removed at {p.GetValueOrDefault("removalRate")}/s), and one instance killed");
         md.AppendLine("with SIGKILL. Everything (instances, PostgreSQL, Redis, the load generator) shares the machine's cores;");
+        md.AppendLine($"the instances ran with `Presence:Throttle` {p.GetValueOrDefault("presenceThrottle", "default")} and `Reactions:CoalesceWindow` " +
+            $"{p.GetValueOrDefault("reactionCoalesceWindow", "default")}: both throttle per instance, so they are scaled with the instance count to keep a");
+        md.AppendLine("topic near PROTOCOL.md's rates (PresenceChanged about once a second, ReactionsChanged a few a second) cluster-wide;");
         md.AppendLine($"1-minute load average {F("machine.loadAverageAtStart")} at the start, {F("machine.loadAverageAtEnd")} at the end (other work on the machine shows there).");
         md.AppendLine();
         var n = instances.Count;

@@ -188,13 +188,13 @@ var csHot = Dbl("--hot-share", 0.2, "share of the watchers on the hot topic");
 var csZipf = Dbl("--zipf", 1.0, "Zipf exponent of the other topics' popularity");
 var csProcesses = Int("--processes", 0, "watcher processes (0: one per 12,500 watchers, under the open-file limit of 20,000)");
 var csParallel = Int("--open-parallel", 32, "connections each process opens at once");
-var csRate = Dbl("--rate", 25, "replies per second over all topics, from the steady phase to the end");
+var csRate = Dbl("--rate", 15, "replies per second over all topics, from the steady phase to the end");
 var csWriters = Int("--writers", 8, "writer users");
 var csBody = Int("--body-chars", 200, "reply body length");
 var csSteady = Int("--steady", 30, "seconds of posting only");
-var csReactors = Int("--reactors", 200, "users in the reaction storm");
-var csReactionRate = Dbl("--reaction-rate", 200, "reactions per second on one reply of the hot topic");
-var csReactionSeconds = Int("--reaction-seconds", 10, "seconds of the reaction storm");
+var csReactors = Int("--reactors", 100, "users in the reaction storm");
+var csReactionRate = Dbl("--reaction-rate", 50, "reactions per second on one reply of the hot topic");
+var csReactionSeconds = Int("--reaction-seconds", 6, "seconds of the reaction storm");
 var csRemovals = Int("--removals", 20, "replies of the hot topic a moderator removes");
 var csRemovalRate = Dbl("--removal-rate", 20, "removals per second");
 var csNoKill = new Option<bool>("--no-kill") { Description = "skip killing an instance" };
@@ -227,6 +227,9 @@ Scenario("cluster-scale", "N instances, tens of thousands of watchers from sever
             ["rate"] = S(o.Rate), ["steady"] = S(o.SteadySeconds), ["reactionRate"] = S(o.ReactionRate), ["reactionSeconds"] = S(o.ReactionSeconds),
             ["removals"] = S(o.Removals), ["removalRate"] = S(o.RemovalRate), ["kill"] = S(o.Kill), ["maxPerInstance"] = S(o.MaxPerInstance),
             ["afterKill"] = S(o.AfterKillSeconds),
+            // The instances' throttles, when the script that started them set them (bench/cluster-scale.sh does).
+            ["presenceThrottle"] = Environment.GetEnvironmentVariable("Presence__Throttle") ?? "default (1 s)",
+            ["reactionCoalesceWindow"] = Environment.GetEnvironmentVariable("Reactions__CoalesceWindow") ?? "default (250 ms)",
         };
         return Runner.RunAsync("cluster-scale", c with { NoBaseline = true }, parameters, 1, (host, t) => ClusterScale.RunAsync(host, o, t), ct);
     });

@@ -153,7 +153,8 @@ public static class ClusterScale
                 [.. await Task.WhenAll(workers.Select((w, k) => w.CallAsync(cmd, args?.Invoke(k), timeout)))];
             async Task<Agg> StatusAsync()
             {
-                var all = await All("status", timeout: TimeSpan.FromSeconds(60));
+                // Generous: a worker flooded with deliveries answers late, and that is no reason to stop.
+                var all = await All("status", timeout: TimeSpan.FromSeconds(180));
                 var connected = new int[n];
                 foreach (var s in all)
                 {
@@ -350,9 +351,13 @@ public static class ClusterScale
                 return 0;
             }, () => $"{Interlocked.Read(ref reactionsSent)} sent");
             var stormSeconds = Stopwatch.GetElapsedTime(stormStart).TotalSeconds;
+            Log($"reaction storm over: {reactionsSent} sent, {reactionErrors} failed in {stormSeconds:0.0} s");
             b = await SnapAsync(apis, live, topics, pids, probes, StatusAsync, Now, ClientPids(workers), ct);
             var expectedLikes = on.Count(x => x);
-            var likesExact = await WaitAllAsync(() => All("likes", _ => new JsonObject { ["topic"] = 0, ["expected"] = expectedLikes }), TimeSpan.FromSeconds(20), "exact");
+            // Every hot-topic watcher with the final count also means the storm's backlog has drained before the removals.
+            var likesExact = await WaitAllAsync(() => All("likes", _ => new JsonObject { ["topic"] = 0, ["expected"] = expectedLikes }), TimeSpan.FromSeconds(90), "exact");
+            m["reactions.drainSeconds"] = Math.Round(Now() - b.T, 1);
+            Log($"{likesExact.Complete} of {likesExact.Watchers} hot-topic watchers have the final count after {m["reactions.drainSeconds"]} s");
             PhaseMetrics(result, "reactions", a, b, n, L, events: null);
             m["reactions.sent"] = reactionsSent;
             m["reactions.errors"] = reactionErrors;
@@ -374,14 +379,16 @@ public static class ClusterScale
             await All("phase", _ => new JsonObject { ["name"] = "removal" });
             phaseStart = Now();
             var toRemove = new string[o.Removals];
-            for (var k = 0; k < o.Removals; k++)
+            await Parallel.ForAsync(0, o.Removals, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (k, c) =>
             {
-                var reply = await apis[LiveAt(k)].PostReplyAsync(writers[k % writers.Length].Token, topics[0], $"to be removed {k}", ct)
+                var reply = await apis[LiveAt(k)].PostReplyAsync(writers[k % writers.Length].Token, topics[0], $"to be removed {k}", c)
                     ?? throw new InvalidOperationException("could not post a reply to remove");
                 toRemove[k] = reply.Id;
                 postedIds[0].Enqueue(reply.Id);
-            }
-            await WaitAllAsync(() => All("has", _ => new JsonObject { ["topic"] = 0, ["ids"] = new JsonArray([.. toRemove.Select(i => (JsonNode)i)]) }), TimeSpan.FromSeconds(30));
+            });
+            Log($"posted the {o.Removals} replies to remove");
+            var seen = await WaitAllAsync(() => All("has", _ => new JsonObject { ["topic"] = 0, ["ids"] = new JsonArray([.. toRemove.Select(i => (JsonNode)i)]) }), TimeSpan.FromSeconds(60));
+            Log($"{seen.Complete} of {seen.Watchers} hot-topic watchers have them; removing");
             a = await SnapAsync(apis, live, topics, pids, probes, StatusAsync, Now, ClientPids(workers), ct);
             var sentAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
             long removeErrors = 0;
@@ -435,6 +442,7 @@ public static class ClusterScale
             {
                 result.Notes.Add($"{postRefused} posts were refused (not 201); the check only expects accepted ones");
             }
+            Log("posting stopped; checking every watcher");
             var lastSeqs = await LastSeqsAsync(apis[live[0]], topics, ct);
             var replies = new JsonArray([.. postedIds.Select(q => (JsonNode)new JsonArray([.. q.Select(id => (JsonNode)id)]))]);
             var lastSeqArray = new JsonArray([.. lastSeqs.Select(s => (JsonNode)s)]);
@@ -559,6 +567,7 @@ public static class ClusterScale
             }
             await Live.RunAsync("shedding watchers on the survivors", () => all("trim", w => new JsonObject { ["keep"] = new JsonArray([.. shares[w].Select(x => (JsonNode)x)]) }, TimeSpan.FromMinutes(5)), () => "");
             result.Notes.Add($"before the kill the survivors shed watchers down to {Math.Max(0, o.MaxPerInstance - add)} each, so that with the victim's {victims} they stay at or under {o.MaxPerInstance} (open-file limit per process)");
+            await Task.Delay(5000, ct); // let the survivors finish closing them (presence, unsubscribes) before the kill
         }
         var atKill = await status();
         for (var i = 0; i < n; i++)
@@ -571,11 +580,15 @@ public static class ClusterScale
         var victimCount = marked.Sum(x => x["victims"]!.GetValue<int>());
         m["kill.victims"] = victimCount;
         var a = await SnapAsync(apis, live, topics, pids, probes, status, now, ClientPids(workers), ct);
+        Log($"killing {label(victim)}: {victimCount} victims, {atKill.Connected.Sum()} connected");
 
         var killedAt = DateTime.UtcNow;
         using (var process = Process.GetProcessById(victimPid))
         {
             process.Kill(); // SIGKILL: no close frames, as a crash
+            // The kernel closes a dying process's sockets after unmapping its memory: how long that took.
+            process.WaitForExit(30_000);
+            m["kill.processGoneSeconds"] = Math.Round((DateTime.UtcNow - killedAt).TotalSeconds, 3);
         }
         lock (live)
         {
@@ -598,6 +611,7 @@ public static class ClusterScale
             return false;
         }, () => progress is null ? "" : $"{progress.VictimsResumed} of {progress.Victims} resumed");
         var after = await status();
+        Log($"{after.VictimsResumed} of {after.Victims} resumed elsewhere");
         m["kill.victimsResumed"] = after.VictimsResumed;
         m["kill.allResumedSeconds"] = after.LastResume is { } last && after.VictimsResumed > 0 ? Math.Round((last - killedAt).TotalSeconds, 2) : double.NaN;
         for (var i = 0; i < n; i++)
