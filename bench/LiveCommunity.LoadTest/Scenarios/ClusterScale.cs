@@ -586,14 +586,17 @@ public static class ClusterScale
         using (var process = Process.GetProcessById(victimPid))
         {
             process.Kill(); // SIGKILL: no close frames, as a crash
-            // The kernel closes a dying process's sockets after unmapping its memory: how long that took.
-            process.WaitForExit(30_000);
-            m["kill.processGoneSeconds"] = Math.Round((DateTime.UtcNow - killedAt).TotalSeconds, 3);
         }
         lock (live)
         {
             live.Remove(victim);
         }
+        // The kernel closes a dying process's sockets after unmapping its memory: how long until it was a zombie or gone.
+        for (var i = 0; i < 3000 && File.Exists($"/proc/{victimPid}/stat") && !IsZombie(victimPid); i++)
+        {
+            await Task.Delay(10, ct);
+        }
+        m["kill.processGoneSeconds"] = Math.Round((DateTime.UtcNow - killedAt).TotalSeconds, 3);
         await all("killed", _ => new JsonObject { ["at"] = killedAt }, null);
         Live.Say($"killed the instance on port {label(victim)} (pid {victimPid}) holding {victimCount} watchers");
         Agg? progress = null;
@@ -902,6 +905,19 @@ public static class ClusterScale
     /// <summary>The 1-minute load average: other work on the machine shows here.</summary>
     private static double LoadAverage() =>
         File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], Inv) : double.NaN;
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
 
     private static int? ReadPid(string path) =>
         File.Exists(path) && int.TryParse(File.ReadLines(path).FirstOrDefault(), NumberStyles.Integer, Inv, out var pid) ? pid : null;
