@@ -189,12 +189,12 @@ var csZipf = Dbl("--zipf", 1.0, "Zipf exponent of the other topics' popularity")
 var csProcesses = Int("--processes", 0, "watcher processes (0: one per 12,500 watchers, under the open-file limit of 20,000)");
 var csParallel = Int("--open-parallel", 32, "connections each process opens at once");
 var csRate = Dbl("--rate", 15, "replies per second over all topics, from the steady phase to the end");
-var csWriters = Int("--writers", 8, "writer users");
+var csWriters = Int("--writers", 200, "writer users (each user's writes serialize on the user's row: few users at a high rate contend)");
 var csBody = Int("--body-chars", 200, "reply body length");
 var csSteady = Int("--steady", 30, "seconds of posting only");
 var csReactors = Int("--reactors", 100, "users in the reaction storm");
-var csReactionRate = Dbl("--reaction-rate", 50, "reactions per second on one reply of the hot topic");
-var csReactionSeconds = Int("--reaction-seconds", 6, "seconds of the reaction storm");
+var csReactionRate = Dbl("--reaction-rate", 30, "reactions per second on one reply of the hot topic");
+var csReactionSeconds = Int("--reaction-seconds", 5, "seconds of the reaction storm");
 var csRemovals = Int("--removals", 20, "replies of the hot topic a moderator removes");
 var csRemovalRate = Dbl("--removal-rate", 20, "removals per second");
 var csNoKill = new Option<bool>("--no-kill") { Description = "skip killing an instance" };

@@ -72,6 +72,8 @@ public static class ClusterScale
     {
         var result = new RunResult();
         var m = result.Metrics;
+        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+        ThreadPool.SetMinThreads(Math.Max(minWorkers, 16), Math.Max(minIo, 16)); // bursts of requests on busy cores
         var urls = host.Urls;
         var n = urls.Length;
         if (n < 2)
@@ -492,15 +494,7 @@ public static class ClusterScale
 
             Log("checked");
             // --- Latency, merged over the workers.
-            var reports = await All("report", timeout: TimeSpan.FromMinutes(2));
-            MergeLatencies(reports, result, n, L);
-            m["clientRssMb"] = Math.Round(reports.Sum(r => r["rssMb"]!.GetValue<double>()) + Environment.WorkingSet / 1048576.0);
-            var reasons = reports.SelectMany(r => r["retryReasons"]!.AsObject().Select(kv => (kv.Key, N: kv.Value!.GetValue<int>())))
-                .GroupBy(x => x.Key).Select(x => (Reason: x.Key, N: x.Sum(y => y.N))).OrderByDescending(x => x.N).Take(6).ToList();
-            if (reasons.Count > 0)
-            {
-                result.Notes.Add("reconnects (why the connection was lost / why an attempt failed, count): " + string.Join("; ", reasons.Select(x => $"{x.Reason} ×{x.N}")));
-            }
+            await ReportAsync(All, result, n, L);
             m["machine.loadAverageAtEnd"] = LoadAverage();
             Targets(result, o);
         }
@@ -509,6 +503,15 @@ public static class ClusterScale
             // Keep what was measured so far: the result file says where and why the run stopped.
             result.Failures.Add($"aborted at {clock.Elapsed.TotalSeconds:0} s: {ex.GetType().Name}: {ex.Message}");
             Log("aborted: " + ex);
+            try
+            {
+                await ReportAsync(async (cmd, args, timeout) => [.. await Task.WhenAll(workers.Select((w, k) => w.CallAsync(cmd, args?.Invoke(k), timeout)))],
+                    result, n, L);
+            }
+            catch (Exception again) when (again is InvalidOperationException or TimeoutException)
+            {
+                Log("no report from the workers either: " + again.Message);
+            }
         }
         finally
         {
@@ -522,6 +525,20 @@ public static class ClusterScale
             }
         }
         return result;
+    }
+
+    /// <summary>Latency histograms and reconnect reasons from every worker, merged into the result.</summary>
+    private static async Task ReportAsync(Func<string, Func<int, JsonObject?>?, TimeSpan?, Task<List<JsonNode>>> all, RunResult result, int n, Func<int, string> label)
+    {
+        var reports = await all("report", null, TimeSpan.FromMinutes(2));
+        MergeLatencies(reports, result, n, label);
+        result.Metrics["clientRssMb"] = Math.Round(reports.Sum(r => r["rssMb"]!.GetValue<double>()) + Environment.WorkingSet / 1048576.0);
+        var reasons = reports.SelectMany(r => r["retryReasons"]!.AsObject().Select(kv => (kv.Key, N: kv.Value!.GetValue<int>())))
+            .GroupBy(x => x.Key).Select(x => (Reason: x.Key, N: x.Sum(y => y.N))).OrderByDescending(x => x.N).Take(6).ToList();
+        if (reasons.Count > 0)
+        {
+            result.Notes.Add("reconnects (why the connection was lost / why an attempt failed, count): " + string.Join("; ", reasons.Select(x => $"{x.Reason} ×{x.N}")));
+        }
     }
 
     private static async Task KillPhaseAsync(Options o, RunResult result, List<WorkerProcess> workers,

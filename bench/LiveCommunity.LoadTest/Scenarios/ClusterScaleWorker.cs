@@ -59,8 +59,14 @@ public sealed class ClusterScaleWorker
         foreach (var w in plan.Watchers)
         {
             var slot = new Slot(_slots.Count, w[0], w[1]);
-            slot.Watcher = Watcher.Create(plan.Urls[w[1]], plan.Topics[w[0]], null, retry,
-                o => o.WebSocketFactory = (context, ct) => ConnectAsync(slot, context, ct));
+            slot.Watcher = Watcher.Create(plan.Urls[w[1]], plan.Topics[w[0]], null, retry, o =>
+            {
+                o.WebSocketFactory = (context, ct) => ConnectAsync(slot, context, ct);
+                // 12,500 connections with the default 1 MB buffers each could hold gigabytes when this process falls
+                // behind; smaller ones push back to the server's socket instead.
+                o.TransportMaxBufferSize = 256 * 1024;
+                o.ApplicationMaxBufferSize = 256 * 1024;
+            });
             slot.Watcher.Connection.On<JsonElement>("PresenceChanged", _ => Interlocked.Increment(ref slot.PresenceEvents));
             slot.Watcher.Removed = (id, at) => _removals.Enqueue((id, slot.Instance, at));
             slot.Watcher.Connection.Reconnecting += _ =>
@@ -74,10 +80,25 @@ public sealed class ClusterScaleWorker
 
     public static async Task<int> RunAsync(string planPath)
     {
+        // Thousands of connections complete their work in bursts on a machine whose cores are busy: start with
+        // enough pool threads that a command is never queued behind the pool's slow thread injection.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), Math.Max(io, 16));
         var plan = JsonSerializer.Deserialize<Plan>(await File.ReadAllTextAsync(planPath), ScenarioResult.Json)!;
         var worker = new ClusterScaleWorker(plan);
         var running = new List<Task>();
-        while (await Console.In.ReadLineAsync() is { } line)
+        // Console.In reads synchronously even through ReadLineAsync: read it on a thread of its own, not the pool's.
+        var lines = System.Threading.Channels.Channel.CreateUnbounded<string?>();
+        var reader = new Thread(() =>
+        {
+            while (Console.In.ReadLine() is { } l)
+            {
+                lines.Writer.TryWrite(l);
+            }
+            lines.Writer.TryComplete();
+        }) { IsBackground = true, Name = "stdin" };
+        reader.Start();
+        await foreach (var line in lines.Reader.ReadAllAsync())
         {
             if (string.IsNullOrWhiteSpace(line))
             {
