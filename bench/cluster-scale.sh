@@ -38,7 +38,7 @@ dotnet build -c Release bench/LiveCommunity.LoadTest -nologo -v q
 WORK=$(mktemp -d -t livecommunity-scale.XXXXXX)
 trap 'scripts/cluster.sh down >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 scripts/cluster.sh down >/dev/null 2>&1 || true
-if [ "$MODE" = full ]; then scripts/cluster.sh rebuild; fi
+if [ "$MODE" = full ] && [ "${REBUILD:-1}" = 1 ]; then scripts/cluster.sh rebuild; fi  # REBUILD=0: reuse it
 scripts/cluster.sh up >/dev/null
 
 TARGETS=()

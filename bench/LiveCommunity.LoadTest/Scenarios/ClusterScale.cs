@@ -498,6 +498,12 @@ public static class ClusterScale
             m["machine.loadAverageAtEnd"] = LoadAverage();
             Targets(result, o);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // --timeout or a signal: the partial result is still saved, marked as such.
+            result.Failures.Add($"stopped at {clock.Elapsed.TotalSeconds:0} s (--timeout or a signal) before the run finished");
+            Log("stopped");
+        }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is HttpRequestException or InvalidOperationException or TimeoutException or IOException or TaskCanceledException)
         {
             // Keep what was measured so far: the result file says where and why the run stopped.

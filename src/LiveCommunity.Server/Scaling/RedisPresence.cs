@@ -159,9 +159,10 @@ public sealed partial class RedisPresence : IPresence
         {
             return (int)await call;
         }
-        // No call here takes a cancellation token: a cancellation comes from StackExchange.Redis itself (seen when
-        // Redis was starved of CPU) and is one more way of "Redis did not answer".
-        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
+        // Whatever the Redis call throws means "Redis did not answer": besides RedisException and timeouts, a starved
+        // machine produced TaskCanceledException and InvalidOperationException ("Reading is not allowed after reader was
+        // completed") from StackExchange.Redis's connection. No call here takes a cancellation token of ours.
+        catch (Exception ex)
         {
             LogCountFailed(_logger, ex, topicId);
             return null;
