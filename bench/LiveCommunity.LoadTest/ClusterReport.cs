@@ -16,10 +16,17 @@ public static class ClusterReport
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>The section of the latest cluster-scale result in <paramref name="results"/>, or null when there is none.</summary>
-    public static string? Render(List<(string Name, ScenarioResult Result)> results, string docsDir)
+    /// <param name="findings">a hand-written page (bench/cluster-scale-findings.md) placed in the section, if it exists</param>
+    public static string? Render(List<(string Name, ScenarioResult Result)> results, string docsDir, string? findings = null)
     {
-        var (name, r) = results.Where(x => x.Result.Scenario == "cluster-scale" && x.Result.LiveCommunity is not null)
-            .OrderBy(x => x.Result.StartedAt).LastOrDefault();
+        var runs = results.Where(x => x.Result.Scenario == "cluster-scale" && x.Result.LiveCommunity is not null).OrderBy(x => x.Result.StartedAt).ToList();
+        // The section details the largest run that got to its end check; the table below lists every run.
+        var (name, r) = runs.Where(x => x.Result.LiveCommunity!.Metrics.ContainsKey("final.watchersChecked"))
+            .OrderBy(x => x.Result.LiveCommunity!.Metrics.GetValueOrDefault("watchersTarget")).LastOrDefault();
+        if (r is null)
+        {
+            (name, r) = runs.LastOrDefault();
+        }
         if (r is null)
         {
             return null;
@@ -27,6 +34,12 @@ public static class ClusterReport
         var m = r.LiveCommunity!.Metrics;
         double M(string key) => m.TryGetValue(key, out var v) ? v : double.NaN;
         string F(string key, string format = "0.##") => m.TryGetValue(key, out var v) && !double.IsNaN(v) ? v.ToString(format, Inv) : "–";
+        // Posting goes on through every phase: a phase's own cost is its rate above the steady phase's, times its length.
+        string Net(string phase, string rate, string per, string format = "0.#")
+        {
+            var extra = (M($"{phase}.{rate}") - M($"steady.{rate}")) * M($"{phase}.seconds") / M(per);
+            return double.IsFinite(extra) ? extra.ToString(format, Inv) : "–";
+        }
         var instances = m.Keys.Where(k => k.StartsWith("watchers@", StringComparison.Ordinal)).Select(k => k["watchers@".Length..]).Order(StringComparer.Ordinal).ToList();
         var p = r.Parameters;
         var md = new StringBuilder();
@@ -60,9 +73,25 @@ public static class ClusterReport
         md.AppendLine("10 s, ±25 %) to the next instance that answers, as behind a proxy, and resume with `Watch(topicId, lastSeq)`.");
         md.AppendLine();
 
+        if (runs.Count > 1)
+        {
+            md.AppendLine("Runs in `bench/results/` (this section details the largest that reached its end check):");
+            md.AppendLine();
+            md.AppendLine("| result | watchers | held | connect errors | load average start → end | end | failures |");
+            md.AppendLine("|---|---:|---:|---:|---|---|---|");
+            foreach (var (runName, run) in runs)
+            {
+                var rm = run.LiveCommunity!.Metrics;
+                string G(string key, string format) => rm.TryGetValue(key, out var v) ? v.ToString(format, Inv) : "–";
+                var end = rm.ContainsKey("final.watchersChecked") ? "end check reached" : "stopped early";
+                var failures = run.LiveCommunity.Failures.Count == 0 ? "none" : string.Join("; ", run.LiveCommunity.Failures.Take(3)).Replace("|", "/", StringComparison.Ordinal);
+                md.AppendLine($"| {runName} | {G("watchersTarget", "N0")} | {G("watchersHeld", "N0")} | {G("connectErrors", "0")} | {G("machine.loadAverageAtStart", "0")} → {G("machine.loadAverageAtEnd", "0")} | {end} | {failures} |");
+            }
+            md.AppendLine();
+        }
         md.AppendLine("| target | measured | met? |");
         md.AppendLine("|---|---|---|");
-        md.AppendLine($"| {M("watchersTarget"):N0} watchers held with 0 errors at ≤ 40 KB per connection | {F("watchersHeld", "N0")} held, {F("connectErrors", "0")} errors; " +
+        md.AppendLine($"| 50,000 watchers held with 0 errors at ≤ 40 KB per connection | {F("watchersHeld", "N0")} held in this run, {F("connectErrors", "0")} errors; " +
             $"{string.Join(", ", instances.Select(i => F("kbPerConnection@" + i, "0.#") + " KB"))} per connection (RSS delta ÷ connections, per instance) | {Yes(M("target.watchersHeld"))} |");
         md.AppendLine($"| a removal on the hot topic reaches all its watchers, p99 ≤ 250 ms | {F("removal.hotWatchersWithEveryRemoval", "N0")} of {F("removal.hotWatchers", "N0")} watchers got all " +
             $"{F("removal.removals", "0")} removals; DELETE-to-ReplyRemoved p50 {F("removal.latencyP50Ms", "0")} ms, p99 {F("removal.latencyP99Ms", "0")} ms, max {F("removal.latencyMaxMs", "0")} ms | {Yes(M("target.removalP99"))} |");
@@ -117,7 +146,7 @@ public static class ClusterReport
         PhaseRow("Redis CPU (cores)", "redisCpuCores", "0.###");
         PhaseRow("Redis commands/s", "redisOpsPerSecond", "N0");
         PhaseRow("Redis PUBLISH/s", "redisPublishesPerSecond", "N0");
-        PhaseRow("Redis PUBLISH per event", "redisPublishesPerEvent");
+        PhaseRow("Redis PUBLISH per event (PresenceChanged included)", "redisPublishesPerEvent");
         PhaseRow("Redis scripts/s (presence)", "redisScriptsPerSecond", "N0");
         PhaseRow("Redis output (MB/s)", "redisNetOutMbPerSecond");
         PhaseRow("PostgreSQL commits/s", "pgCommitsPerSecond", "N0");
@@ -125,7 +154,7 @@ public static class ClusterReport
         PhaseRow("PostgreSQL rows written per event", "pgRowsWrittenPerEvent");
         md.AppendLine();
         md.AppendLine($"Reaction storm: {F("reactions.sent", "N0")} reactions ({F("reactions.perSecond", "0")}/s achieved, {F("reactions.errors", "0")} errors), " +
-            $"{F("reactions.pgCommitsPerReaction")} PostgreSQL commits per reaction; each hot-topic watcher got {F("reactions.eventsPerHotWatcherPerSecond")} ReactionsChanged/s " +
+            $"{Net("reactions", "pgCommitsPerSecond", "reactions.sent")} PostgreSQL commits and {Net("reactions", "pgRowsWrittenPerSecond", "reactions.sent")} rows written per reaction (net of the posting going on); each hot-topic watcher got {F("reactions.eventsPerHotWatcherPerSecond")} ReactionsChanged/s " +
             $"and {F("reactions.hotWatchersWithExactCount", "N0")} of {F("removal.hotWatchers", "N0")} ended with the exact count.");
         md.AppendLine();
 
@@ -143,9 +172,11 @@ public static class ClusterReport
             md.AppendLine("### Failover");
             md.AppendLine();
             md.AppendLine($"- Killed the instance on port {F("kill.instance", "0")} holding {F("kill.victims", "N0")} watchers; {F("kill.watchersAtKill", "N0")} connected in all at that moment.");
-            md.AppendLine($"- After the kill (seconds; p50 / p99 / max over its watchers): connection lost {F("kill.lostP50Seconds")} / {F("kill.lostP99Seconds")} / {F("kill.lostMaxSeconds")},");
+            md.AppendLine($"- The killed process was gone {F("kill.processGoneSeconds", "0.###")} s after SIGKILL. After the kill (seconds; p50 / p99 / max over its watchers, as their");
+            md.AppendLine($"  own processes saw it): connection lost {F("kill.lostP50Seconds")} / {F("kill.lostP99Seconds")} / {F("kill.lostMaxSeconds")},");
             md.AppendLine($"  socket open on a survivor {F("kill.socketP50Seconds")} / {F("kill.socketP99Seconds")} / {F("kill.socketMaxSeconds")}, resumed (Watch answered)");
             md.AppendLine($"  {F("kill.resumedP50Seconds")} / {F("kill.resumedP99Seconds")} / {F("kill.resumedMaxSeconds")}.");
+            md.AppendLine($"- PostgreSQL: {Net("kill", "pgCommitsPerSecond", "kill.victimsResumed")} commits (reads: each Watch after a reconnect reads the topic and its missed events) per resumed watcher, net of the posting going on.");
             md.AppendLine($"- Posts cut off by the kill (in flight to the dead instance, neither 201 nor known to fail): {F("postsFailedByKill", "0")}; refused: {F("postsRefused", "0")}; accepted {F("postsAccepted", "N0")}.");
             md.AppendLine($"- End check over {F("final.watchersChecked", "N0")} watchers: {F("final.topicEvents", "N0")} events in the topics, missed {F("final.eventsMissed", "0")},");
             md.AppendLine($"  replies missed {F("final.repliesMissed", "0")}, applied twice {F("final.eventsDuplicated", "0")}, resets {F("final.resets", "0")}. Seq repeats dropped by the client");
@@ -157,9 +188,15 @@ public static class ClusterReport
         {
             md.AppendLine($"- failed: {f}");
         }
-        foreach (var note in r.Notes.Concat(r.LiveCommunity.Notes))
+        foreach (var note in r.Notes.Concat(r.LiveCommunity.Notes).Where(n => !n.StartsWith("Redis channels:", StringComparison.Ordinal) && n != "no baseline in this run"))
         {
             md.AppendLine($"- note: {note}");
+        }
+        if (findings is not null && File.Exists(findings))
+        {
+            md.AppendLine();
+            md.Append(File.ReadAllText(findings).TrimEnd());
+            md.AppendLine();
         }
         md.AppendLine();
         md.AppendLine("<details><summary>Every metric of this run</summary>");
@@ -242,7 +279,7 @@ public static class ClusterReport
         plot.Axes.Left.Label.Text = "watchers connected";
         plot.Axes.Right.Label.Text = "deliveries per second";
         plot.Title("Cluster scale-out: watchers per instance and deliveries over the run");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Alignment.UpperLeft);
         plot.SaveSvg(path, 1000, 520);
     }
 
@@ -282,7 +319,8 @@ public static class ClusterReport
         target.LinePattern = LinePattern.Dotted;
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
         plot.Axes.Left.Label.Text = "latency (ms)";
-        plot.Title("Latency per instance: post-to-delivery (steady), removal-to-delivery, post-to-delivery after the kill");
+        plot.Title("Latency per instance: post (steady), removal, post after the kill");
+        plot.Axes.Margins(bottom: 0);
         plot.ShowLegend(Alignment.UpperLeft);
         plot.SaveSvg(path, Math.Max(900, ticks.Count * 100), 500);
     }

@@ -22,7 +22,8 @@ public static class Report
         var existing = File.Exists(docPath) ? File.ReadAllText(docPath) : "";
         // The cluster-scale run is separate (bench/cluster-scale.sh): its section is rendered on its own, and kept
         // as it stands when the results at hand have none.
-        var cluster = ClusterReport.Render(all, docs) ?? ClusterReport.Existing(existing);
+        var cluster = ClusterReport.Render(all, docs, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsDir))!, "cluster-scale-findings.md"))
+            ?? ClusterReport.Existing(existing);
         if (section == "cluster-scale")
         {
             if (cluster is null)

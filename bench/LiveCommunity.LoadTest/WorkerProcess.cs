@@ -32,6 +32,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         start.ArgumentList.Add("cluster-scale-worker");
         start.ArgumentList.Add("--plan");
         start.ArgumentList.Add(planPath);
+        start.Environment["LC_SCALE_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.ErrorDataReceived += (_, e) =>
         {

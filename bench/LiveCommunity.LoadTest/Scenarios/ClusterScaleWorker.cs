@@ -98,6 +98,15 @@ public sealed class ClusterScaleWorker
             lines.Writer.TryComplete();
         }) { IsBackground = true, Name = "stdin" };
         reader.Start();
+        // Without its coordinator a worker has nothing to do: leave when it is gone, however it went.
+        var parent = Environment.GetEnvironmentVariable("LC_SCALE_PARENT_PID");
+        using var orphanCheck = new Timer(_ =>
+        {
+            if (parent is not null && !Directory.Exists($"/proc/{parent}"))
+            {
+                Environment.Exit(3);
+            }
+        }, null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
         await foreach (var line in lines.Reader.ReadAllAsync())
         {
             if (string.IsNullOrWhiteSpace(line))
