@@ -40,9 +40,8 @@ LT read-herd --in-flight 64 --duration 8 --readers "${BENCH_HERD_READERS:-20000}
 # Two instances sharing Redis and PostgreSQL: the local cluster (scripts/cluster.sh), with the rate limits raised
 # for the load generator's users, unless CLUSTER_A / CLUSTER_B name running instances.
 if [ -z "${CLUSTER_A:-}" ]; then
-  export LC_PORT=18080 Limits__RepliesPerWindow=1000000 Limits__ReactionsPerWindow=1000000 Limits__ChangesPerWindow=1000000 Limits__ReportsPerWindow=1000000 Limits__ReadsPerWindow=1000000 \
-    Limits__ConnectionsPerWindow=1000000 Limits__DuplicateReplyWindow=00:00:00 Limits__ConnectionsPerAddress=1000000 \
-    Limits__HubInvocationBurst=1000000 Limits__HubInvocationsPerSecond=1000000 Limits__ReplayBurst=1000000 Limits__ReplaysPerSecond=1000000
+  export LC_PORT=18080
+  source bench/lift-limits.sh
   trap 'scripts/cluster.sh down >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
   scripts/cluster.sh rebuild >/dev/null && scripts/cluster.sh down >/dev/null && scripts/cluster.sh up >/dev/null \
     && CLUSTER_A=http://127.0.0.1:5101 CLUSTER_B=http://127.0.0.1:5102

@@ -4,17 +4,22 @@
 #   nginx in front on http://127.0.0.1:$LC_PORT, and Prometheus (127.0.0.1:$LC_PROM_PORT) scraping every instance. Everything runs as plain processes with data, logs and
 #   pid files under .cluster/ (gitignored); `down` stops exactly what `up` started, by pid file.
 # Usage: scripts/cluster.sh up|down|status          (see docs/deployment.md)
+# Knobs (environment): LC_PORT, LC_PG_PORT, LC_REDIS_PORT, LC_PROM_PORT (above); LC_INSTANCE_PORTS ("5101 5102 5103");
+#   LC_CLUSTER_DIR (.cluster) and LC_APP_DIR ($LC_CLUSTER_DIR/app), so a second cluster can run beside the demo one
+#   (bench/cluster-scale.sh); LC_PROMETHEUS=0 skips Prometheus; LC_DB_POOL caps each instance's PostgreSQL pool
+#   (Npgsql's default is 100, and three instances at 100 would reach max_connections=300). Instances inherit the environment, so Limits__* etc. apply.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-DIR=$ROOT/.cluster
+DIR=${LC_CLUSTER_DIR:-$ROOT/.cluster}
+APP=${LC_APP_DIR:-$DIR/app}
 LC_PORT=${LC_PORT:-8080}
 LC_PG_PORT=${LC_PG_PORT:-15432}
 LC_REDIS_PORT=${LC_REDIS_PORT:-16379}
 LC_PROM_PORT=${LC_PROM_PORT:-19090}
-INSTANCES=(5101 5102 5103)
+read -r -a INSTANCES <<<"${LC_INSTANCE_PORTS:-5101 5102 5103}"
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-DB_URL="Host=127.0.0.1;Port=$LC_PG_PORT;Username=livecommunity;Database=livecommunity"
+DB_URL="Host=127.0.0.1;Port=$LC_PG_PORT;Username=livecommunity;Database=livecommunity${LC_DB_POOL:+;Maximum Pool Size=$LC_DB_POOL}"
 
 # PostgreSQL refuses to run as root: as root it runs as the postgres user, otherwise as whoever runs this.
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -51,14 +56,16 @@ start_redis() {
 
 build_app() {
   echo "== building the server once into .cluster/app"
-  dotnet publish src/LiveCommunity.Server -c Release -o "$DIR/app" -nologo -v q >/dev/null
+  dotnet publish src/LiveCommunity.Server -c Release -o "$APP" -nologo -v q >/dev/null
 }
 
 start_instance() { # port, seed
   local port=$1 seed=$2
   alive "$DIR/app-$port.pid" && return 0
   (
-    cd "$DIR/app"
+    cd "$APP"
+    # Every websocket is a file descriptor: take the whole hard limit (20,000 in the sandbox), not a soft 1,024.
+    ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
     # Auth__DevTokens=true lets anyone mint tokens at POST /api/dev/token: for this local demo only.
     ASPNETCORE_URLS="http://127.0.0.1:$port" \
     ASPNETCORE_ENVIRONMENT=Production \
@@ -130,6 +137,7 @@ EOF
 }
 
 start_prometheus() {
+  [ "${LC_PROMETHEUS:-1}" = 0 ] && return 0
   command -v prometheus >/dev/null || { echo "prometheus is not installed: metrics are not collected (scripts/install-deps.sh installs it)"; return 0; }
   mkdir -p "$DIR/prometheus/data"
   alive "$DIR/prometheus/prometheus.pid" && return 0
@@ -157,7 +165,7 @@ up() {
   [ -f "$DIR/signing-key" ] || (umask 077; openssl rand -base64 48 | tr -d '\n' >"$DIR/signing-key")
   start_postgres
   start_redis
-  [ -f "$DIR/app/LiveCommunity.Server.dll" ] || build_app
+  [ -f "$APP/LiveCommunity.Server.dll" ] || build_app
   # The first instance migrates the database and seeds the demo topics; the others start after it.
   start_instance "${INSTANCES[0]}" true
   for port in "${INSTANCES[@]:1}"; do start_instance "$port" false; done
@@ -212,6 +220,6 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  rebuild) rm -rf "$DIR/app"; build_app ;;
+  rebuild) rm -rf "$APP"; build_app ;;
   *) echo "usage: $0 up|down|status|rebuild" >&2; exit 2 ;;
 esac

@@ -35,3 +35,6 @@ fi
 
 echo "== cluster smoke: PostgreSQL, Redis, 3 instances, nginx and Prometheus via scripts/cluster.sh"
 scripts/cluster-smoke.sh
+
+echo "== cluster scale smoke: 1,500 watchers from 2 processes on 3 instances, storms, one instance killed (bench/cluster-scale.sh --smoke)"
+bench/cluster-scale.sh --smoke

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LiveCommunity.LoadTest;
@@ -89,7 +90,9 @@ public sealed class Api(string baseUrl) : IDisposable
         return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) : null;
     }
 
-    public static HubConnection Hub(string baseUrl, IRetryPolicy? retry = null, string? token = null)
+    /// <param name="token">sent as access_token, as browsers do</param>
+    /// <param name="configure">more connection options, e.g. a WebSocketFactory that picks the instance</param>
+    public static HubConnection Hub(string baseUrl, IRetryPolicy? retry = null, string? token = null, Action<HttpConnectionOptions>? configure = null)
     {
         // Websockets straight away, as the SDK does: no negotiate round trip per connection. The token goes in
         // access_token, as browsers send it.
@@ -98,6 +101,7 @@ public sealed class Api(string baseUrl) : IDisposable
         {
             o.SkipNegotiation = true;
             o.Transports = HttpTransportType.WebSockets;
+            configure?.Invoke(o);
         });
         if (retry is not null)
         {
@@ -116,4 +120,23 @@ public sealed class BoundedRetry(TimeSpan giveUpAfter) : IRetryPolicy
 {
     public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
         retryContext.ElapsedTime > giveUpAfter ? null : TimeSpan.FromMilliseconds(200 + Random.Shared.Next(800));
+}
+
+/// <summary>
+/// The web SDK's default reconnect policy (web/sdk/src/RetryPolicy.ts): at once, then after 1, 2, 5, 10 s and
+/// every 30 s, each ±25 % jitter; bounded here so a benchmark ends.
+/// </summary>
+public sealed class SdkRetry(TimeSpan giveUpAfter) : IRetryPolicy
+{
+    private static readonly int[] DelaysMs = [0, 1_000, 2_000, 5_000, 10_000, 30_000];
+
+    public TimeSpan? NextRetryDelay(RetryContext retryContext)
+    {
+        if (retryContext.ElapsedTime > giveUpAfter)
+        {
+            return null;
+        }
+        var baseMs = DelaysMs[Math.Min(retryContext.PreviousRetryCount, DelaysMs.Length - 1)];
+        return TimeSpan.FromMilliseconds(Math.Round(baseMs * (1 + 0.25 * (2 * Random.Shared.NextDouble() - 1))));
+    }
 }

@@ -20,6 +20,36 @@ public sealed class Latency
         }
     }
 
+    /// <summary>The recorded values as [microseconds, count] pairs, to merge histograms across processes.</summary>
+    public List<long[]> Export()
+    {
+        lock (_gate)
+        {
+            return [.. _histogram.RecordedValues().Select(v => new[] { v.ValueIteratedTo, v.CountAddedInThisIterationStep })];
+        }
+    }
+
+    /// <summary>Adds what <see cref="Export"/> returned (of this or another process).</summary>
+    public void Import(IEnumerable<long[]> counts)
+    {
+        lock (_gate)
+        {
+            foreach (var pair in counts)
+            {
+                _histogram.RecordValueWithCount(Math.Clamp(pair[0], 1, 600_000_000), pair[1]);
+            }
+        }
+    }
+
+    /// <summary>The value at <paramref name="percentile"/> in milliseconds; NaN when empty.</summary>
+    public double PercentileMs(double percentile)
+    {
+        lock (_gate)
+        {
+            return _histogram.TotalCount == 0 ? double.NaN : _histogram.GetValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+
     /// <summary>p50/p90/p99/max in milliseconds, under keys prefixed by <paramref name="prefix"/>.</summary>
     public void AddTo(Dictionary<string, double> metrics, string prefix = "latency")
     {

@@ -226,12 +226,72 @@ Scenario("moderation", "a removal reaches every watcher: W watchers, N replies r
         return Runner.RunAsync("moderation", c with { NoBaseline = true }, parameters, 1, (host, t) => Moderation.RunAsync(host, second, o, t), ct);
     });
 
+// cluster-scale: several load-generator processes against a running cluster (bench/cluster-scale.sh)
+var csWatchers = Int("--watchers", 50_000, "watchers in all, spread evenly over the instances");
+var csTopics = Int("--topics", 100, "topics");
+var csHot = Dbl("--hot-share", 0.2, "share of the watchers on the hot topic");
+var csZipf = Dbl("--zipf", 1.0, "Zipf exponent of the other topics' popularity");
+var csProcesses = Int("--processes", 0, "watcher processes (0: one per 12,500 watchers, under the open-file limit of 20,000)");
+var csParallel = Int("--open-parallel", 32, "connections each process opens at once");
+var csRate = Dbl("--rate", 15, "replies per second over all topics, from the steady phase to the end");
+var csWriters = Int("--writers", 200, "writer users (each user's writes serialize on the user's row: few users at a high rate contend)");
+var csBody = Int("--body-chars", 200, "reply body length");
+var csSteady = Int("--steady", 30, "seconds of posting only");
+var csReactors = Int("--reactors", 100, "users in the reaction storm");
+var csReactionRate = Dbl("--reaction-rate", 30, "reactions per second on one reply of the hot topic");
+var csReactionSeconds = Int("--reaction-seconds", 5, "seconds of the reaction storm");
+var csRemovals = Int("--removals", 20, "replies of the hot topic a moderator removes");
+var csRemovalRate = Dbl("--removal-rate", 20, "removals per second");
+var csNoKill = new Option<bool>("--no-kill") { Description = "skip killing an instance" };
+var csKillInstance = Int("--kill-instance", -1, "index of the instance to kill (-1: the last)");
+var csMaxPer = Int("--max-per-instance", 18_000, "most watchers an instance may hold after the kill (open-file limit 20,000 per process)");
+var csAfterKill = Int("--after-kill", 20, "seconds of posting after the kill");
+var csResumeTimeout = Int("--resume-timeout", 90, "seconds to wait for the killed instance's watchers to resume");
+var csDrain = Int("--drain", 30, "seconds to wait for the last deliveries before the final check");
+var csClusterDir = new Option<string>("--cluster-dir") { Description = "scripts/cluster.sh's directory (pid files app-PORT.pid)", DefaultValueFactory = _ => Path.Combine(repo, ".cluster") };
+var csRedisPort = Int("--redis-port", 16379, "the cluster's Redis (for INFO)");
+var csPgPort = Int("--pg-port", 15432, "the cluster's PostgreSQL (for pg_stat_database, as user postgres)");
+Scenario("cluster-scale", "N instances, tens of thousands of watchers from several processes, skewed topics, storms, one instance killed",
+    [csWatchers, csTopics, csHot, csZipf, csProcesses, csParallel, csRate, csWriters, csBody, csSteady, csReactors, csReactionRate, csReactionSeconds,
+     csRemovals, csRemovalRate, csNoKill, csKillInstance, csMaxPer, csAfterKill, csResumeTimeout, csDrain, csClusterDir, csRedisPort, csPgPort],
+    (p, c, ct) =>
+    {
+        if (c.Targets.Length < 2)
+        {
+            Live.Say("cluster-scale needs the cluster's instances: --target URL URL … (bench/cluster-scale.sh starts one)");
+            return Task.FromResult(2);
+        }
+        var o = new ClusterScale.Options(p.GetValue(csWatchers), p.GetValue(csTopics), p.GetValue(csHot), p.GetValue(csZipf), p.GetValue(csProcesses),
+            p.GetValue(csParallel), p.GetValue(csRate), p.GetValue(csWriters), p.GetValue(csBody), p.GetValue(csSteady), p.GetValue(csReactors),
+            p.GetValue(csReactionRate), p.GetValue(csReactionSeconds), p.GetValue(csRemovals), p.GetValue(csRemovalRate), !p.GetValue(csNoKill),
+            p.GetValue(csKillInstance), p.GetValue(csMaxPer), p.GetValue(csAfterKill), p.GetValue(csResumeTimeout), p.GetValue(csDrain),
+            p.GetValue(csClusterDir)!, p.GetValue(csRedisPort), p.GetValue(csPgPort), c.WorkDir);
+        var parameters = new Dictionary<string, string>
+        {
+            ["instances"] = S(c.Targets.Length), ["watchers"] = S(o.Watchers), ["topics"] = S(o.Topics), ["hotShare"] = S(o.HotShare), ["zipf"] = S(o.Zipf),
+            ["rate"] = S(o.Rate), ["steady"] = S(o.SteadySeconds), ["reactionRate"] = S(o.ReactionRate), ["reactionSeconds"] = S(o.ReactionSeconds),
+            ["removals"] = S(o.Removals), ["removalRate"] = S(o.RemovalRate), ["kill"] = S(o.Kill), ["maxPerInstance"] = S(o.MaxPerInstance),
+            ["afterKill"] = S(o.AfterKillSeconds),
+            // The instances' throttles, when the script that started them set them (bench/cluster-scale.sh does).
+            ["presenceThrottle"] = Environment.GetEnvironmentVariable("Presence__Throttle") ?? "default (1 s)",
+            ["reactionCoalesceWindow"] = Environment.GetEnvironmentVariable("Reactions__CoalesceWindow") ?? "default (250 ms)",
+        };
+        return Runner.RunAsync("cluster-scale", c with { NoBaseline = true }, parameters, 1, (host, t) => ClusterScale.RunAsync(host, o, t), ct);
+    });
+
+var workerPlan = new Option<string>("--plan") { Required = true };
+var worker = new Command("cluster-scale-worker", "internal: one watcher process of cluster-scale, driven over stdin/stdout") { workerPlan };
+worker.Hidden = true;
+worker.SetAction((p, ct) => ClusterScaleWorker.RunAsync(p.GetValue(workerPlan)!));
+root.Subcommands.Add(worker);
+
 // report
 var resultsDir = new Option<string>("--results") { DefaultValueFactory = _ => Path.Combine(repo, "bench/results") };
 var docPath = new Option<string>("--doc") { DefaultValueFactory = _ => Path.Combine(repo, "docs/benchmarks.md") };
 var shared = new Option<string>("--note") { Description = "a line about the run conditions for the doc" };
-var report = new Command("report", "regenerate docs/benchmarks.md and its plots from the result JSON files") { resultsDir, docPath, shared };
-report.SetAction(p => Report.Write(p.GetValue(resultsDir)!, p.GetValue(docPath)!, p.GetValue(shared)));
+var section = new Option<string>("--section") { Description = "only this section of the existing doc: cluster-scale" };
+var report = new Command("report", "regenerate docs/benchmarks.md and its plots from the result JSON files") { resultsDir, docPath, shared, section };
+report.SetAction(p => Report.Write(p.GetValue(resultsDir)!, p.GetValue(docPath)!, p.GetValue(shared), p.GetValue(section)));
 root.Subcommands.Add(report);
 
 return await root.Parse(args).InvokeAsync();

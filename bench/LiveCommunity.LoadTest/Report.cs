@@ -13,11 +13,29 @@ public static class Report
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static int Write(string resultsDir, string docPath, string? note)
+    /// <param name="section">"cluster-scale": replace only that section (and its plots) of the existing doc.</param>
+    public static int Write(string resultsDir, string docPath, string? note, string? section = null)
     {
         var files = Directory.Exists(resultsDir) ? Directory.GetFiles(resultsDir, "*.json").Order(StringComparer.Ordinal).ToList() : [];
-        var results = files.Select(f => (Name: Path.GetFileNameWithoutExtension(f), Result: ScenarioResult.Load(f))).ToList();
+        var all = files.Select(f => (Name: Path.GetFileNameWithoutExtension(f), Result: ScenarioResult.Load(f))).ToList();
         var docs = Path.GetDirectoryName(Path.GetFullPath(docPath))!;
+        var existing = File.Exists(docPath) ? File.ReadAllText(docPath) : "";
+        // The cluster-scale run is separate (bench/cluster-scale.sh): its section is rendered on its own, and kept
+        // as it stands when the results at hand have none.
+        var cluster = ClusterReport.Render(all, docs, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsDir))!, "cluster-scale-findings.md"))
+            ?? ClusterReport.Existing(existing);
+        if (section == "cluster-scale")
+        {
+            if (cluster is null)
+            {
+                Console.WriteLine($"no cluster-scale result in {resultsDir}");
+                return 1;
+            }
+            File.WriteAllText(docPath, ClusterReport.Splice(existing, cluster));
+            Console.WriteLine($"wrote the cluster-scale section of {docPath}");
+            return 0;
+        }
+        var results = all.Where(r => r.Result.Scenario != "cluster-scale").ToList();
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks");
         md.AppendLine();
@@ -86,6 +104,11 @@ public static class Report
             {
                 md.AppendLine($"- note: {n}");
             }
+        }
+        if (cluster is not null)
+        {
+            md.AppendLine();
+            md.Append(cluster);
         }
         var findings = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsDir))!, "findings.md");
         if (File.Exists(findings))

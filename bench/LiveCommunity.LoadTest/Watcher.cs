@@ -18,6 +18,7 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
     private readonly HashSet<long> _seqs = [];
     private readonly HashSet<string> _replyIds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removedIds = new(StringComparer.Ordinal);
+    private long _lastReactionSeq;
 
     /// <summary>Called once per distinct ReplyRemoved, outside the lock, with the reply id and the
     /// <see cref="System.Diagnostics.Stopwatch"/> timestamp taken on receipt.</summary>
@@ -28,6 +29,8 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
     public long Received { get; private set; }
     public long Duplicates { get; private set; }
     public long Gaps { get; private set; }
+    /// <summary>A reply applied a second time under another seq: a duplicated event, which seq de-duplication cannot catch.</summary>
+    public long RepeatedReplies { get; private set; }
     public long LastSeq { get; private set; }
     public long ReactionEvents { get; private set; }
     public int? LastLikeCount { get; private set; }
@@ -37,9 +40,10 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
     /// <summary>Distinct replies this watcher saw removed live (ReplyRemoved events).</summary>
     public int RemovalsReceived { get { lock (_gate) { return _removedIds.Count; } } }
 
-    public static Watcher Create(string url, string topicId, Latency? latency, IRetryPolicy? retry = null)
+    public static Watcher Create(string url, string topicId, Latency? latency, IRetryPolicy? retry = null,
+        Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions>? configure = null)
     {
-        var watcher = new Watcher(Api.Hub(url, retry), topicId, latency);
+        var watcher = new Watcher(Api.Hub(url, retry, configure: configure), topicId, latency);
         watcher.Connection.On<ReplyPostedMsg>("ReplyPosted", watcher.OnReplyPosted);
         watcher.Connection.On<ReactionsChangedMsg>("ReactionsChanged", watcher.OnReactions);
         watcher.Connection.On<ReplyRemovedMsg>("ReplyRemoved", watcher.OnReplyRemoved);
@@ -59,6 +63,8 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
 
     /// <summary>The "like" count of the newest ReactionsChanged of a reply this watcher received, or null.</summary>
     public int? LikeCountOf(string targetId) { lock (_gate) { return _likes.TryGetValue(targetId, out var v) ? v.Likes : null; } }
+
+    public bool HasRemoved(string replyId) { lock (_gate) { return _removedIds.Contains(replyId); } }
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -138,10 +144,16 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
             if (message.Seq == 0 || _seqs.Add(message.Seq))
             {
                 ReactionEvents++;
+                // Counts are absolute: the highest seq wins. On a cluster, events of one topic published by
+                // different instances can arrive out of seq order.
                 if (message.Reactions.TryGetValue("like", out var likes))
                 {
-                    LastLikeCount = likes;
-                    // Per target, the count of the newest event wins (live events may arrive out of seq order).
+                    if (message.Seq == 0 || message.Seq > _lastReactionSeq)
+                    {
+                        LastLikeCount = likes;
+                        _lastReactionSeq = message.Seq;
+                    }
+                    // Per target, the count of the newest event wins.
                     var target = message.ReplyId ?? message.TopicId;
                     if (!_likes.TryGetValue(target, out var known) || message.Seq == 0 || message.Seq > known.Seq)
                     {
@@ -186,6 +198,10 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
                 if (seq == 0)
                 {
                     Duplicates++;
+                }
+                else
+                {
+                    RepeatedReplies++;
                 }
                 return false;
             }

@@ -97,7 +97,7 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
         }
         local.Groups[groupName] = 0;
         Join(groupName, local);
-        if (!await TryRedisAsync(() => _inner.AddToGroupAsync(connectionId, groupName, cancellationToken), "subscribe"))
+        if (!await TryRedisAsync(() => _inner.AddToGroupAsync(connectionId, groupName, cancellationToken), "subscribe", cancellationToken))
         {
             _unsubscribed[groupName] = 0;
         }
@@ -112,7 +112,7 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
         }
         local.Groups.TryRemove(groupName, out _);
         Leave(groupName, connectionId);
-        await TryRedisAsync(() => _inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken), "unsubscribe");
+        await TryRedisAsync(() => _inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken), "unsubscribe", cancellationToken);
     }
 
     private void Join(string groupName, LocalConnection local)
@@ -168,7 +168,7 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
             () => excluded is null
                 ? _inner.SendGroupAsync(groupName, methodName, args, ct)
                 : _inner.SendGroupExceptAsync(groupName, methodName, args, excluded, ct),
-            "publish");
+            "publish", ct);
         // Through Redis, local members get it from this instance's own subscription, unless that is missing.
         if (!viaRedis || _unsubscribed.ContainsKey(groupName))
         {
@@ -295,15 +295,19 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
         }
     }
 
-    /// <summary>Runs a backplane call; false (logged) where Redis refused it, so the caller can fall back.</summary>
-    private async Task<bool> TryRedisAsync(Func<Task> call, string what)
+    /// <summary>
+    /// Runs a backplane call; false (logged) where Redis refused it, so the caller can fall back. A cancellation
+    /// counts as a refusal unless <paramref name="ct"/> asked for it: StackExchange.Redis cancels calls by itself when
+    /// Redis does not answer (seen under CPU starvation), and that must fall back like any other failure.
+    /// </summary>
+    private async Task<bool> TryRedisAsync(Func<Task> call, string what, CancellationToken ct = default)
     {
         try
         {
             await call();
             return true;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             LogRedisCallFailed(_logger, ex, what);
             return false;

@@ -23,7 +23,9 @@ public sealed partial class PresenceHeartbeat(
             {
                 await BeatAsync();
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            // Anything but our own shutdown is logged and tried again next beat: an exception escaping a
+            // BackgroundService stops the whole host.
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogBeatFailed(logger, ex);
             }

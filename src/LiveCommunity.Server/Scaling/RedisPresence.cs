@@ -159,7 +159,10 @@ public sealed partial class RedisPresence : IPresence
         {
             return (int)await call;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        // Whatever the Redis call throws means "Redis did not answer": besides RedisException and timeouts, a starved
+        // machine produced TaskCanceledException and InvalidOperationException ("Reading is not allowed after reader was
+        // completed") from StackExchange.Redis's connection. No call here takes a cancellation token of ours.
+        catch (Exception ex)
         {
             LogCountFailed(_logger, ex, topicId);
             return null;
