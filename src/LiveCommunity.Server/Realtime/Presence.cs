@@ -56,21 +56,35 @@ public sealed class InMemoryPresence : IPresence
 }
 
 /// <summary>
-/// Sends PresenceChanged about once a second per topic however fast readers come and go, and tells the live
-/// topic list (its TopicStats carry the watchers too).
+/// Sends PresenceChanged about once a second per topic however fast readers come and go, and on a cluster
+/// however many instances see them (one instance's turn per window sends the cluster-wide count; the others
+/// try again a window later, so the newest count is always sent). Tells the live topic list too (its
+/// TopicStats carry the watchers).
 /// </summary>
 public sealed class PresenceBroadcaster
 {
     private readonly KeyedThrottle<string> _throttle;
     private readonly TopicListBroadcaster _topicList;
+    private readonly IPresence _presence;
+    private readonly TopicEventPublisher _publisher;
+    private readonly ISendTurns _turns;
+    private readonly TimeSpan _window;
 
-    public PresenceBroadcaster(IPresence presence, TopicEventPublisher publisher, TopicListBroadcaster topicList, TimeProvider time,
-        ILogger<PresenceBroadcaster> logger, Microsoft.Extensions.Options.IOptions<PresenceOptions> options)
+    public PresenceBroadcaster(IPresence presence, TopicEventPublisher publisher, TopicListBroadcaster topicList, ISendTurns turns,
+        TimeProvider time, ILogger<PresenceBroadcaster> logger, Microsoft.Extensions.Options.IOptions<PresenceOptions> options)
     {
-        _topicList = topicList;
-        _throttle = new KeyedThrottle<string>(options.Value.Throttle, async topicId =>
-            await publisher.PublishPresenceAsync(new PresenceChangedEvent(topicId, await presence.CountAsync(topicId))),
-            time, logger);
+        (_presence, _publisher, _topicList, _turns, _window) = (presence, publisher, topicList, turns, options.Value.Throttle);
+        _throttle = new KeyedThrottle<string>(_window, FlushAsync, time, logger);
+    }
+
+    private async Task FlushAsync(string topicId)
+    {
+        if (!await _turns.TryTakeAsync("presence:" + topicId, _window))
+        {
+            _throttle.Signal(topicId); // another instance sends this window; ours follows in the next if still needed
+            return;
+        }
+        await _publisher.PublishPresenceAsync(new PresenceChangedEvent(topicId, await _presence.CountAsync(topicId)));
     }
 
     public void Changed(string topicId)

@@ -55,6 +55,7 @@ public static class RealtimeExtensions
         builder.Services.AddSingleton<EventLog>();
         builder.Services.AddSingleton<TopicEventPublisher>();
         builder.Services.AddSingleton<IPresence, InMemoryPresence>();
+        builder.Services.AddSingleton<ISendTurns, LocalSendTurns>();
         builder.Services.AddSingleton<PresenceBroadcaster>();
         builder.Services.AddSingleton<TopicListBroadcaster>();
         return builder;

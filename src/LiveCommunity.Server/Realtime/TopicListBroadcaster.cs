@@ -11,7 +11,8 @@ namespace LiveCommunity.Server.Realtime;
 /// <summary>
 /// The live topic list (PROTOCOL.md v2): <c>TopicPosted</c> when a topic is created, and <c>TopicStats</c> at most
 /// once per <see cref="TopicListOptions.StatsThrottle"/> per topic while its replies, its own reactions or its
-/// watchers change, always once after the last change. List watchers share one group, so through the backplane
+/// watchers change, always once after the last change; on a cluster one instance's turn
+/// (<see cref="ISendTurns"/>) per window sends for all. List watchers share one group, so through the backplane
 /// what any instance sends reaches them on every instance; each instance reports what happens on it (its
 /// commits, its joins and leaves). Counts are read when the throttle flushes, so a burst costs one read.
 /// <para>
@@ -33,13 +34,15 @@ public sealed partial class TopicListBroadcaster
     private readonly IServiceScopeFactory _scopes;
     private readonly ReactionCounts _counts;
     private readonly KeyedThrottle<string> _throttle;
+    private readonly ISendTurns _turns;
+    private readonly TimeSpan _window;
     private readonly ILogger<TopicListBroadcaster> _logger;
 
     public TopicListBroadcaster(IHubContext<DiscussionHub, IDiscussionClient> hub, IPresence presence, IServiceScopeFactory scopes,
-        ReactionCounts counts, TimeProvider time, IOptions<TopicListOptions> options, ILogger<TopicListBroadcaster> logger)
+        ReactionCounts counts, ISendTurns turns, TimeProvider time, IOptions<TopicListOptions> options, ILogger<TopicListBroadcaster> logger)
     {
-        (_hub, _presence, _scopes, _counts, _logger) = (hub, presence, scopes, counts, logger);
-        _throttle = new KeyedThrottle<string>(options.Value.StatsThrottle, FlushStatsAsync, time, logger);
+        (_hub, _presence, _scopes, _counts, _turns, _window, _logger) = (hub, presence, scopes, counts, turns, options.Value.StatsThrottle, logger);
+        _throttle = new KeyedThrottle<string>(_window, FlushStatsAsync, time, logger);
     }
 
     /// <summary>Topics with a TopicStats scheduled or sent within the last window (tests check it stays bounded).</summary>
@@ -76,6 +79,12 @@ public sealed partial class TopicListBroadcaster
     {
         if (!await AnyoneWatchesAsync())
         {
+            return;
+        }
+        // One instance's turn per window sends the cluster-wide figures; the others follow a window later.
+        if (!await _turns.TryTakeAsync("stats:" + topicId, _window))
+        {
+            _throttle.Signal(topicId);
             return;
         }
         await using var scope = _scopes.CreateAsyncScope();

@@ -11,7 +11,8 @@ public static class ScalingExtensions
 
     /// <summary>
     /// Only where <c>ConnectionStrings:Redis</c> is set (one instance needs no Redis): the SignalR Redis backplane,
-    /// wrapped so a Redis outage still serves local watchers; presence counted across instances; Redis in readiness.
+    /// wrapped so a Redis outage still serves local watchers; presence counted and throttled events sent in turns
+    /// across instances; Redis in readiness.
     /// Call after AddRealtime: it replaces the in-memory presence.
     /// </summary>
     public static WebApplicationBuilder AddScaleOut(this WebApplicationBuilder builder)
@@ -44,6 +45,7 @@ public static class ScalingExtensions
         builder.Services.AddSingleton<RedisPresence>();
         builder.Services.AddSingleton<IPresence>(services => services.GetRequiredService<RedisPresence>());
         builder.Services.AddHostedService<PresenceHeartbeat>();
+        builder.Services.AddSingleton<ISendTurns, RedisSendTurns>();
 
         builder.Services.AddHealthChecks().AddRedis(
             services => services.GetRequiredService<RedisConnection>().Multiplexer,
