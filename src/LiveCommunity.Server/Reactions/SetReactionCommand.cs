@@ -8,8 +8,8 @@ namespace LiveCommunity.Server.Reactions;
 
 /// <summary>
 /// Sets or clears one user's reaction of one kind on a topic or a reply. The row changes here; the count and
-/// its ReactionsChanged are the batch's (<see cref="ReactionTally"/>), one event per target per batch, and
-/// the writer holds a target's commands so it gets at most one batch per coalescing window.
+/// its ReactionsChanged are the batch's (<see cref="ReactionTally"/>): one event per target per batch, or owed
+/// until the target's coalescing window ends.
 /// </summary>
 internal sealed class SetReactionCommand(Caller caller, string topicId, string? replyId, string kind, bool on, ReactionCounts counts)
     : WriteCommand<ReactionsResult>
@@ -19,8 +19,6 @@ internal sealed class SetReactionCommand(Caller caller, string topicId, string? 
     public override Caller? Writer => caller;
 
     private readonly string _targetId = replyId ?? topicId;
-
-    public override string? CoalesceKey => _targetId;
 
     public override async Task<Outcome<ReactionsResult>> ExecuteAsync(WriteContext write, CancellationToken ct)
     {

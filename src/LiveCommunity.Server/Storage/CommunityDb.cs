@@ -14,6 +14,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
     public DbSet<ReplyEntity> Replies => Set<ReplyEntity>();
     public DbSet<ReactionEntity> Reactions => Set<ReactionEntity>();
     public DbSet<ReactionCountEntity> ReactionCounts => Set<ReactionCountEntity>();
+    public DbSet<PendingReactionEventEntity> PendingReactionEvents => Set<PendingReactionEventEntity>();
     public DbSet<TopicEventEntity> TopicEvents => Set<TopicEventEntity>();
     public DbSet<ModerationEntryEntity> ModerationLog => Set<ModerationEntryEntity>();
     public DbSet<ReportEntity> Reports => Set<ReportEntity>();
@@ -94,6 +95,13 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             count.ToTable("ReactionCounts");
             count.HasKey(c => new { c.TargetId, c.Kind });
             count.Property(c => c.Kind).HasMaxLength(Columns.Kind);
+        });
+
+        modelBuilder.Entity<PendingReactionEventEntity>(pending =>
+        {
+            pending.ToTable("PendingReactionEvents");
+            pending.HasKey(p => p.TargetId);
+            pending.HasIndex(p => p.Since); // the recovery sweep takes the oldest
         });
 
         modelBuilder.Entity<TopicEventEntity>(evt =>

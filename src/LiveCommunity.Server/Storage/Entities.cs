@@ -119,6 +119,20 @@ public sealed class ReactionCountEntity
     public int Count { get; set; }
 }
 
+/// <summary>
+/// A reaction target whose stored counts changed without a ReactionsChanged yet: its last event was younger
+/// than the coalescing window, so the event follows at the window's end. Written in the transaction that
+/// changed the counts and removed in the one that appends the event, so a crash in between leaves this row, and
+/// the recovery sweep sends the event (no stored change is ever left without one).
+/// </summary>
+public sealed class PendingReactionEventEntity
+{
+    public required string TargetId { get; set; }
+    public required string TopicId { get; set; }
+    public string? ReplyId { get; set; }
+    public DateTime Since { get; set; }
+}
+
 /// <summary>The per-topic event log that Watch replays from.</summary>
 public sealed class TopicEventEntity
 {

@@ -24,6 +24,8 @@ public static class DiscussionExtensions
             })
             .Validate(o => o.Kinds.All(k => k.Length is > 0 and <= 32 && k.All(char.IsAsciiLetterOrDigit)),
                 "Reactions:Kinds must be short names of letters and digits")
+            .Validate(o => o.CoalesceWindow >= TimeSpan.Zero && o.PendingSweepInterval > TimeSpan.Zero,
+                "Reactions:CoalesceWindow must not be negative and Reactions:PendingSweepInterval must be positive")
             .ValidateOnStart();
 
         builder.Services.AddScoped<TopicService>();
@@ -31,6 +33,7 @@ public static class DiscussionExtensions
         builder.Services.AddScoped<ReactionService>();
         builder.Services.AddSingleton<ReactionCounts>();
         builder.Services.AddSingleton<ReplyTopics>();
+        builder.Services.AddHostedService<PendingReactionEventSweep>();
         return builder;
     }
 }

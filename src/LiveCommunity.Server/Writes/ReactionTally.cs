@@ -25,6 +25,13 @@ public sealed class ReactionTally
         _changes.Add((target, kind, delta));
     }
 
+    /// <summary>
+    /// Makes the batch send the target's ReactionsChanged (its current counts) even if nothing in it changes them:
+    /// the event a coalescing window or a crash left owed.
+    /// </summary>
+    public async Task OweEventAsync(string topicId, string? replyId, CancellationToken ct) =>
+        (await TargetAsync(topicId, replyId, ct)).Owed = true;
+
     /// <summary>The target's counts as this batch has left them so far (every configured kind, zero included).</summary>
     public async Task<IReadOnlyDictionary<string, int>> CountsAsync(string topicId, string? replyId, CancellationToken ct) =>
         (await TargetAsync(topicId, replyId, ct)).Current();
@@ -42,8 +49,8 @@ public sealed class ReactionTally
         _changes.RemoveRange(mark, _changes.Count - mark);
     }
 
-    /// <summary>Targets whose counts this batch changed, with their new absolute counts and the changes to store.</summary>
-    internal IEnumerable<Target> Changed() => _targets.Values.Where(t => t.Delta.Values.Any(d => d != 0));
+    /// <summary>Targets whose counts this batch changed or that are owed an event, with their absolute counts and the changes to store.</summary>
+    internal IEnumerable<Target> Changed() => _targets.Values.Where(t => t.Owed || t.Delta.Values.Any(d => d != 0));
 
     private async Task<Target> TargetAsync(string topicId, string? replyId, CancellationToken ct)
     {
@@ -63,6 +70,7 @@ public sealed class ReactionTally
         public string TopicId { get; } = topicId;
         public string? ReplyId { get; } = replyId;
         public Dictionary<string, int> Delta { get; } = new(StringComparer.Ordinal);
+        public bool Owed { get; set; }
 
         public IReadOnlyDictionary<string, int> Current()
         {

@@ -17,11 +17,5 @@ public abstract class WriteCommand<T>
     /// <summary>The signed-in user it acts for: recorded, and refused while banned. Null for the system.</summary>
     public abstract Caller? Writer { get; }
 
-    /// <summary>
-    /// Commands with the same key (a reaction target) are held so that the key gets at most one event per
-    /// coalescing window: a storm on one reply becomes a few batches a second, each with one ReactionsChanged.
-    /// </summary>
-    public virtual string? CoalesceKey => null;
-
     public abstract Task<Outcome<T>> ExecuteAsync(WriteContext write, CancellationToken ct);
 }

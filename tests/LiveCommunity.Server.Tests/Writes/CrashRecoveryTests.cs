@@ -73,19 +73,28 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
                 }
             }
         })).ToList();
-        await WaitUntilAsync(async db => await db.TopicEvents.CountAsync(e => e.TopicId == topicId && e.Type == "ReactionsChanged") >= 10);
+        // Killed mid-storm, with some targets' events owed (their coalescing window running).
+        await WaitUntilAsync(async db => await db.TopicEvents.CountAsync(e => e.TopicId == topicId && e.Type == "ReactionsChanged") >= 10
+            && await db.PendingReactionEvents.AnyAsync(p => p.TopicId == topicId));
         _server.Kill();
         await storm.CancelAsync();
         await Task.WhenAll(fans);
 
-        // What the killed server left behind: every stored count is the last word of its target's log.
+        // What the killed server left behind: every stored count is the last word of its target's log, or its
+        // event is recorded as owed (the target's coalescing window had not ended).
         await using (var db = _database.Open())
         {
             await LogConsistency.AssertAsync(db, topicId);
         }
 
-        // Started again, it serves those counts, and a replay from the start ends on the same numbers.
+        // Started again, it sends what was owed at once, serves those counts, and a replay from the start ends on
+        // the same numbers.
         await _server.StartAsync();
+        await WaitUntilAsync(async db => !await db.PendingReactionEvents.AnyAsync(p => p.TopicId == topicId));
+        await using (var db = _database.Open())
+        {
+            await LogConsistency.AssertAsync(db, topicId, nothingOwed: true);
+        }
         var page = await (await _server.Http().GetAsync($"/api/topics/{topicId}/replies")).ReadAsync(HttpStatusCode.OK);
         var connection = new HubConnectionBuilder().WithUrl($"{_server.Url}/hubs/discussion").Build();
         await connection.StartAsync();

@@ -16,6 +16,7 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
     private readonly List<TopicEvent> _events = [];
     private readonly List<(Caller Moderator, string Action, string TargetId)> _audits = [];
     private readonly List<Action> _afterCommit = [];
+    private readonly List<string> _owedReactionEvents = [];
 
     public CommunityDb Db { get; } = db;
     public DateTime Now { get; } = now;
@@ -25,6 +26,7 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
     public IReadOnlyList<TopicEvent> Events => _events;
     public IReadOnlyList<(Caller Moderator, string Action, string TargetId)> Audits => _audits;
     public IReadOnlyList<Action> AfterCommitActions => _afterCommit;
+    public IReadOnlyList<string> OwedReactionEvents => _owedReactionEvents;
 
     public TEvent Append<TEvent>(Func<long, TEvent> create) where TEvent : TopicEvent
     {
@@ -56,6 +58,9 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
     }
 
     public void AfterCommit(Action action) => _afterCommit.Add(action);
+
+    /// <summary>A reaction target whose event this batch stored as owed (after every command ran, never undone).</summary>
+    public void OweReactionEvent(string targetId) => _owedReactionEvents.Add(targetId);
 
     public Mark Mark() => new(
         _events.Count, _audits.Count, _afterCommit.Count, Reactions.Mark(),

@@ -9,13 +9,17 @@ using Microsoft.Extensions.Options;
 
 namespace LiveCommunity.Server.Writes.Internal;
 
-/// <summary>What a batch left behind for its queue: which coalescing keys got an event, and when.</summary>
-internal readonly record struct BatchResult(IReadOnlyCollection<string> EmittedKeys);
+/// <summary>What a batch left behind for its queue: the reaction targets that got an event, and those now owed one.</summary>
+internal readonly record struct BatchResult(IReadOnlyCollection<string> EmittedKeys, IReadOnlyCollection<string> OwedKeys)
+{
+    public static readonly BatchResult None = new([], []);
+}
 
 /// <summary>
 /// Runs one batch of one topic's commands in one transaction (DESIGN.md "Shape"): lock the topic, record the
 /// writers and refuse the banned, run each command inside its own savepoint (a refusal or failure rolls back
-/// only that command), store the reaction tally with one ReactionsChanged per target and the topic row once,
+/// only that command), store the reaction tally with one ReactionsChanged per target (or owe it until the
+/// target's coalescing window ends) and the topic row once,
 /// commit (one fsync), then publish the events in seq order and answer the callers.
 /// </summary>
 internal sealed class BatchRunner(
@@ -31,7 +35,7 @@ internal sealed class BatchRunner(
 {
     private static readonly Rejection Banned = Rejection.Forbidden("you are banned from posting and reacting");
 
-    public async Task<BatchResult> RunAsync(string? topicId, List<PendingWrite> writes)
+    public async Task<BatchResult> RunAsync(string? topicId, List<PendingWrite> writes, IReactionWindows windows)
     {
         var started = Stopwatch.GetTimestamp();
         foreach (var write in writes)
@@ -43,7 +47,7 @@ internal sealed class BatchRunner(
         Batch batch;
         try
         {
-            batch = await ExecuteAsync(db, topicId, writes, kept);
+            batch = await ExecuteAsync(db, topicId, writes, kept, windows);
         }
         catch (Exception ex) when (StorageFailures.IsBusy(ex))
         {
@@ -55,7 +59,7 @@ internal sealed class BatchRunner(
             {
                 write.Reject(busy);
             }
-            return new BatchResult([]);
+            return BatchResult.None;
         }
         catch (Exception ex)
         {
@@ -65,7 +69,7 @@ internal sealed class BatchRunner(
             {
                 write.Fail(ex);
             }
-            return new BatchResult([]);
+            return BatchResult.None;
         }
         var committedAt = Stopwatch.GetTimestamp();
 
@@ -98,11 +102,12 @@ internal sealed class BatchRunner(
         }
         metrics.WritesFinished(kept.Count, "ok");
         metrics.BatchRan(writes.Count, Stopwatch.GetElapsedTime(started, committedAt));
-        return new BatchResult(batch.Events.OfType<ReactionsChangedEvent>().Select(e => e.ReplyId ?? e.TopicId).ToList());
+        return new BatchResult(batch.Events.OfType<ReactionsChangedEvent>().Select(e => e.ReplyId ?? e.TopicId).ToList(), batch.OwedReactionEvents);
     }
 
     /// <summary>The transaction: everything up to and including the commit. Writes it keeps go into <paramref name="kept"/>.</summary>
-    private async Task<Batch> ExecuteAsync(CommunityDb db, string? topicId, List<PendingWrite> writes, List<PendingWrite> kept)
+    private async Task<Batch> ExecuteAsync(CommunityDb db, string? topicId, List<PendingWrite> writes, List<PendingWrite> kept,
+        IReactionWindows windows)
     {
         var ct = CancellationToken.None; // a batch runs to its end whoever stops waiting for it
         // Each command gets a savepoint of ours; EF's own savepoint around every SaveChanges would double them.
@@ -169,7 +174,7 @@ internal sealed class BatchRunner(
         }
         metrics.WritesFinished(refused, "rejected");
 
-        await StoreReactionsAsync(batch, ct);
+        await StoreReactionsAsync(batch, windows, ct);
         if (topic is not null && snapshot != (topic.LastSeq, topic.ReplyCount, topic.Locked, topic.Premoderated))
         {
             await db.Topics.Where(t => t.Id == topic.Id).ExecuteUpdateAsync(set => set
@@ -191,11 +196,13 @@ internal sealed class BatchRunner(
             : await db.Topics.FromSql($"""SELECT * FROM "Topics" WHERE "Id" = {topicId} FOR UPDATE""").AsNoTracking().FirstOrDefaultAsync(ct);
 
     /// <summary>
-    /// Stores what the batch did to reaction counts and appends one ReactionsChanged (absolute counts) per target
-    /// whose counts changed, in this same transaction: no stored change is ever without its event. A reply that
-    /// is no longer published gets no event (its removal is the event that describes it).
+    /// Stores what the batch did to reaction counts and, in this same transaction, either appends one
+    /// ReactionsChanged (absolute counts) per changed target, or, for a target whose last event is younger than
+    /// the coalescing window, records the event as owed (a PendingReactionEvents row) for the queue to send when
+    /// the window ends: no stored change is ever without its event, even after a crash. A reply that is no longer
+    /// published gets no event (its removal is the event that describes it).
     /// </summary>
-    private static async Task StoreReactionsAsync(Batch batch, CancellationToken ct)
+    private static async Task StoreReactionsAsync(Batch batch, IReactionWindows windows, CancellationToken ct)
     {
         var changed = batch.Reactions.Changed().ToList();
         if (changed.Count == 0)
@@ -223,7 +230,22 @@ internal sealed class BatchRunner(
                 .Select(r => r.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         foreach (var target in changed)
         {
-            if (target.ReplyId is null || published.Contains(target.ReplyId))
+            var visible = target.ReplyId is null || published.Contains(target.ReplyId);
+            if (visible && !windows.MayEmit(target.Id))
+            {
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO "PendingReactionEvents" ("TargetId", "TopicId", "ReplyId", "Since")
+                    VALUES ({target.Id}, {target.TopicId}, {target.ReplyId}, {batch.Now}) ON CONFLICT DO NOTHING
+                    """, ct);
+                batch.OweReactionEvent(target.Id);
+                continue;
+            }
+            // An owed event that no flush has taken is settled by this one (or by the removal of its reply).
+            if (windows.IsOwed(target.Id))
+            {
+                await db.Database.ExecuteSqlAsync($"""DELETE FROM "PendingReactionEvents" WHERE "TargetId" = {target.Id}""", ct);
+            }
+            if (visible)
             {
                 batch.Append(seq => new ReactionsChangedEvent(target.TopicId, seq, target.ReplyId, target.Current()));
             }

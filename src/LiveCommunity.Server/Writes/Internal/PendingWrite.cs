@@ -14,7 +14,6 @@ internal abstract class PendingWrite
 
     public abstract string? TopicId { get; }
     public abstract Caller? Writer { get; }
-    public abstract string? CoalesceKey { get; }
 
     /// <summary>TimeProvider timestamp of enqueueing, for the queue-wait metric and the batch delay.</summary>
     public long EnqueuedAt { get; init; }
@@ -64,7 +63,6 @@ internal sealed class PendingWrite<T>(WriteCommand<T> command) : PendingWrite
 
     public override string? TopicId => command.TopicId;
     public override Caller? Writer => command.Writer;
-    public override string? CoalesceKey => command.CoalesceKey;
     public override Task Task => _result.Task;
     public Task<Outcome<T>> Result => _result.Task;
 

@@ -1,18 +1,21 @@
-using Microsoft.Extensions.Options;
+using LiveCommunity.Server.Reactions;
 
 namespace LiveCommunity.Server.Writes.Internal;
 
 /// <summary>
-/// One topic's commands on this instance, drained in batches by one loop at a time. Commands that share a
-/// coalescing key (a reaction target) whose last event is younger than the window wait, and then all go in
-/// the next batch together: one ReactionsChanged for all of them. The queue retires itself when it is empty
-/// and its keys have cooled down, so idle topics cost nothing.
+/// One topic's commands on this instance, drained in batches by one loop at a time, and the topic's reaction
+/// coalescing windows (<see cref="IReactionWindows"/>): a target whose last ReactionsChanged is younger than the
+/// window has its changes stored at once but its event owed, and the queue sends the owed event (a flush
+/// command) when the window ends. Nothing waits for a window, so a reaction storm runs at batch speed. The queue
+/// retires itself when it is empty, owes nothing and its windows have passed, so idle topics cost nothing.
 /// </summary>
-internal sealed class TopicQueue(string key, QueueSet owner)
+internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
 {
     private readonly object _lock = new();
     private readonly List<PendingWrite> _pending = [];
     private readonly Dictionary<string, long> _lastEmitted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _owed = new(StringComparer.Ordinal);
+    private readonly Dictionary<PendingWrite, string> _flushes = [];
     private bool _draining;
     private bool _retired;
     private TaskCompletionSource? _arrived;
@@ -33,9 +36,7 @@ internal sealed class TopicQueue(string key, QueueSet owner)
                 return EnqueueResult.Full;
             }
             _pending.Add(write);
-            start = !_draining;
-            _draining = true;
-            _arrived?.TrySetResult();
+            start = StartDrainingLocked();
         }
         if (start)
         {
@@ -44,21 +45,47 @@ internal sealed class TopicQueue(string key, QueueSet owner)
         return EnqueueResult.Queued;
     }
 
+    public bool MayEmit(string targetId)
+    {
+        lock (_lock)
+        {
+            return !_lastEmitted.TryGetValue(targetId, out var at)
+                || owner.Time.GetElapsedTime(at) >= owner.Reactions.CoalesceWindow;
+        }
+    }
+
+    public bool IsOwed(string targetId)
+    {
+        lock (_lock)
+        {
+            return _owed.Contains(targetId);
+        }
+    }
+
+    private bool StartDrainingLocked()
+    {
+        var start = !_draining;
+        _draining = true;
+        _arrived?.TrySetResult();
+        return start;
+    }
+
     private async Task DrainAsync()
     {
         while (true)
         {
-            TimeSpan wait;
             Task arrived;
+            TimeSpan wait;
             lock (_lock)
             {
                 var now = owner.Time.GetTimestamp();
                 _pending.RemoveAll(w => !w.IsQueued); // abandoned by their callers or the wait limit
-                if (Ready(now, out wait) > 0)
+                wait = QueueDueFlushes(now);
+                if (_pending.Count > 0)
                 {
                     arrived = Task.CompletedTask;
                 }
-                else if (_pending.Count == 0 && CoolDown(now) is not { } coolDown)
+                else if (_owed.Count == 0 && CoolDown(now) is not { } coolDown)
                 {
                     _retired = true;
                     _draining = false;
@@ -67,7 +94,7 @@ internal sealed class TopicQueue(string key, QueueSet owner)
                 }
                 else
                 {
-                    wait = _pending.Count == 0 ? CoolDown(now)!.Value : wait;
+                    wait = _owed.Count > 0 ? wait : CoolDown(now)!.Value;
                     _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     arrived = _arrived.Task;
                 }
@@ -85,18 +112,20 @@ internal sealed class TopicQueue(string key, QueueSet owner)
                 List<PendingWrite> batch;
                 lock (_lock)
                 {
-                    batch = Take(owner.Time.GetTimestamp());
+                    batch = Take();
                 }
                 if (batch.Count > 0)
                 {
-                    var result = await owner.Runner.RunAsync(Key.Length == 0 ? null : Key, batch);
+                    var result = await owner.Runner.RunAsync(Key.Length == 0 ? null : Key, batch, this);
                     lock (_lock)
                     {
                         var at = owner.Time.GetTimestamp();
                         foreach (var emitted in result.EmittedKeys)
                         {
                             _lastEmitted[emitted] = at;
+                            _owed.Remove(emitted);
                         }
+                        _owed.UnionWith(result.OwedKeys);
                     }
                 }
             }
@@ -105,6 +134,36 @@ internal sealed class TopicQueue(string key, QueueSet owner)
                 owner.Slots.Release();
             }
         }
+    }
+
+    /// <summary>
+    /// Queues a flush for every owed target whose window has ended; returns how long until the next one ends. A
+    /// queued flush takes the obligation over (the target leaves <see cref="_owed"/> when the flush starts).
+    /// </summary>
+    private TimeSpan QueueDueFlushes(long now)
+    {
+        var next = TimeSpan.MaxValue;
+        foreach (var target in _owed)
+        {
+            if (_flushes.ContainsValue(target))
+            {
+                continue;
+            }
+            var left = _lastEmitted.TryGetValue(target, out var at)
+                ? owner.Reactions.CoalesceWindow - owner.Time.GetElapsedTime(at, now)
+                : TimeSpan.Zero;
+            if (left <= TimeSpan.Zero)
+            {
+                var flush = new PendingWrite<bool>(new FlushReactionsCommand(Key, target)) { EnqueuedAt = now };
+                _flushes[flush] = target;
+                _pending.Add(flush);
+            }
+            else if (left < next)
+            {
+                next = left;
+            }
+        }
+        return next;
     }
 
     // With a batch delay configured, give a young batch a moment to fill before it starts.
@@ -131,65 +190,30 @@ internal sealed class TopicQueue(string key, QueueSet owner)
         }
     }
 
-    /// <summary>How many commands may run now; <paramref name="wait"/> is how long until a held one may.</summary>
-    private int Ready(long now, out TimeSpan wait)
-    {
-        var ready = 0;
-        wait = TimeSpan.MaxValue;
-        foreach (var write in _pending)
-        {
-            var until = HeldFor(write, now);
-            if (until <= TimeSpan.Zero)
-            {
-                ready++;
-            }
-            else if (until < wait)
-            {
-                wait = until;
-            }
-        }
-        return ready;
-    }
-
-    /// <summary>
-    /// Takes the next batch in arrival order: up to MaxBatchSize commands, plus every held command of a key that
-    /// is let through now (they would otherwise wait another whole window).
-    /// </summary>
-    private List<PendingWrite> Take(long now)
+    /// <summary>The next batch in arrival order: up to MaxBatchSize commands that have not been abandoned.</summary>
+    private List<PendingWrite> Take()
     {
         var batch = new List<PendingWrite>(Math.Min(_pending.Count, owner.Options.MaxBatchSize));
-        var released = new HashSet<string>(StringComparer.Ordinal);
         _pending.RemoveAll(write =>
         {
-            if (!write.IsQueued)
-            {
-                return true;
-            }
-            var coalesced = write.CoalesceKey is { } k && released.Contains(k);
-            if (!coalesced && (batch.Count >= owner.Options.MaxBatchSize || HeldFor(write, now) > TimeSpan.Zero))
+            if (batch.Count >= owner.Options.MaxBatchSize)
             {
                 return false;
             }
-            if (!write.TryStart())
+            if (write.TryStart())
             {
-                return true;
+                batch.Add(write);
+                if (_flushes.Remove(write, out var target))
+                {
+                    _owed.Remove(target); // the flush owns it now; a batch that defers it again says so
+                }
             }
-            if (write.CoalesceKey is { } coalesceKey)
-            {
-                released.Add(coalesceKey);
-            }
-            batch.Add(write);
             return true;
         });
         return batch;
     }
 
-    private TimeSpan HeldFor(PendingWrite write, long now) =>
-        write.CoalesceKey is { } k && _lastEmitted.TryGetValue(k, out var at)
-            ? owner.Reactions.CoalesceWindow - owner.Time.GetElapsedTime(at, now)
-            : TimeSpan.Zero;
-
-    /// <summary>Null when no key emitted within the window (the queue may retire); otherwise how long until none has.</summary>
+    /// <summary>Null when no target emitted within the window (the queue may retire); otherwise how long until none has.</summary>
     private TimeSpan? CoolDown(long now)
     {
         var window = owner.Reactions.CoalesceWindow;
@@ -208,6 +232,16 @@ internal sealed class TopicQueue(string key, QueueSet owner)
         }
         return longest;
     }
+}
+
+/// <summary>What a batch needs of its queue's reaction coalescing windows.</summary>
+internal interface IReactionWindows
+{
+    /// <summary>True when the target's last ReactionsChanged on this instance is at least a window old.</summary>
+    bool MayEmit(string targetId);
+
+    /// <summary>True when the target has a pending row (an owed event) that no flush has taken yet.</summary>
+    bool IsOwed(string targetId);
 }
 
 internal enum EnqueueResult

@@ -114,6 +114,31 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.ToTable("ModerationJobs", (string)null);
                 });
 
+            modelBuilder.Entity("LiveCommunity.Server.Storage.PendingReactionEventEntity", b =>
+                {
+                    b.Property<string>("TargetId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("ReplyId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTime>("Since")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TopicId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("TargetId");
+
+                    b.HasIndex("Since");
+
+                    b.ToTable("PendingReactionEvents", (string)null);
+                });
+
             modelBuilder.Entity("LiveCommunity.Server.Storage.ReactionCountEntity", b =>
                 {
                     b.Property<string>("TargetId")

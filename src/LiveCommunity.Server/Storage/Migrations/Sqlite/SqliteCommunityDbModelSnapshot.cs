@@ -108,6 +108,31 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.ToTable("ModerationJobs", (string)null);
                 });
 
+            modelBuilder.Entity("LiveCommunity.Server.Storage.PendingReactionEventEntity", b =>
+                {
+                    b.Property<string>("TargetId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReplyId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Since")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TopicId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TargetId");
+
+                    b.HasIndex("Since");
+
+                    b.ToTable("PendingReactionEvents", (string)null);
+                });
+
             modelBuilder.Entity("LiveCommunity.Server.Storage.ReactionCountEntity", b =>
                 {
                     b.Property<string>("TargetId")
