@@ -334,25 +334,37 @@ export class LiveCommunity {
   }
 
   /** Connects, retrying per the retry policy; on success every watched thread resumes from its last applied seq. */
+  /**
+   * A first connection is tried at once. A lost one waits the policy's first delay before its first attempt, as
+   * SignalR's own automatic reconnect does: when an instance dies, all of its readers lose their connection in
+   * the same instant, and the default policy spreads their return over two seconds instead of sending them all
+   * to the surviving instances at once. A browser coming back online cuts any wait short.
+   */
   private async connectLoop(): Promise<void> {
     const startedAt = Date.now();
-    this.setConnectionState(this.everConnected ? ThreadState.Reconnecting : ThreadState.Connecting);
-    for (let retries = 0; !this.closed; retries++) {
-      try {
-        await this.connection.start();
-      } catch (error) {
+    const reconnecting = this.everConnected;
+    this.setConnectionState(reconnecting ? ThreadState.Reconnecting : ThreadState.Connecting);
+    let lastError: Error = new Error("connection lost");
+    for (let failures = 0; !this.closed; failures++) {
+      if (reconnecting || failures > 0) {
         const delay = this.retryPolicy({
-          previousRetryCount: retries,
+          previousRetryCount: reconnecting ? failures : failures - 1,
           elapsedMilliseconds: Date.now() - startedAt,
-          retryReason: error instanceof Error ? error : new Error(String(error)),
+          retryReason: lastError,
         });
         if (delay === null) {
           this.setConnectionState(ThreadState.Offline);
           return;
         }
         this.setConnectionState(ThreadState.Reconnecting);
-        this.attempted();
         await this.sleep(delay);
+        if (this.closed) return;
+      }
+      try {
+        await this.connection.start();
+      } catch (error) {
+        lastError = error instanceof Error ? error : new Error(String(error));
+        this.attempted();
         continue;
       }
       if (this.closed) {

@@ -11,24 +11,42 @@ export interface RetryContext {
 /** Milliseconds to wait before the next attempt, or null to give up and go offline. */
 export type RetryPolicy = (context: RetryContext) => number | null;
 
-/** Default delays: retry at once, then after 1 s, 2 s, 5 s, 10 s, and every 30 s after that, never giving up. */
+/**
+ * Default delays: the first retry within `DEFAULT_FIRST_RETRY_SPREAD_MS` (see below), then after 1 s, 2 s, 5 s,
+ * 10 s, and every 30 s after that, never giving up.
+ */
 export const DEFAULT_RETRY_DELAYS: readonly number[] = [0, 1_000, 2_000, 5_000, 10_000, 30_000];
 
 /**
- * Backoff over `delays` (the last one repeats) with ±`jitter` relative spread,
- * so that thousands of readers cut off at once do not come back at once.
+ * The first retry waits a random 0 to 2 s on top of its delay. When an instance dies, all of its readers lose
+ * their connection in the same instant; a relative jitter of a zero delay is still zero, so without this spread
+ * they would all arrive at the surviving instances in the same instant too.
+ */
+export const DEFAULT_FIRST_RETRY_SPREAD_MS = 2_000;
+
+/**
+ * Backoff over `delays` (the last one repeats) with ±`jitter` relative spread, and the first retry spread over
+ * `firstRetrySpreadMs`, so that thousands of readers cut off at once do not come back at once.
  * `giveUpAfterMs` turns the policy into one that goes offline; by default it never does.
  */
 export function backoffRetryPolicy(
-  options: { delays?: readonly number[]; jitter?: number; giveUpAfterMs?: number; random?: () => number } = {},
+  options: {
+    delays?: readonly number[];
+    jitter?: number;
+    firstRetrySpreadMs?: number;
+    giveUpAfterMs?: number;
+    random?: () => number;
+  } = {},
 ): RetryPolicy {
   const delays = options.delays ?? DEFAULT_RETRY_DELAYS;
   const jitter = options.jitter ?? 0.25;
+  const firstSpread = options.firstRetrySpreadMs ?? DEFAULT_FIRST_RETRY_SPREAD_MS;
   const random = options.random ?? Math.random;
   return ({ previousRetryCount, elapsedMilliseconds }) => {
     if (options.giveUpAfterMs !== undefined && elapsedMilliseconds >= options.giveUpAfterMs) return null;
     const base = delays[Math.min(previousRetryCount, delays.length - 1)] ?? 0;
-    return Math.round(base * (1 + jitter * (2 * random() - 1)));
+    const spread = previousRetryCount === 0 ? firstSpread * random() : 0;
+    return Math.round(base * (1 + jitter * (2 * random() - 1)) + spread);
   };
 }
 

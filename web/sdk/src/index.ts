@@ -6,7 +6,7 @@ export { QueueWatch, type QueueWatchEventMap } from "./QueueWatch";
 export { REPORT_NOTE_MAX, REPORT_REASONS } from "./moderationTypes";
 export type * from "./moderationTypes";
 export { ThreadState } from "./ThreadState";
-export { backoffRetryPolicy, defaultRetryPolicy, DEFAULT_RETRY_DELAYS, type RetryContext, type RetryPolicy } from "./RetryPolicy";
+export { backoffRetryPolicy, defaultRetryPolicy, DEFAULT_RETRY_DELAYS, DEFAULT_FIRST_RETRY_SPREAD_MS, type RetryContext, type RetryPolicy } from "./RetryPolicy";
 export { LiveCommunityError } from "./ApiClient";
 export { allowTokenFor, isTokenAllowed } from "./TokenPolicy";
 export type { ApiClient } from "./ApiClient";

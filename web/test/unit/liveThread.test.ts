@@ -133,6 +133,21 @@ test("after a reconnect each watched topic resumes from its last applied seq", a
   assert.deepEqual(ids(thread.replies), ["a", "b", "c"]);
 });
 
+test("a lost connection waits the policy's first delay before its first attempt (a dead instance's readers spread out)", async () => {
+  const server = new FakeServer();
+  const asked: number[] = [];
+  const thread = await connect(server, { retryPolicy: ({ previousRetryCount }) => (asked.push(previousRetryCount), 40) }).watch("t1");
+  assert.equal(server.hub.starts, 1);
+  server.hub.cut();
+  await sleep(15);
+  assert.equal(thread.state, ThreadState.Reconnecting);
+  assert.equal(server.hub.starts, 1, "no attempt before the first delay");
+  assert.deepEqual(asked, [0]);
+  await sleep(60);
+  assert.equal(server.hub.starts, 2);
+  assert.equal(thread.state, ThreadState.Live);
+});
+
 test("goes offline when the retry policy gives up, and back when the browser is online", async () => {
   const server = new FakeServer();
   const network = new EventTarget();
@@ -154,7 +169,6 @@ test("an 'offline' event drops the connection at once; 'online' skips the wait",
   const server = new FakeServer();
   const network = new EventTarget();
   const thread = await connect(server, { retryPolicy: () => 60_000, networkEvents: network }).watch("t1");
-  server.hub.failStarts = 1;
   network.dispatchEvent(new Event("offline"));
   await sleep(20);
   assert.equal(thread.state, ThreadState.Reconnecting);
