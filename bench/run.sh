@@ -28,7 +28,9 @@ LT fanout --watchers "${BENCH_MAX_WATCHERS:-1000}" --topics 2 --rate "${BENCH_MA
 LT connections --connections "${BENCH_CONNECTIONS:-18000}" --topics 10 --hold 5 --ports 2 --out "$RESULTS/connections.json"
 LT reaction-storm --users 500 --rate 1000 --watchers 50 --duration 8 --out "$RESULTS/reaction-storm.json"
 LT reconnect-storm --watchers 300 --topics 5 --rate 10 --duration 15 --out "$RESULTS/reconnect-storm.json"
-LT slow-consumer --watchers 100 --rate 20 --duration 8 --stall 35 --out "$RESULTS/slow-consumer.json"
+# Large replies and a long stall, so the stalled client's kernel buffers (several MB on loopback) fill and the
+# server itself sees sends waiting: only then can it cut the client off (at smaller sizes nothing waits on it).
+LT slow-consumer --watchers 100 --rate 50 --body-chars 4800 --duration 8 --stall 45 --out "$RESULTS/slow-consumer.json"
 LT moderation --watchers 500 --replies 50 --rate 10 --out "$RESULTS/moderation.json"
 # A breaking story on one instance: writes on one topic (baseline: one transaction per write), then reads.
 for mode in replies reactions; do

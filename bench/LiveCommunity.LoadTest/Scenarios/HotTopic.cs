@@ -161,6 +161,15 @@ public static class HotTopic
     private static async Task VerifyAsync(Api api, string topic, List<string> targets, bool[,] liked, long accepted, bool reactions,
         List<Watcher> watchers, RunResult result, CancellationToken ct)
     {
+        if (reactions)
+        {
+            // A target's last ReactionsChanged may be owed for up to one coalescing window after the last call
+            // (its seq comes then): give every watcher that long to see the final counts before reading lastSeq.
+            var expectedCounts = Enumerable.Range(0, targets.Count)
+                .Select(t => Enumerable.Range(0, liked.GetLength(0)).Count(w => liked[w, t])).ToList();
+            await Runner.WaitUntilAsync(() => watchers.All(w => Enumerable.Range(0, targets.Count)
+                .All(t => (w.LikeCountOf(targets[t]) ?? 0) == expectedCounts[t])), TimeSpan.FromSeconds(10), ct);
+        }
         var topicNow = await api.GetAsync($"/api/topics/{topic}", ct);
         var lastSeq = topicNow?["lastSeq"]?.GetValue<long>() ?? 0;
         await Runner.WaitUntilAsync(() => watchers.All(w => w.LastSeq >= lastSeq), TimeSpan.FromSeconds(30), ct);
