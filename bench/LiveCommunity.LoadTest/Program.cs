@@ -156,12 +156,13 @@ var herdReaders = Int("--readers", 20000, "readers opening the story");
 var herdWindow = Int("--window", 30, "seconds over which they arrive");
 var herdRate = Dbl("--reply-rate", 50, "replies per second posted meanwhile");
 var herdSignedIn = Dbl("--signed-in", 0.3, "share of readers signed in (0..1)");
+var herdWarmup = Int("--warmup", 3, "seconds of unmeasured first-page reads before each measured phase");
 Scenario("read-herd", "a crowd opens one hot story: first-page ceiling (anonymous, signed in), then N readers within a window; cache on vs off",
-    [herdInFlight, herdReaders, herdWindow, herdRate, herdSignedIn],
+    [herdInFlight, herdReaders, herdWindow, herdRate, herdSignedIn, herdWarmup],
     (p, c, ct) =>
     {
-        var o = new ReadHerd.Options(p.GetValue(herdInFlight), c.Duration, p.GetValue(herdReaders), p.GetValue(herdWindow), p.GetValue(herdRate), p.GetValue(herdSignedIn));
-        var parameters = new Dictionary<string, string> { ["inFlight"] = S(o.InFlight), ["readers"] = S(o.Readers), ["window"] = S(o.Window), ["replyRate"] = S(o.ReplyRate), ["signedIn"] = S(o.SignedInShare) };
+        var o = new ReadHerd.Options(p.GetValue(herdInFlight), c.Duration, p.GetValue(herdReaders), p.GetValue(herdWindow), p.GetValue(herdRate), p.GetValue(herdSignedIn), p.GetValue(herdWarmup));
+        var parameters = new Dictionary<string, string> { ["inFlight"] = S(o.InFlight), ["readers"] = S(o.Readers), ["window"] = S(o.Window), ["replyRate"] = S(o.ReplyRate), ["signedIn"] = S(o.SignedInShare), ["warmup"] = S(o.WarmupSeconds) };
         // The baseline is LiveCommunity itself with the read cache switched off.
         return Runner.RunAgainstSettingsAsync("read-herd", c, parameters, new Dictionary<string, string> { ["ReadCache__Enabled"] = "false" },
             (host, t) => ReadHerd.RunAsync(host, o, t), ct);
