@@ -2,7 +2,7 @@
 # The standard benchmark set (docs/benchmarks.md): builds in Release, runs every scenario against the bare
 # SignalR baseline and LiveCommunity (the load generator starts both on free loopback ports, with a temp
 # database, one after the other), then regenerates docs/benchmarks.md and its plots from bench/results/.
-# Sized to finish within about 15 minutes on a 2-core machine. Loopback only.
+# Sized to finish within about 25 minutes on a 2-core machine. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
