@@ -24,11 +24,11 @@ export LC_INSTANCE_PORTS=${LC_INSTANCE_PORTS:-"25101 25102 25103"} LC_PORT=${LC_
   LC_PG_PORT=${LC_PG_PORT:-25432} LC_REDIS_PORT=${LC_REDIS_PORT:-26379} LC_PROMETHEUS=0 LC_DB_POOL=${LC_DB_POOL:-40}
 # The load generator's few users post and react far faster than people: lift the per-user and per-address limits
 # (as bench/run.sh does); and keep the instances' logs to warnings, 50,000 connections are not news.
-# PresenceChanged and ReactionsChanged are throttled per topic (per target) *per instance*: with 3 instances a watcher
-# gets up to 3 PresenceChanged a second while people join, and 12 ReactionsChanged a second in a reaction storm. On
-# 2 shared cores that fan-out (1 to 3 messages a second to each of 50,000 watchers while they connect) starves every
-# process until connections time out, so the full run quietens both (30 s, 3 s) and measures their cost at smaller
-# scale (docs/deployment.md, sizing). The smoke keeps 3 s and 1 s. PRESENCE_THROTTLE / REACTION_WINDOW override.
+# PresenceChanged is throttled per topic across the cluster (instances take turns, one a second by default) and
+# ReactionsChanged per target per instance (4 a second each). On 2 shared cores even one presence update a second
+# to each of 50,000 watchers while they connect (50,000 deliveries a second) starves every process until
+# connections time out, so the full run quietens both (30 s, 3 s) and the sizing notes scale the cost up
+# (docs/deployment.md). The smoke keeps 3 s and 1 s. PRESENCE_THROTTLE / REACTION_WINDOW override.
 if [ "$MODE" = smoke ]; then presence=00:00:03 window=00:00:01; else presence=00:00:30 window=00:00:03; fi
 export Presence__Throttle=${PRESENCE_THROTTLE:-$presence} Reactions__CoalesceWindow=${REACTION_WINDOW:-$window}
 source bench/lift-limits.sh

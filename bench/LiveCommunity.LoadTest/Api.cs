@@ -123,18 +123,24 @@ public sealed class BoundedRetry(TimeSpan giveUpAfter) : IRetryPolicy
 }
 
 /// <summary>
-/// The web SDK's default reconnect policy (web/sdk/src/RetryPolicy.ts): at once, then after 1, 2, 5, 10 s and
-/// every 30 s, each ±25 % jitter; bounded here so a benchmark ends.
+/// The web SDK's default reconnect policy (web/sdk/src/RetryPolicy.ts): the first attempt at a random moment
+/// within 2 s of the loss, then after 1, 2, 5, 10 s and every 30 s, each ±25 % jitter; bounded here so a
+/// benchmark ends. SignalR's client, like the SDK, waits the first delay before its first reconnect attempt.
 /// </summary>
 public sealed class SdkRetry(TimeSpan giveUpAfter) : IRetryPolicy
 {
     private static readonly int[] DelaysMs = [0, 1_000, 2_000, 5_000, 10_000, 30_000];
+    private const int FirstRetrySpreadMs = 2_000;
 
     public TimeSpan? NextRetryDelay(RetryContext retryContext)
     {
         if (retryContext.ElapsedTime > giveUpAfter)
         {
             return null;
+        }
+        if (retryContext.PreviousRetryCount == 0)
+        {
+            return TimeSpan.FromMilliseconds(Random.Shared.Next(FirstRetrySpreadMs));
         }
         var baseMs = DelaysMs[Math.Min(retryContext.PreviousRetryCount, DelaysMs.Length - 1)];
         return TimeSpan.FromMilliseconds(Math.Round(baseMs * (1 + 0.25 * (2 * Random.Shared.NextDouble() - 1))));
