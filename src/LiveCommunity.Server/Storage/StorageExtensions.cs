@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace LiveCommunity.Server.Storage;
 
@@ -33,23 +34,44 @@ public static class StorageExtensions
             // Two pools (Npgsql pools by connection string): a slow read can never hold a write batch's connection.
             var reads = Pool(connectionString, options.MaxReadConnections, options.ConnectionWait, "livecommunity");
             var writes = Pool(connectionString, options.MaxWriteBatches, options.ConnectionWait, "livecommunity-writes");
-            builder.Services.AddDbContextPool<CommunityDb, PostgresCommunityDb>(o => o.UseNpgsql(reads));
+            builder.Services.AddDbContextPool<CommunityDb, PostgresCommunityDb>(o => o.UseNpgsql(reads).QuietExpectedFailures());
             builder.Services.AddSingleton(new WriteDatabase(
-                new CommunityDbFactory<PostgresCommunityDb>(new DbContextOptionsBuilder<PostgresCommunityDb>().UseNpgsql(writes).Options, options.MaxWriteBatches),
+                new CommunityDbFactory<PostgresCommunityDb>(new DbContextOptionsBuilder<PostgresCommunityDb>().UseNpgsql(writes).QuietExpectedFailures().Options, options.MaxWriteBatches),
                 options.MaxWriteBatches, isSqlite: false));
         }
         else
         {
             var sqlite = ResolveSqlite(connectionString ?? DefaultSqlite, builder.Environment.ContentRootPath);
-            builder.Services.AddDbContextPool<CommunityDb, SqliteCommunityDb>(o => o.UseSqlite(sqlite));
+            builder.Services.AddDbContextPool<CommunityDb, SqliteCommunityDb>(o => o.UseSqlite(sqlite).QuietExpectedFailures());
             builder.Services.AddSingleton(new WriteDatabase(
                 new CommunityDbFactory<SqliteCommunityDb>(
-                    new DbContextOptionsBuilder<SqliteCommunityDb>().UseSqlite(sqlite).AddInterceptors(new SqliteSecureDelete()).Options, 4),
+                    new DbContextOptionsBuilder<SqliteCommunityDb>().UseSqlite(sqlite).AddInterceptors(new SqliteSecureDelete()).QuietExpectedFailures().Options, 4),
                 1, isSqlite: true));
         }
         builder.Services.AddSingleton<ErasedTextCompaction>();
         return builder;
     }
+
+    /// <summary>
+    /// A saturated database is answered 503 where its exception surfaces (<see cref="StorageFailures"/>), and
+    /// real failures are logged once by whoever handles them (the exception handler, the write pipeline, the hub's
+    /// filters). EF Core's own Error entry for every failed query, command or connection would make each expected
+    /// refusal an error in the logs, several times over (thousands when a dead instance's readers resume at once),
+    /// so those entries go to Debug.
+    /// </summary>
+    private static DbContextOptionsBuilder<T> QuietExpectedFailures<T>(this DbContextOptionsBuilder<T> options) where T : DbContext
+    {
+        ((DbContextOptionsBuilder)options).QuietExpectedFailures();
+        return options;
+    }
+
+    private static DbContextOptionsBuilder QuietExpectedFailures(this DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Log(
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+            (RelationalEventId.ConnectionError, LogLevel.Debug),
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (RelationalEventId.TransactionError, LogLevel.Debug)));
 
     // Sets the pool's bound from our options (not from the connection string), so sizing is in one place.
     private static string Pool(string connectionString, int size, TimeSpan wait, string applicationName)

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using LiveCommunity.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace LiveCommunity.Server.Tests.Postgres;
@@ -10,6 +12,16 @@ public sealed class SmallPoolHost() : AppFactory(TestDatabase.CreatePostgres())
 {
     public const int WriteBatches = 2;
     public const int ReadConnections = 3;
+    private readonly LogCapture _logs = new();
+
+    /// <summary>Every log entry of the host, with its level.</summary>
+    public IEnumerable<LogLine> Logs => _logs.Lines;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureLogging(logging => logging.AddProvider(_logs));
+    }
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
@@ -51,6 +63,7 @@ public sealed class ConnectionBoundTests(SmallPoolHost app) : IClassFixture<Smal
             await lockReplies.ExecuteNonQueryAsync();
         }
 
+        var errorsBefore = app.Logs.Count(l => l.Level >= LogLevel.Error);
         using var sampling = new CancellationTokenSource();
         var most = SampleConnectionsAsync(sampling.Token);
         var reads = Enumerable.Range(0, 30).Select(async _ =>
@@ -79,6 +92,9 @@ public sealed class ConnectionBoundTests(SmallPoolHost app) : IClassFixture<Smal
             Assert.True(answer.Headers.RetryAfter is not null, "503 without Retry-After");
         }
         Assert.InRange(await most, 1, SmallPoolHost.WriteBatches + SmallPoolHost.ReadConnections);
+        // Expected refusals are not errors in the logs (EF Core's own entry for each refused query included).
+        var errors = app.Logs.Where(l => l.Level >= LogLevel.Error).Skip(errorsBefore).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Category}: {e.Message}")));
 
         // Nothing refused was stored, and the instance works again by itself.
         await app.Member().PostReplyAsync(topicId, "after the jam");
