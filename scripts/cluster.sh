@@ -6,8 +6,9 @@
 # Usage: scripts/cluster.sh up|down|status          (see docs/deployment.md)
 # Knobs (environment): LC_PORT, LC_PG_PORT, LC_REDIS_PORT, LC_PROM_PORT (above); LC_INSTANCE_PORTS ("5101 5102 5103");
 #   LC_CLUSTER_DIR (.cluster) and LC_APP_DIR ($LC_CLUSTER_DIR/app), so a second cluster can run beside the demo one
-#   (bench/cluster-scale.sh); LC_PROMETHEUS=0 skips Prometheus; LC_DB_POOL caps each instance's PostgreSQL pool
-#   (Npgsql's default is 100, and three instances at 100 would reach max_connections=300). Instances inherit the environment, so Limits__* etc. apply.
+#   (bench/cluster-scale.sh); LC_PROMETHEUS=0 skips Prometheus; LC_DB_POOL sets each instance's read pool
+#   (Database__MaxReadConnections, 16 by default; writes take Database__MaxWriteBatches more; this PostgreSQL
+#   allows 300). Instances inherit the environment, so Limits__* etc. apply.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -19,7 +20,8 @@ LC_REDIS_PORT=${LC_REDIS_PORT:-16379}
 LC_PROM_PORT=${LC_PROM_PORT:-19090}
 read -r -a INSTANCES <<<"${LC_INSTANCE_PORTS:-5101 5102 5103}"
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-DB_URL="Host=127.0.0.1;Port=$LC_PG_PORT;Username=livecommunity;Database=livecommunity${LC_DB_POOL:+;Maximum Pool Size=$LC_DB_POOL}"
+DB_URL="Host=127.0.0.1;Port=$LC_PG_PORT;Username=livecommunity;Database=livecommunity"
+if [ -n "${LC_DB_POOL:-}" ]; then export Database__MaxReadConnections=$LC_DB_POOL; fi
 
 # PostgreSQL refuses to run as root: as root it runs as the postgres user, otherwise as whoever runs this.
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
