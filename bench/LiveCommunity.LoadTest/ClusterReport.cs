@@ -181,7 +181,8 @@ public static class ClusterReport
             md.AppendLine($"- End check over {F("final.watchersChecked", "N0")} watchers: {F("final.topicEvents", "N0")} events in the topics, missed {F("final.eventsMissed", "0")},");
             md.AppendLine($"  replies missed {F("final.repliesMissed", "0")}, applied twice {F("final.eventsDuplicated", "0")}, resets {F("final.resets", "0")}. Seq repeats dropped by the client");
             md.AppendLine($"  (an event both live and in `missed`, as the protocol allows): {F("final.redeliveriesDropped", "N0")}; live events that arrived after a");
-            md.AppendLine($"  higher seq of the same topic (published by different instances): {F("final.outOfOrderArrivals", "N0")}.");
+            md.AppendLine($"  higher seq of the same topic (published by different instances): {F("final.outOfOrderArrivals", "N0")}. Events nobody received live (committed by");
+            md.AppendLine($"  the killed instance, which died before publishing them) that watchers then asked for, as the SDK does on a gap: {F("final.eventsRecoveredByGapFill", "0")}.");
             md.AppendLine();
         }
         foreach (var f in r.LiveCommunity.Failures)

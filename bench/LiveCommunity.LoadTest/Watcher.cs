@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LiveCommunity.LoadTest;
@@ -52,7 +53,7 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
             // After a reconnect: Watch again with the last seq applied, and apply what was missed.
             watcher.Connection.Reconnected += async _ =>
             {
-                await watcher.WatchAsync(resume: true, CancellationToken.None);
+                await watcher.ResumeAsync();
                 watcher.ResumedAt = DateTime.UtcNow;
             };
         }
@@ -72,9 +73,56 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
         await WatchAsync(resume: false, ct);
     }
 
-    public async Task WatchAsync(bool resume, CancellationToken ct)
+    /// <summary>
+    /// Watch again from the last seq applied. A refusal that names a wait ("busy, retry in 2 s": the instance's
+    /// database pool was full with everyone else resuming) is tried again after it, as the web SDK does.
+    /// </summary>
+    private async Task ResumeAsync()
     {
-        long? after = resume && LastSeq > 0 ? LastSeq : null;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await WatchAsync(resume: true, CancellationToken.None);
+                return;
+            }
+            catch (HubException ex) when (attempt < 20 && RetryIn.Match(ex.Message) is { Success: true } wait)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(int.Parse(wait.Groups[1].Value, CultureInfo.InvariantCulture)));
+            }
+        }
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex RetryIn = new(@"retry in (\d+) s");
+
+    /// <summary>
+    /// What the web SDK's sequencer does when a live event skips a seq (an instance died between committing an
+    /// event and publishing it, so nobody got it live): Watch again from the last seq before the gap. Returns the
+    /// seqs this recovered.
+    /// </summary>
+    public async Task<long> FillGapsAsync(long topicLastSeq, CancellationToken ct)
+    {
+        long first;
+        lock (_gate)
+        {
+            first = 1;
+            while (first <= topicLastSeq && _seqs.Contains(first))
+            {
+                first++;
+            }
+        }
+        if (first > topicLastSeq)
+        {
+            return 0;
+        }
+        var before = MissingSeqs(topicLastSeq);
+        await WatchAsync(resume: true, ct, after: first - 1);
+        return before - MissingSeqs(topicLastSeq);
+    }
+
+    public async Task WatchAsync(bool resume, CancellationToken ct, long? after = null)
+    {
+        after ??= resume && LastSeq > 0 ? LastSeq : null;
         var result = await Connection.InvokeAsync<WatchResultDto>("Watch", TopicId, after, ct);
         lock (_gate)
         {
