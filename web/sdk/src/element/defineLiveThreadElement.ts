@@ -1,6 +1,6 @@
-import { LiveCommunity } from "../LiveCommunity";
-import { isTokenAllowed } from "../TokenPolicy";
+import type { LiveCommunity } from "../LiveCommunity";
 import { h, viewerFromToken } from "./dom";
+import { ElementClient } from "./ElementClient";
 import { moderationStyles } from "./moderationStyles";
 import { styles } from "./styles";
 import { ThreadView } from "./ThreadView";
@@ -29,74 +29,52 @@ export function defineLiveThreadElement(tagName = "live-thread"): void {
   class LiveThreadElementImpl extends HTMLElement implements LiveThreadElement {
     static observedAttributes = ["topic", "server", "category"];
     private readonly shadow = this.attachShadow({ mode: "open" });
-    private tokenProvider: (() => string | Promise<string>) | undefined;
-    private current: { client: LiveCommunity; view?: ThreadView } | undefined;
-    private generation = 0;
+    private readonly life = new ElementClient<ThreadView>(this, tagName, (client, provider, isCurrent) => this.start(client, provider, isCurrent));
 
     get accessToken() {
-      return this.tokenProvider;
+      return this.life.accessToken;
     }
 
     set accessToken(provider) {
-      this.tokenProvider = provider;
-      if (this.isConnected) void this.restart();
+      this.life.accessToken = provider;
     }
 
     get client() {
-      return this.current?.client;
+      return this.life.client;
     }
 
     connectedCallback() {
-      void this.restart();
+      void this.life.restart();
     }
 
     disconnectedCallback() {
-      this.stop();
+      this.life.stop();
     }
 
     attributeChangedCallback(_name: string, previous: string | null, next: string | null) {
-      if (previous !== next && this.isConnected) void this.restart();
+      if (previous !== next && this.isConnected) void this.life.restart();
     }
 
-    private tokenAllowed(server: string): boolean {
-      if (isTokenAllowed(server)) return true;
-      console.warn(`<${tagName}>: not sending the reader's token to ${server}; the page may allow it with LiveCommunity.allowTokenFor(${JSON.stringify(server)})`);
-      return false;
-    }
-
-    private stop() {
-      this.generation++;
-      this.current?.view?.dispose();
-      void this.current?.client.close();
-      this.current = undefined;
-    }
-
-    private async restart() {
-      this.stop();
-      const generation = this.generation;
+    private async start(client: LiveCommunity, provider: (() => string | Promise<string>) | undefined, isCurrent: () => boolean) {
       const topicId = this.getAttribute("topic");
-      const server = this.getAttribute("server") || location.origin;
       const message = h("p", { class: "hint", role: "status" }, topicId ? "Loading discussion…" : "No topic given.");
       this.shadow.replaceChildren(h("style", {}, styles + moderationStyles), message);
-      if (!topicId) return;
-
-      const provider = this.tokenProvider && this.tokenAllowed(server) ? this.tokenProvider : undefined;
-      const client = new LiveCommunity({ baseUrl: server, accessToken: provider });
-      this.current = { client };
+      if (!topicId) return undefined;
       try {
         const viewer = viewerFromToken(provider ? await provider() : "");
         // The server's limits are a nicety: a server without /api/config still gets its thread, uncounted.
         const [thread, config] = await Promise.all([client.watch(topicId), client.config().catch(() => undefined)]);
-        if (generation !== this.generation) return;
+        if (!isCurrent()) return undefined;
         message.remove();
-        this.current.view = new ThreadView(this.shadow, client, thread, viewer, {
+        return new ThreadView(this.shadow, client, thread, viewer, {
           config,
           category: this.getAttribute("category") ?? undefined,
         });
       } catch (error) {
-        if (generation !== this.generation) return;
+        if (!isCurrent()) return undefined;
         message.textContent = `This discussion could not be loaded: ${(error as Error).message}`;
         message.className = "error";
+        return undefined;
       }
     }
   }

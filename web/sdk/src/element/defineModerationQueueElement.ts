@@ -1,6 +1,6 @@
-import { LiveCommunity } from "../LiveCommunity";
-import { isTokenAllowed } from "../TokenPolicy";
+import type { LiveCommunity } from "../LiveCommunity";
 import { h } from "./dom";
+import { ElementClient } from "./ElementClient";
 import { moderationStyles } from "./moderationStyles";
 import { queueStyles } from "./queueStyles";
 import { QueueView } from "./QueueView";
@@ -29,75 +29,55 @@ export function defineModerationQueueElement(tagName = "moderation-queue"): void
   class ModerationQueueElementImpl extends HTMLElement implements ModerationQueueElement {
     static observedAttributes = ["server", "topic", "topic-href", "page-size"];
     private readonly shadow = this.attachShadow({ mode: "open" });
-    private tokenProvider: (() => string | Promise<string>) | undefined;
-    private current: { client: LiveCommunity; view?: QueueView } | undefined;
-    private generation = 0;
+    private readonly life = new ElementClient<QueueView>(this, tagName, (client, provider, isCurrent) => this.start(client, provider, isCurrent));
 
     get accessToken() {
-      return this.tokenProvider;
+      return this.life.accessToken;
     }
 
     set accessToken(provider) {
-      this.tokenProvider = provider;
-      if (this.isConnected) void this.restart();
+      this.life.accessToken = provider;
     }
 
     get client() {
-      return this.current?.client;
+      return this.life.client;
     }
 
     connectedCallback() {
-      void this.restart();
+      void this.life.restart();
     }
 
     disconnectedCallback() {
-      this.stop();
+      this.life.stop();
     }
 
     attributeChangedCallback(_name: string, previous: string | null, next: string | null) {
-      if (previous !== next && this.isConnected) void this.restart();
+      if (previous !== next && this.isConnected) void this.life.restart();
     }
 
-    private stop() {
-      this.generation++;
-      this.current?.view?.dispose();
-      void this.current?.client.close();
-      this.current = undefined;
-    }
-
-    private async restart() {
-      this.stop();
-      const generation = this.generation;
-      const server = this.getAttribute("server") || location.origin;
+    private async start(client: LiveCommunity, provider: (() => string | Promise<string>) | undefined, isCurrent: () => boolean) {
       const message = h("p", { class: "hint", role: "status" }, "Loading the moderation queue…");
       this.shadow.replaceChildren(h("style", {}, styles + moderationStyles + queueStyles), message);
-
-      let provider = this.tokenProvider;
-      if (provider && !isTokenAllowed(server)) {
-        console.warn(`<${tagName}>: not sending the token to ${server}; the page may allow it with LiveCommunity.allowTokenFor(${JSON.stringify(server)})`);
-        provider = undefined;
-      }
-      const client = new LiveCommunity({ baseUrl: server, accessToken: provider });
-      this.current = { client };
       try {
         if (!provider || !(await provider())) {
-          if (generation === this.generation) message.textContent = "Sign in as a moderator to see the moderation queue.";
-          return;
+          if (isCurrent()) message.textContent = "Sign in as a moderator to see the moderation queue.";
+          return undefined;
         }
         const queue = await client.watchQueue();
-        if (generation !== this.generation) return;
+        if (!isCurrent()) return undefined;
         message.remove();
         const pageSize = Number(this.getAttribute("page-size"));
-        this.current.view = new QueueView(this.shadow, client, queue, {
+        return new QueueView(this.shadow, client, queue, {
           topicId: this.getAttribute("topic") || null,
           topicHref: this.getAttribute("topic-href"),
           pageSize: Number.isInteger(pageSize) && pageSize > 0 ? Math.min(pageSize, 100) : 20,
         });
       } catch (error) {
-        if (generation !== this.generation) return;
+        if (!isCurrent()) return undefined;
         message.textContent = `The moderation queue could not be loaded: ${(error as Error).message}`;
         message.className = "error";
         message.setAttribute("role", "alert");
+        return undefined;
       }
     }
   }
