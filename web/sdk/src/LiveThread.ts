@@ -1,6 +1,6 @@
 import type { ApiClient } from "./ApiClient";
 import { Emitter, type Disposer } from "./Emitter";
-import { serverRetryAfterMs } from "./RetryPolicy";
+import { RetryWhenAllowed } from "./RetryPolicy";
 import { Sequencer } from "./Sequencer";
 import { ThreadState } from "./ThreadState";
 import type { Reactions, ReactionsResult, Reply, Topic, TopicEvent, WatchResult } from "./types";
@@ -53,7 +53,8 @@ export class LiveThread {
   private removedIds = new Set<string>();
   private stateValue = ThreadState.Connecting;
   private joining: Promise<void> | undefined;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A Watch refused as rate limited or busy is tried again when the server said, not left behind. */
+  private readonly retry = new RetryWhenAllowed(() => this.join());
   private closed = false;
   private watcherCount = 0;
   /**
@@ -167,7 +168,7 @@ export class LiveThread {
     if (this.closed) return;
     this.closed = true;
     this.sequencer.dispose();
-    clearTimeout(this.retryTimer);
+    this.retry.cancel();
     this.setState(ThreadState.Offline);
     this.events.clear();
     this.host.release(this);
@@ -228,7 +229,7 @@ export class LiveThread {
       try {
         result = await this.host.invoke<WatchResult>("Watch", this.topicId, this.sequencer.lastApplied);
       } catch (error) {
-        this.retryWhenAllowed(error);
+        if (!this.closed) this.retry.after(error);
         throw error;
       }
       if (this.closed) return;
@@ -245,13 +246,6 @@ export class LiveThread {
     }
   }
 
-  /** A Watch refused as rate limited ("retry in N s") is tried again then, instead of leaving the thread behind. */
-  private retryWhenAllowed(error: unknown): void {
-    const wait = serverRetryAfterMs(error);
-    if (wait === null || this.closed) return;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.join().catch(() => undefined), wait);
-  }
 
   private apply(event: TopicEvent): void {
     const counts = event.seq > this.topicSeq; // the topic snapshot already counts earlier events

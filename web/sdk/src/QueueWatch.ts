@@ -1,6 +1,7 @@
 import type { ApiClient } from "./ApiClient";
 import { Emitter, type Disposer } from "./Emitter";
 import type { QueueChangedEvent, QueueCounts, QueuePage, QueueQuery, WatchQueueResult } from "./moderationTypes";
+import { RetryWhenAllowed } from "./RetryPolicy";
 import { ThreadState } from "./ThreadState";
 
 /** Events of a watched moderation queue, by name. */
@@ -35,6 +36,8 @@ export class QueueWatch {
   /** Events may have been missed since the last WatchQueue: the next successful one says so with `resync`. */
   private stale = false;
   private joining: Promise<void> | undefined;
+  /** A WatchQueue refused as rate limited or busy is tried again when the server said. */
+  private readonly retry = new RetryWhenAllowed(() => this.join());
   private closed = false;
 
   /** @internal Made by `LiveCommunity.watchQueue`. */
@@ -62,6 +65,7 @@ export class QueueWatch {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.retry.cancel();
     this.setState(ThreadState.Offline);
     this.events.clear();
     this.host.release(this);
@@ -98,7 +102,13 @@ export class QueueWatch {
 
   private async joinOnce(): Promise<void> {
     if (this.closed) return;
-    const { counts } = await this.host.invoke<WatchQueueResult>("WatchQueue");
+    let counts: QueueCounts;
+    try {
+      ({ counts } = await this.host.invoke<WatchQueueResult>("WatchQueue"));
+    } catch (error) {
+      if (!this.closed) this.retry.after(error);
+      throw error;
+    }
     if (this.closed) return;
     this.setState(ThreadState.Live);
     this.setCounts(counts);

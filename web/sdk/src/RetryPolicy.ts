@@ -60,3 +60,25 @@ export function serverRetryAfterMs(error: unknown): number | null {
   const seconds = /retry in (\d+) s/.exec(error instanceof Error ? error.message : String(error))?.[1];
   return seconds ? Number(seconds) * 1000 : null;
 }
+
+/**
+ * Tries a join (Watch, WatchTopics, WatchQueue) again when the server refused it naming a wait ("rate limited,
+ * retry in 3 s", "busy, retry in 1 s") instead of leaving the watch behind. One pending retry at a time.
+ */
+export class RetryWhenAllowed {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly join: () => Promise<void>) {}
+
+  /** Schedules the join again if `error` names a wait; otherwise does nothing. */
+  after(error: unknown): void {
+    const wait = serverRetryAfterMs(error);
+    if (wait === null) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.join().catch(() => undefined), wait);
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer);
+  }
+}

@@ -1,5 +1,5 @@
 import { Emitter, type Disposer } from "./Emitter";
-import { serverRetryAfterMs } from "./RetryPolicy";
+import { RetryWhenAllowed } from "./RetryPolicy";
 import { ThreadState } from "./ThreadState";
 import type { TopicPostedEvent, TopicStatsEvent } from "./types";
 
@@ -33,7 +33,8 @@ export class TopicList {
   private stateValue = ThreadState.Connecting;
   private joining: Promise<void> | undefined;
   private joinedBefore = false;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A WatchTopics refused as rate limited or busy is tried again when the server said. */
+  private readonly retry = new RetryWhenAllowed(() => this.join());
   private closed = false;
 
   /** @internal Made by `LiveCommunity.watchTopics`. */
@@ -51,7 +52,7 @@ export class TopicList {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.retryTimer);
+    this.retry.cancel();
     this.setState(ThreadState.Offline);
     this.events.clear();
     this.host.release(this);
@@ -86,7 +87,7 @@ export class TopicList {
     try {
       await this.host.invoke<object>("WatchTopics");
     } catch (error) {
-      this.retryWhenAllowed(error);
+      if (!this.closed) this.retry.after(error);
       throw error;
     }
     if (this.closed) return;
@@ -95,11 +96,4 @@ export class TopicList {
     this.joinedBefore = true;
   }
 
-  /** A WatchTopics refused as rate limited ("retry in N s") is tried again then. */
-  private retryWhenAllowed(error: unknown): void {
-    const wait = serverRetryAfterMs(error);
-    if (wait === null || this.closed) return;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.join().catch(() => undefined), wait);
-  }
 }

@@ -130,6 +130,26 @@ test("after a reconnect the queue is watched again and says to reload (resync)",
   assert.deepEqual(states, [ThreadState.Reconnecting, ThreadState.Live]);
 });
 
+test("a WatchQueue refused as busy after a reconnect is tried again when the server said", async () => {
+  const { server, state } = moderationServer();
+  const queue = await connect(server).watchQueue();
+  const resyncs: number[] = [];
+  queue.on("resync", ({ counts }) => resyncs.push(counts.pending));
+  let refusals = 1;
+  server.hub.methods.set("WatchQueue", () => {
+    if (refusals-- > 0) throw new Error("An unexpected error occurred invoking 'WatchQueue' on the server. HubException: busy, retry in 1 s");
+    return { counts: state.counts };
+  });
+  state.counts = { reported: 1, pending: 5 };
+  server.hub.cut();
+  await sleep(200);
+  assert.deepEqual(resyncs, [], "refused: nothing to resync yet");
+  await sleep(1_200);
+  assert.equal(queue.state, ThreadState.Live);
+  assert.deepEqual(resyncs, [5]);
+  assert.equal(server.hub.invocations.filter((i) => i.method === "WatchQueue").length, 3);
+});
+
 test("watchQueue rejects when the hub refuses (members), and can be asked again", async () => {
   const { server } = moderationServer();
   server.hub.methods.set("WatchQueue", () => {
