@@ -16,6 +16,7 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
     private readonly Dictionary<string, long> _lastEmitted = new(StringComparer.Ordinal);
     private readonly HashSet<string> _owed = new(StringComparer.Ordinal);
     private readonly Dictionary<PendingWrite, string> _flushes = [];
+    private readonly HashSet<string> _flushing = new(StringComparer.Ordinal); // the targets of _flushes
     private bool _draining;
     private bool _retired;
     private TaskCompletionSource? _arrived;
@@ -145,7 +146,7 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
         var next = TimeSpan.MaxValue;
         foreach (var target in _owed)
         {
-            if (_flushes.ContainsValue(target))
+            if (_flushing.Contains(target))
             {
                 continue;
             }
@@ -156,6 +157,7 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
             {
                 var flush = new PendingWrite<bool>(new FlushReactionsCommand(Key, target)) { EnqueuedAt = now };
                 _flushes[flush] = target;
+                _flushing.Add(target);
                 _pending.Add(flush);
             }
             else if (left < next)
@@ -205,6 +207,7 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
                 batch.Add(write);
                 if (_flushes.Remove(write, out var target))
                 {
+                    _flushing.Remove(target);
                     _owed.Remove(target); // the flush owns it now; a batch that defers it again says so
                 }
             }
