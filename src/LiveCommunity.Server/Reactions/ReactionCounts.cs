@@ -50,7 +50,7 @@ public sealed class ReactionCounts(IOptions<ReactionsOptions> options)
     {
         var result = targetIds.Distinct().ToDictionary(id => id, _ => (IReadOnlyList<string>)[], StringComparer.Ordinal);
         var rows = new List<(string TargetId, string Kind)>();
-        await foreach (var row in MineInTopic(db, caller.Id, topicId).WithCancellation(ct))
+        await foreach (var row in MineInTopic.For(db)(db, caller.Id, topicId).WithCancellation(ct))
         {
             if (result.ContainsKey(row.TargetId) && IsKind(row.Kind))
             {
@@ -64,8 +64,8 @@ public sealed class ReactionCounts(IOptions<ReactionsOptions> options)
         return result;
     }
 
-    private static readonly Func<CommunityDb, string, string, IAsyncEnumerable<ReactionEntity>> MineInTopic = EF.CompileAsyncQuery(
-        (CommunityDb db, string userId, string topicId) => db.Reactions.AsNoTracking().Where(r => r.UserId == userId && r.TopicId == topicId));
+    private static readonly CompiledQuery<Func<CommunityDb, string, string, IAsyncEnumerable<ReactionEntity>>> MineInTopic = new(() => EF.CompileAsyncQuery(
+        (CommunityDb db, string userId, string topicId) => db.Reactions.AsNoTracking().Where(r => r.UserId == userId && r.TopicId == topicId)));
 
     /// <summary>Kinds in configuration order, so "mine" lists them the way the counts do.</summary>
     public IReadOnlyList<string> InKindOrder(List<string> kinds)

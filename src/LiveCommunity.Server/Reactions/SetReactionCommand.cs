@@ -27,7 +27,7 @@ internal sealed class SetReactionCommand(Caller caller, string topicId, string? 
         {
             return Rejection.NotFound("topic not found");
         }
-        if (replyId is not null && !await IsPublished(db, replyId, topicId))
+        if (replyId is not null && !await IsPublished.For(db)(db, replyId, topicId))
         {
             return Rejection.NotFound("reply not found");
         }
@@ -45,7 +45,7 @@ internal sealed class SetReactionCommand(Caller caller, string topicId, string? 
             await write.Reactions.ChangeAsync(topicId, replyId, kind, on ? 1 : -1, ct);
         }
         var mine = new List<string>(2);
-        await foreach (var set in Mine(db, _targetId, caller.Id))
+        await foreach (var set in Mine.For(db)(db, _targetId, caller.Id))
         {
             if (counts.IsKind(set))
             {
@@ -57,11 +57,11 @@ internal sealed class SetReactionCommand(Caller caller, string topicId, string? 
 
     // Compiled once: in a reaction storm these two run for every command, and building their SQL each time
     // cost more CPU than running them (profiled).
-    private static readonly Func<CommunityDb, string, string, Task<bool>> IsPublished = EF.CompileAsyncQuery(
+    private static readonly CompiledQuery<Func<CommunityDb, string, string, Task<bool>>> IsPublished = new(() => EF.CompileAsyncQuery(
         (CommunityDb db, string replyId, string topicId) =>
-            db.Replies.Any(r => r.Id == replyId && r.TopicId == topicId && r.State == ReplyState.Published));
+            db.Replies.Any(r => r.Id == replyId && r.TopicId == topicId && r.State == ReplyState.Published)));
 
-    private static readonly Func<CommunityDb, string, string, IAsyncEnumerable<string>> Mine = EF.CompileAsyncQuery(
+    private static readonly CompiledQuery<Func<CommunityDb, string, string, IAsyncEnumerable<string>>> Mine = new(() => EF.CompileAsyncQuery(
         (CommunityDb db, string targetId, string userId) =>
-            db.Reactions.Where(r => r.TargetId == targetId && r.UserId == userId).Select(r => r.Kind));
+            db.Reactions.Where(r => r.TargetId == targetId && r.UserId == userId).Select(r => r.Kind)));
 }

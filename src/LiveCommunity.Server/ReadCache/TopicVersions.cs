@@ -67,12 +67,12 @@ public sealed class LocalTopicVersions : ITopicVersions
 /// </summary>
 public sealed class DatabaseTopicVersions(TimeProvider time) : ITopicVersions
 {
-    private static readonly Func<CommunityDb, string, Task<long?>> LastSeq = EF.CompileAsyncQuery(
-        (CommunityDb db, string topicId) => db.Topics.Where(t => t.Id == topicId).Select(t => (long?)t.LastSeq).FirstOrDefault());
+    private static readonly CompiledQuery<Func<CommunityDb, string, Task<long?>>> LastSeq = new(() => EF.CompileAsyncQuery(
+        (CommunityDb db, string topicId) => db.Topics.Where(t => t.Id == topicId).Select(t => (long?)t.LastSeq).FirstOrDefault()));
 
     private long _list;
 
-    public async ValueTask<long?> TopicAsync(CommunityDb db, string topicId, CancellationToken ct) => await LastSeq(db, topicId);
+    public async ValueTask<long?> TopicAsync(CommunityDb db, string topicId, CancellationToken ct) => await LastSeq.For(db)(db, topicId);
 
     public long? List() => Volatile.Read(ref _list) * 1_000_000 + time.GetUtcNow().ToUnixTimeSeconds() % 1_000_000;
 
