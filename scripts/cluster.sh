@@ -21,6 +21,13 @@ LC_PROM_PORT=${LC_PROM_PORT:-19090}
 read -r -a INSTANCES <<<"${LC_INSTANCE_PORTS:-5101 5102 5103}"
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 DB_URL="Host=127.0.0.1;Port=$LC_PG_PORT;Username=livecommunity;Database=livecommunity"
+# PostgreSQL's files live under the cluster directory, unless (as root) the postgres user cannot reach it, as in
+# a checkout inside a private temporary directory (mktemp -d); then in a directory of their own under /tmp, named
+# after the cluster directory so that every command of this script finds them again.
+PG_DIR=$DIR/pg
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$(dirname "$DIR")" 2>/dev/null; then
+  PG_DIR=/tmp/livecommunity-pg-$(printf %s "$DIR" | md5sum | cut -c1-12)
+fi
 if [ -n "${LC_DB_POOL:-}" ]; then export Database__MaxReadConnections=$LC_DB_POOL; fi
 
 # PostgreSQL refuses to run as root: as root it runs as the postgres user, otherwise as whoever runs this.
@@ -32,14 +39,14 @@ wait_http() { # url, what
 }
 
 start_postgres() {
-  if [ ! -f "$DIR/pg/data/PG_VERSION" ]; then
-    mkdir -p "$DIR/pg"
-    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$DIR/pg"; fi
-    as_pg "$PG_BIN/initdb" -D "$DIR/pg/data" -U postgres --auth=trust -E UTF8 >/dev/null
+  if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
+    mkdir -p "$PG_DIR"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$PG_DIR"; fi
+    as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
   fi
-  if ! alive "$DIR/pg/data/postmaster.pid"; then
-    as_pg "$PG_BIN/pg_ctl" -D "$DIR/pg/data" -l "$DIR/pg/server.log" -w -o \
-      "-p $LC_PG_PORT -k $DIR/pg -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+  if ! alive "$PG_DIR/data/postmaster.pid"; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -o \
+      "-p $LC_PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
   fi
   as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$LC_PG_PORT" -U postgres -d postgres -qtAc \
     "SELECT 1 FROM pg_roles WHERE rolname = 'livecommunity'" | grep -q 1 \
@@ -196,14 +203,14 @@ down() {
   if alive "$DIR/nginx/nginx.pid"; then kill -QUIT "$(cat "$DIR/nginx/nginx.pid")"; echo "stopped nginx"; fi
   for port in "${INSTANCES[@]}"; do stop_pid "$DIR/app-$port.pid" "instance $port"; done
   stop_pid "$DIR/redis/redis.pid" redis
-  if alive "$DIR/pg/data/postmaster.pid"; then
-    as_pg "$PG_BIN/pg_ctl" -D "$DIR/pg/data" -m fast -w stop >/dev/null && echo "stopped postgresql"
+  if alive "$PG_DIR/data/postmaster.pid"; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null && echo "stopped postgresql"
   fi
 }
 
 status() {
   local line
-  alive "$DIR/pg/data/postmaster.pid" && line=up || line=down; echo "postgresql  127.0.0.1:$LC_PG_PORT  $line"
+  alive "$PG_DIR/data/postmaster.pid" && line=up || line=down; echo "postgresql  127.0.0.1:$LC_PG_PORT  $line"
   alive "$DIR/redis/redis.pid" && line=up || line=down; echo "redis       127.0.0.1:$LC_REDIS_PORT  $line"
   for port in "${INSTANCES[@]}"; do
     if alive "$DIR/app-$port.pid"; then
