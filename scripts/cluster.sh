@@ -31,7 +31,7 @@ fi
 if [ -n "${LC_DB_POOL:-}" ]; then export Database__MaxReadConnections=$LC_DB_POOL; fi
 
 # PostgreSQL refuses to run as root: as root it runs as the postgres user, otherwise as whoever runs this.
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }  # from /: the checkout may be closed to postgres
 alive() { [ -f "$1" ] && kill -0 "$(head -1 "$1")" 2>/dev/null; }
 wait_http() { # url, what
   for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.5; done
