@@ -54,9 +54,9 @@ public sealed partial class PendingReactionEventSweep(
         await Task.WhenAll(owed.Select(o => writer.WriteAsync(new FlushReactionsCommand(o.TopicId, o.TargetId), ct)));
     }
 
-    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Sending the ReactionsChanged of {Count} targets left owed (a crash or a dead instance)")]
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Sending the ReactionsChanged of {Count} targets left owed (a crash or a dead instance)")]
     private static partial void LogSweeping(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Sweeping owed reaction events failed; will try again")]
+    [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Sweeping owed reaction events failed; will try again")]
     private static partial void LogSweepFailed(ILogger logger, Exception ex);
 }

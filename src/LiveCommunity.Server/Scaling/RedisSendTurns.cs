@@ -24,6 +24,6 @@ public sealed partial class RedisSendTurns(RedisConnection redis, ILogger<RedisS
         }
     }
 
-    [LoggerMessage(EventId = 4202, Level = LogLevel.Debug, Message = "Redis send turn {Key} unavailable; sending from this instance")]
+    [LoggerMessage(EventId = 4301, Level = LogLevel.Debug, Message = "Redis send turn {Key} unavailable; sending from this instance")]
     private static partial void LogTurnFailed(ILogger logger, Exception ex, string key);
 }
