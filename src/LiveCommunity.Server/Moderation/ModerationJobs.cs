@@ -13,16 +13,20 @@ namespace LiveCommunity.Server.Moderation;
 /// time through the <see cref="TopicWriter"/>, so each removal takes its own seq in its own topic. A job is
 /// stored in the transaction that decides it and leased to an instance; if that instance dies or restarts,
 /// any instance takes the job over once the lease runs out and finishes it. Steps are idempotent, so a
-/// step done twice changes nothing.
+/// step done twice changes nothing. An erasure is complete only once its text is gone from the database files
+/// too (<see cref="ErasedTextCompaction"/>): it retries that until it succeeds.
 /// </summary>
 public sealed partial class ModerationJobs(
-    IServiceScopeFactory scopes, TopicWriter writer, QueueNotifier queue, IOptions<ModerationOptions> options, TimeProvider time,
-    ILogger<ModerationJobs> logger)
+    IServiceScopeFactory scopes, TopicWriter writer, QueueNotifier queue, ErasedTextCompaction compaction, IOptions<ModerationOptions> options,
+    TimeProvider time, ILogger<ModerationJobs> logger)
     : BackgroundService
 {
     public const string RemoveReplies = "remove-replies";
     public const string EraseReplies = "erase-replies";
+    /// <summary>One reply erased by its own write; the job (its target is the reply's id) only compacts the files.</summary>
+    public const string EraseReply = "erase-reply";
     private const int StepSize = 200;
+    private const int BusyAttemptsBeforeWarning = 50;
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
     public static ModerationJobEntity NewJob(string kind, string userId, Caller moderator, string? reason, DateTime now, TimeSpan lease) => new()
@@ -37,6 +41,65 @@ public sealed partial class ModerationJobs(
         CreatedAt = now,
         LeasedUntil = now + lease,
     };
+
+    /// <summary>
+    /// The unfinished job of this kind for this target, or a new one (the caller then holds its lease), in the
+    /// caller's transaction: repeating an erasure while the first one still runs waits for that one.
+    /// </summary>
+    public static async Task<(string Id, bool New)> FindOrAddAsync(
+        CommunityDb db, string kind, string target, Caller moderator, string? reason, DateTime now, TimeSpan lease, CancellationToken ct)
+    {
+        var running = await db.ModerationJobs.AsNoTracking()
+            .Where(j => j.Kind == kind && j.UserId == target && j.CompletedAt == null).Select(j => j.Id).FirstOrDefaultAsync(ct);
+        if (running is not null)
+        {
+            return (running, false);
+        }
+        var job = NewJob(kind, target, moderator, reason, now, lease);
+        db.ModerationJobs.Add(job);
+        return (job.Id, true);
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="within"/> for a job to complete, running it first when <paramref name="ours"/>
+    /// (this instance holds its lease); a job of another instance, or one left by a failed run, is watched in the
+    /// database. False when it is not complete yet: it goes on, and is finished even across a crash.
+    /// </summary>
+    public async Task<bool> WaitAsync(string jobId, bool ours, TimeSpan within, CancellationToken ct)
+    {
+        if (ours)
+        {
+            _ = RunAsync(jobId);
+        }
+        using var timeout = new CancellationTokenSource(within, time);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        try
+        {
+            while (!await IsCompletedAsync(jobId, bound.Token))
+            {
+                if (_running.TryGetValue(jobId, out var run))
+                {
+                    await run.WaitAsync(bound.Token);
+                }
+                else
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), time, bound.Token);
+                }
+            }
+            return true;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> IsCompletedAsync(string jobId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CommunityDb>().ModerationJobs.AsNoTracking()
+            .AnyAsync(j => j.Id == jobId && j.CompletedAt != null, ct);
+    }
 
     /// <summary>
     /// Works on a job this instance holds the lease of; the task completes when the job is done. It goes on
@@ -116,7 +179,7 @@ public sealed partial class ModerationJobs(
             return;
         }
         var moderator = new Caller(job.ModeratorId, job.ModeratorName, job.ModeratorRole);
-        while (await NextTopicsAsync(job) is { Count: > 0 } topics)
+        while (job.Kind != EraseReply && await NextTopicsAsync(job) is { Count: > 0 } topics)
         {
             foreach (var topicId in topics)
             {
@@ -131,8 +194,32 @@ public sealed partial class ModerationJobs(
                 }
             }
         }
+        if (job.Kind is EraseReplies or EraseReply)
+        {
+            await CompactAsync(job);
+        }
         await WriteWithRetryAsync(new CompleteJobCommand(job.Id));
         LogCompleted(logger, job.Id, job.Kind, job.UserId);
+    }
+
+    // Readers in the middle of an older snapshot keep the WAL from being truncated: no giving up (the erasure is
+    // not done before), quickly at first, then once a second, keeping the lease while it waits.
+    private async Task CompactAsync(ModerationJobEntity job)
+    {
+        var renewed = time.GetTimestamp();
+        for (var attempt = 1; !await compaction.TryAsync(CancellationToken.None); attempt++)
+        {
+            if (attempt == BusyAttemptsBeforeWarning)
+            {
+                LogCompactionBusy(logger, job.Id);
+            }
+            if (time.GetElapsedTime(renewed) > options.Value.JobLease / 3)
+            {
+                await WriteWithRetryAsync(new LeaseJobCommand(job.Id, LeaseEnd(), renew: true));
+                renewed = time.GetTimestamp();
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(attempt < BusyAttemptsBeforeWarning ? 100 : 1000), time);
+        }
     }
 
     private async Task<List<string>> NextTopicsAsync(ModerationJobEntity job)
@@ -175,6 +262,10 @@ public sealed partial class ModerationJobs(
 
     [LoggerMessage(EventId = 5204, Level = LogLevel.Warning, Message = "Moderation job {JobId} stopped before its end; it is taken up again when its lease runs out")]
     private static partial void LogJobFailed(ILogger logger, Exception ex, string jobId);
+
+    [LoggerMessage(EventId = 5205, Level = LogLevel.Warning,
+        Message = "Moderation job {JobId}: readers keep the SQLite WAL busy, so the erased text is not yet out of the files; trying once a second until it is")]
+    private static partial void LogCompactionBusy(ILogger logger, string jobId);
 
     [LoggerMessage(EventId = 5203, Level = LogLevel.Warning, Message = "Looking for unfinished moderation jobs failed; will look again")]
     private static partial void LogResumeFailed(ILogger logger, Exception ex);
