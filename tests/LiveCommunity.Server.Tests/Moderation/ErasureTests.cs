@@ -146,27 +146,27 @@ public sealed class ErasureTests(ErasureApp app) : IClassFixture<ErasureApp>
         var replyId = (string)(await app.Member().PostReplyAsync(topicId, $"{marker} to be erased"))["id"]!;
 
         // A reader in the middle of a snapshot: no checkpoint can truncate the WAL while it lasts.
-        var reader = new SqliteConnection(app.Database.ConnectionString);
-        await reader.OpenAsync();
-        var snapshot = reader.BeginTransaction(deferred: true);
-        await using (var read = reader.CreateCommand())
-        {
-            read.Transaction = snapshot;
-            read.CommandText = "SELECT count(*) FROM \"Replies\"";
-            await read.ExecuteScalarAsync();
-        }
         using var admin = app.Admin().Http();
-        var erasing = admin.DeleteAsync($"/api/replies/{replyId}?erase=true");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!erasing.IsCompleted && !app.Logs.Any(l => l.EventId == 5205) && DateTime.UtcNow < deadline)
+        Task<HttpResponseMessage> erasing;
+        await using (var reader = new SqliteConnection(app.Database.ConnectionString))
         {
-            await Task.Delay(100);
+            await reader.OpenAsync();
+            using var snapshot = reader.BeginTransaction(deferred: true);
+            await using (var read = reader.CreateCommand())
+            {
+                read.Transaction = snapshot;
+                read.CommandText = "SELECT count(*) FROM \"Replies\"";
+                await read.ExecuteScalarAsync();
+            }
+            erasing = admin.DeleteAsync($"/api/replies/{replyId}?erase=true");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!erasing.IsCompleted && !app.Logs.Any(l => l.EventId == 5205) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+            Assert.True(app.Logs.Any(l => l.EventId == 5205) || erasing.IsCompleted, "neither an answer nor the busy warning came");
+            Assert.False(erasing.IsCompleted, "the erasure answered while the WAL still held the text");
         }
-        Assert.True(app.Logs.Any(l => l.EventId == 5205) || erasing.IsCompleted, "neither an answer nor the busy warning came");
-        Assert.False(erasing.IsCompleted, "the erasure answered while the WAL still held the text");
-
-        snapshot.Dispose();
-        await reader.DisposeAsync();
         Assert.Equal(HttpStatusCode.NoContent, (await erasing).StatusCode);
         Assert.False(FilesContain(marker), "the erased text is still in the SQLite files");
     }
