@@ -46,6 +46,7 @@ app.UseRouting();               // explicit, after the rewrite above
 app.UseCors(ApiExtensions.CorsPolicy);
 app.UseAuthentication();
 app.UseTokenRejection();        // a bad token is a 401 even where no token is needed
+app.UseCurrentRoles();          // the role in a user's latest token is the one bans are checked against
 app.UseIdChecks();              // an over-long or control-character id is a 400 before any lookup
 app.UseAuthorization();
 app.UseRateLimiter();           // after authentication: limits are per user where there is one

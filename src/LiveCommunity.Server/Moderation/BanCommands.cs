@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace LiveCommunity.Server.Moderation;
 
 /// <summary>
-/// Bans a user. With <c>removeReplies</c>, the removal of all their replies is stored as a job in the same
+/// Bans a user. Who may ban whom is decided by the target's current role: the one in the latest token the
+/// server saw from them (<see cref="CurrentRoles"/>), not the one of their last write. With <c>removeReplies</c>, the removal of all their replies is stored as a job in the same
 /// transaction, so it is finished (by this instance at once, or by any instance after a crash) and never
 /// silently left half done. Answers the job's id, or null.
 /// </summary>
@@ -55,7 +56,10 @@ internal sealed class BanCommand(Caller caller, string userId, string? reason, b
     }
 }
 
-/// <summary>Lifts a ban; unbanning someone who is not banned changes nothing.</summary>
+/// <summary>
+/// Lifts a ban; unbanning someone who is not banned changes nothing. Only admins lift the ban of a moderator or
+/// an admin (by their current role), as only admins could have banned them.
+/// </summary>
 internal sealed class UnbanCommand(Caller caller, string userId) : WriteCommand<bool>
 {
     public override string? TopicId => null;
@@ -68,6 +72,10 @@ internal sealed class UnbanCommand(Caller caller, string userId) : WriteCommand<
         if (target is null)
         {
             return Rejection.NotFound("user not found");
+        }
+        if (caller.Role != Roles.Admin && target.Role is Roles.Moderator or Roles.Admin)
+        {
+            return Rejection.Forbidden("only admins lift the ban of moderators and admins");
         }
         if (target.Banned)
         {

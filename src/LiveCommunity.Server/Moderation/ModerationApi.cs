@@ -62,9 +62,9 @@ public static class ModerationApi
             .WithProblems(400, 401, 403);
 
         group.MapPost("/moderation/queue/{replyId}/approve", async Task<Results<Ok<Reply>, ProblemHttpResult>> (
-                string replyId, ClaimsPrincipal user, ModerationQueue queue, CancellationToken ct) =>
-            (await queue.ApproveAsync(Caller.From(user)!, replyId, ct)).ToHttp(TypedResults.Ok))
-            .WithProblems(401, 403, 404, 409);
+                string replyId, ApproveRequest? request, ClaimsPrincipal user, ModerationQueue queue, CancellationToken ct) =>
+            (await queue.ApproveAsync(Caller.From(user)!, replyId, request, ct)).ToHttp(TypedResults.Ok))
+            .WithProblems(400, 401, 403, 404, 409);
 
         group.MapPost("/moderation/queue/{replyId}/reject", async Task<Results<NoContent, ProblemHttpResult>> (
                 string replyId, RejectRequest? request, ClaimsPrincipal user, ModerationQueue queue, CancellationToken ct) =>

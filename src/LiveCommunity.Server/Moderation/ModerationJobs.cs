@@ -13,16 +13,20 @@ namespace LiveCommunity.Server.Moderation;
 /// time through the <see cref="TopicWriter"/>, so each removal takes its own seq in its own topic. A job is
 /// stored in the transaction that decides it and leased to an instance; if that instance dies or restarts,
 /// any instance takes the job over once the lease runs out and finishes it. Steps are idempotent, so a
-/// step done twice changes nothing.
+/// step done twice changes nothing. An erasure is complete only once its text is gone from the database files
+/// too (<see cref="ErasedTextCompaction"/>): it retries that until it succeeds.
 /// </summary>
 public sealed partial class ModerationJobs(
-    IServiceScopeFactory scopes, TopicWriter writer, QueueNotifier queue, IOptions<ModerationOptions> options, TimeProvider time,
-    ILogger<ModerationJobs> logger)
+    IServiceScopeFactory scopes, TopicWriter writer, QueueNotifier queue, ErasedTextCompaction compaction, IOptions<ModerationOptions> options,
+    TimeProvider time, ILogger<ModerationJobs> logger)
     : BackgroundService
 {
     public const string RemoveReplies = "remove-replies";
     public const string EraseReplies = "erase-replies";
+    /// <summary>One reply erased by its own write; the job (its target is the reply's id) only compacts the files.</summary>
+    public const string EraseReply = "erase-reply";
     private const int StepSize = 200;
+    private const int BusyAttemptsBeforeWarning = 50;
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
     public static ModerationJobEntity NewJob(string kind, string userId, Caller moderator, string? reason, DateTime now, TimeSpan lease) => new()
@@ -116,7 +120,7 @@ public sealed partial class ModerationJobs(
             return;
         }
         var moderator = new Caller(job.ModeratorId, job.ModeratorName, job.ModeratorRole);
-        while (await NextTopicsAsync(job) is { Count: > 0 } topics)
+        while (job.Kind != EraseReply && await NextTopicsAsync(job) is { Count: > 0 } topics)
         {
             foreach (var topicId in topics)
             {
@@ -131,8 +135,32 @@ public sealed partial class ModerationJobs(
                 }
             }
         }
+        if (job.Kind is EraseReplies or EraseReply)
+        {
+            await CompactAsync(job);
+        }
         await WriteWithRetryAsync(new CompleteJobCommand(job.Id));
         LogCompleted(logger, job.Id, job.Kind, job.UserId);
+    }
+
+    // Readers in the middle of an older snapshot keep the WAL from being truncated: no giving up (the erasure is
+    // not done before), quickly at first, then once a second, keeping the lease while it waits.
+    private async Task CompactAsync(ModerationJobEntity job)
+    {
+        var renewed = time.GetTimestamp();
+        for (var attempt = 1; !await compaction.TryAsync(CancellationToken.None); attempt++)
+        {
+            if (attempt == BusyAttemptsBeforeWarning)
+            {
+                LogCompactionBusy(logger, job.Id);
+            }
+            if (time.GetElapsedTime(renewed) > options.Value.JobLease / 3)
+            {
+                await WriteWithRetryAsync(new LeaseJobCommand(job.Id, LeaseEnd(), renew: true));
+                renewed = time.GetTimestamp();
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(attempt < BusyAttemptsBeforeWarning ? 100 : 1000), time);
+        }
     }
 
     private async Task<List<string>> NextTopicsAsync(ModerationJobEntity job)
@@ -175,6 +203,10 @@ public sealed partial class ModerationJobs(
 
     [LoggerMessage(EventId = 5204, Level = LogLevel.Warning, Message = "Moderation job {JobId} stopped before its end; it is taken up again when its lease runs out")]
     private static partial void LogJobFailed(ILogger logger, Exception ex, string jobId);
+
+    [LoggerMessage(EventId = 5205, Level = LogLevel.Warning,
+        Message = "Moderation job {JobId}: readers keep the SQLite WAL busy, so the erased text is not yet out of the files; trying once a second until it is")]
+    private static partial void LogCompactionBusy(ILogger logger, string jobId);
 
     [LoggerMessage(EventId = 5203, Level = LogLevel.Warning, Message = "Looking for unfinished moderation jobs failed; will look again")]
     private static partial void LogResumeFailed(ILogger logger, Exception ex);

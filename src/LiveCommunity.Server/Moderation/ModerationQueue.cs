@@ -40,7 +40,7 @@ public sealed class ModerationQueue(
         }
         var note2 = string.IsNullOrWhiteSpace(request!.Note) ? null : request.Note;
         return await replyTopics.TopicOfAsync(db, replyId, ct) is { } topicId
-            ? await writer.WriteAsync(new ReportReplyCommand(caller, topicId, replyId, request.Reason!, note2, options.Value.HideAfterReports, notifier), ct)
+            ? await writer.WriteAsync(new ReportReplyCommand(caller, topicId, replyId, request.Reason!, note2, options.Value, notifier), ct)
             : Rejection.NotFound("reply not found");
     }
 
@@ -78,7 +78,7 @@ public sealed class ModerationQueue(
         var ids = page.ConvertAll(r => r.Id);
         var topicIds = page.Select(r => r.TopicId).Distinct().ToList();
         var titles = await db.Topics.AsNoTracking().Where(t => topicIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Title, ct);
-        var reports = (await db.Reports.AsNoTracking().Where(r => ids.Contains(r.ReplyId))
+        var reports = (await db.Reports.AsNoTracking().Where(r => ids.Contains(r.ReplyId) && r.DismissedAt == null)
                 .GroupBy(r => new { r.ReplyId, r.Reason }).Select(g => new { g.Key.ReplyId, g.Key.Reason, Count = g.Count() }).ToListAsync(ct))
             .ToLookup(r => r.ReplyId);
         var counts = await reactions.ForAsync(db, ids, ct);
@@ -90,18 +90,24 @@ public sealed class ModerationQueue(
             r.State == ReplyState.Hidden,
             reports[r.Id].ToDictionary(x => x.Reason, x => x.Count, StringComparer.Ordinal),
             r.ReportCount,
-            r.QueuedAt!.Value));
+            r.QueuedAt!.Value,
+            r.Version));
         var next = rows.Count > take ? Cursor.EncodeTimeAndId(page[^1].QueuedAt!.Value, page[^1].Id) : null;
         return new QueuePage(items, next, await QueueNotifier.CountsAsync(db, topicId, ct));
     }
 
-    public async Task<Outcome<Reply>> ApproveAsync(Caller caller, string replyId, CancellationToken ct)
+    /// <summary>Approves; <paramref name="request"/> without a version (older clients) approves whatever the text is now.</summary>
+    public async Task<Outcome<Reply>> ApproveAsync(Caller caller, string replyId, ApproveRequest? request, CancellationToken ct)
     {
+        if (request?.Version is < 0)
+        {
+            return Rejection.Invalid("version", "must be the version the queue showed");
+        }
         if (await replyTopics.TopicOfAsync(db, replyId, ct) is not { } topicId)
         {
             return Rejection.NotFound("reply not found");
         }
-        var approved = await writer.WriteAsync(new ApproveCommand(caller, topicId, replyId, notifier), ct);
+        var approved = await writer.WriteAsync(new ApproveCommand(caller, topicId, replyId, request?.Version, notifier), ct);
         if (approved.Value is not { } reply)
         {
             return approved;

@@ -9,7 +9,7 @@ namespace LiveCommunity.Server.Moderation;
 
 /// <summary>Bans, unbans and the audit log. Removal, restore and locks live with replies and topics.</summary>
 public sealed class ModerationService(
-    CommunityDb db, TopicWriter writer, ModerationJobs jobs, ErasedTextCompaction compaction, IOptions<ModerationOptions> options,
+    CommunityDb db, TopicWriter writer, ModerationJobs jobs, IOptions<ModerationOptions> options,
     IOptions<LimitsOptions> limits)
 {
     /// <summary>
@@ -35,8 +35,9 @@ public sealed class ModerationService(
     }
 
     /// <summary>
-    /// Erases every reply of a user (admins; legal takedowns, data-protection requests). Answers when done; if
-    /// the caller goes away first the stored job still finishes. Repeating it is harmless.
+    /// Erases every reply of a user (admins; legal takedowns, data-protection requests). Answers 204 when done,
+    /// the database files included; 503 when that takes longer than Moderation:ErasureWait (the stored job still
+    /// finishes, also if the caller goes away). Repeating it is harmless.
     /// </summary>
     public async Task<Outcome<bool>> EraseContentAsync(Caller caller, string userId, string? reason, CancellationToken ct)
     {
@@ -49,13 +50,7 @@ public sealed class ModerationService(
             return Rejection.Invalid("reason", $"must be at most {limits.Value.ReasonMaxLength} characters of text");
         }
         var started = await writer.WriteAsync(new StartErasureCommand(caller, userId, reason, options.Value.JobLease), ct);
-        if (started.Rejection is { } rejection)
-        {
-            return rejection;
-        }
-        await jobs.RunAsync(started.Value!).WaitAsync(ct);
-        await compaction.AfterErasureAsync(ct);
-        return true;
+        return await Erasures.AnswerAsync(jobs, started, options.Value.ErasureWait, ct);
     }
 
     public async Task<Outcome<bool>> UnbanAsync(Caller caller, string userId, CancellationToken ct) =>

@@ -9,9 +9,11 @@ namespace LiveCommunity.Server.Moderation;
 
 /// <summary>
 /// A moderator approves a queued reply: a held one is published (ReplyPosted with the topic's next seq), a
-/// hidden one comes back (ReplyRestored), a reported one stays; its reports are cleared either way.
+/// hidden one comes back (ReplyRestored), a reported one stays. Its reports are dismissed, not deleted: the
+/// rows stay, so the same readers reporting it again change nothing. With a <paramref name="version"/>, the
+/// approval holds only for the text of that version: if the author edited it since, 409.
 /// </summary>
-internal sealed class ApproveCommand(Caller caller, string topicId, string replyId, QueueNotifier queue) : WriteCommand<Reply>
+internal sealed class ApproveCommand(Caller caller, string topicId, string replyId, int? version, QueueNotifier queue) : WriteCommand<Reply>
 {
     public override string? TopicId => topicId;
 
@@ -28,13 +30,19 @@ internal sealed class ApproveCommand(Caller caller, string topicId, string reply
         {
             return Rejection.Conflict("the reply is not in the moderation queue");
         }
+        if (version is { } seen && seen != reply.Version)
+        {
+            return Rejection.Conflict($"the reply was edited after you loaded it (version {seen}, now {reply.Version}): reload the queue and read it again");
+        }
         var counts = await write.Reactions.CountsAsync(topic.Id, reply.Id, ct);
         var wasVisible = reply.State == ReplyState.Published;
         reply.State = ReplyState.Published;
         reply.QueueState = null;
         reply.QueuedAt = null;
         reply.ReportCount = 0;
-        await write.Db.Reports.Where(r => r.ReplyId == reply.Id).ExecuteDeleteAsync(ct);
+        var now = write.Now;
+        await write.Db.Reports.Where(r => r.ReplyId == reply.Id && r.DismissedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.DismissedAt, now), ct);
         write.Audit(caller, ModerationActions.Approve, reply.Id);
         write.AfterCommit(() => queue.Changed(reply.Id, topic.Id, QueueStates.Approved));
         if (wasVisible)

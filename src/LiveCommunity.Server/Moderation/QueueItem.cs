@@ -5,8 +5,10 @@ namespace LiveCommunity.Server.Moderation;
 // The moderation queue on the wire (PROTOCOL.md v2 "Reader reports and the moderation queue").
 
 /// <summary>A reply waiting for a moderator: reported by readers, or held before anyone saw it.</summary>
+/// <param name="Version">Raised by every edit of the reply (v3): approve with it to approve exactly this text.</param>
 public sealed record QueueItem(
-    Reply Reply, QueueTopic Topic, string State, bool Hidden, IReadOnlyDictionary<string, int> Reports, int ReportCount, DateTime Since);
+    Reply Reply, QueueTopic Topic, string State, bool Hidden, IReadOnlyDictionary<string, int> Reports, int ReportCount, DateTime Since,
+    int Version);
 
 public sealed record QueueTopic(string Id, string Title);
 
@@ -24,6 +26,9 @@ public sealed record ReportRequest(string? Reason, string? Note);
 public sealed record ReportResult(bool Reported);
 
 public sealed record RejectRequest(string? Reason);
+
+/// <summary>The body of an approve; absent or without a version, the reply's current text is approved.</summary>
+public sealed record ApproveRequest(int? Version);
 
 public static class QueueStates
 {

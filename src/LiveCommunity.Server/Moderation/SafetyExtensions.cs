@@ -19,14 +19,16 @@ public static class SafetyExtensions
     {
         builder.Services.AddOptions<ModerationOptions>().BindConfiguration("Moderation")
             .Validate(o => o.JobLease >= TimeSpan.FromSeconds(1), "Moderation:JobLease must be at least a second")
-            .Validate(o => o.HideAfterReports >= 0 && o.PremoderateFirstReplies >= 0,
-                "Moderation:HideAfterReports and PremoderateFirstReplies must not be negative")
+            .Validate(o => o.ErasureWait > TimeSpan.Zero, "Moderation:ErasureWait must be positive")
+            .Validate(o => o.HideAfterReports >= 0 && o.PremoderateFirstReplies >= 0 && o.MinReporterAge >= TimeSpan.Zero,
+                "Moderation:HideAfterReports, PremoderateFirstReplies and MinReporterAge must not be negative")
             .ValidateOnStart();
         builder.Services.AddSingleton<ContentRules>();
         builder.Services.AddSingleton<WriteRateLimiter>();
         builder.Services.AddSingleton<ModerationJobs>();
         builder.Services.AddSingleton<QueueNotifier>();
         builder.Services.AddSingleton<PreModeration>();
+        builder.Services.AddSingleton<CurrentRoles>();
         builder.Services.AddScoped<ModerationQueue>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModerationJobs>());
         builder.Services.AddScoped<ModerationService>();

@@ -23,7 +23,8 @@ public sealed class ReplyService(
     ContentRules rules,
     PreModeration preModeration,
     QueueNotifier queue,
-    ErasedTextCompaction compaction,
+    ModerationJobs jobs,
+    IOptions<ModerationOptions> moderation,
     ITopicVersions versions,
     SharedPages pages,
     IOptions<LimitsOptions> limits)
@@ -62,7 +63,7 @@ public sealed class ReplyService(
             return invalid;
         }
         return await replyTopics.TopicOfAsync(db, replyId, ct) is { } topicId
-            ? await WithMineAsync(caller, await writer.WriteAsync(new EditReplyCommand(caller, topicId, replyId, input.Body!, limits.Value.EditWindow), ct), ct)
+            ? await WithMineAsync(caller, await writer.WriteAsync(new EditReplyCommand(caller, topicId, replyId, input.Body!, limits.Value.EditWindow, preModeration), ct), ct)
             : Rejection.NotFound("reply not found");
     }
 
@@ -84,7 +85,7 @@ public sealed class ReplyService(
 
     /// <summary>
     /// Erases a reply (admins): removed for readers and its text deleted from storage, the database files
-    /// included, before the call answers.
+    /// included, before the call answers 204 (or 503 while the stored job still works on the files).
     /// </summary>
     public async Task<Outcome<bool>> EraseAsync(Caller? caller, string replyId, string? reason, CancellationToken ct)
     {
@@ -104,12 +105,8 @@ public sealed class ReplyService(
         {
             return Rejection.NotFound("reply not found");
         }
-        var erased = await writer.WriteAsync(new EraseReplyCommand(caller, topicId, replyId, reason, queue), ct);
-        if (erased.Rejection is null)
-        {
-            await compaction.AfterErasureAsync(CancellationToken.None);
-        }
-        return erased;
+        var erased = await writer.WriteAsync(new EraseReplyCommand(caller, topicId, replyId, reason, queue, moderation.Value.JobLease), ct);
+        return await Erasures.AnswerAsync(jobs, erased, moderation.Value.ErasureWait, ct);
     }
 
     public async Task<Outcome<Reply>> RestoreAsync(Caller caller, string replyId, CancellationToken ct)

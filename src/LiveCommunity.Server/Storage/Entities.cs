@@ -58,6 +58,10 @@ public sealed class ReplyEntity
     public DateTime? QueuedAt { get; set; }
     /// <summary>Distinct readers who reported it since it was last reviewed.</summary>
     public int ReportCount { get; set; }
+    /// <summary>
+    /// Raised by every edit of its text, so a moderator's approve names the text they read (a stale one is 409).
+    /// </summary>
+    public int Version { get; set; }
 }
 
 /// <summary>Who may see a reply. Only <see cref="Published"/> replies reach readers, by any path.</summary>
@@ -79,6 +83,16 @@ public sealed class ReportEntity
     public required string Reason { get; set; }
     public string? Note { get; set; }
     public DateTime At { get; set; }
+    /// <summary>
+    /// Whether the reporter had standing (Moderation:MinReporterAge) when reporting: only such reports count
+    /// towards hiding the reply automatically. Every report reaches the queue.
+    /// </summary>
+    public bool Counts { get; set; }
+    /// <summary>
+    /// When a moderator approved the reply over this report. The row stays, so the same reader reporting the
+    /// same reply again is a no-op: a dismissed report never counts again.
+    /// </summary>
+    public DateTime? DismissedAt { get; set; }
 }
 
 /// <summary>

@@ -7,12 +7,16 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LiveCommunity.Server.Tests.Moderation;
 
-/// <summary>A host whose rules hide after two reports and hold replies with suspect words.</summary>
+/// <summary>
+/// A host whose rules hide after two reports (from any reader: standing has tests of its own in
+/// ReportAbuseTests) and hold replies with suspect words.
+/// </summary>
 public sealed class QueueApp : AppFactory
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
         new("Moderation:HideAfterReports", "2"),
+        new("Moderation:MinReporterAge", "00:00:00"),
         new("Moderation:SuspectWords:0", "miracle cure"),
     ];
 }

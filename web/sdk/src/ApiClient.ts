@@ -76,8 +76,8 @@ export class ApiClient {
     return this.send("GET", `/api/moderation/queue${query({ state, topicId, limit, cursor })}`);
   }
 
-  approve(replyId: string): Promise<Reply> {
-    return this.send("POST", `/api/moderation/queue/${enc(replyId)}/approve`);
+  approve(replyId: string, version?: number): Promise<Reply> {
+    return this.send("POST", `/api/moderation/queue/${enc(replyId)}/approve`, version === undefined ? undefined : { version });
   }
 
   reject(replyId: string, reason: string): Promise<void> {

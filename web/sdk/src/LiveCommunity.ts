@@ -197,9 +197,13 @@ export class LiveCommunity {
     return this.api.getQueue(query);
   }
 
-  /** Moderator: publishes a held reply, or brings back one hidden after reports; its reports are cleared. */
-  approve(replyId: string): Promise<Reply> {
-    return this.api.approve(replyId);
+  /**
+   * Moderator: publishes a held reply, or brings back one hidden after reports; its reports are dismissed.
+   * Pass the `version` of the QueueItem you showed: if the author edited the reply since, the server refuses
+   * (409) instead of approving text nobody reviewed. Without it, whatever the text is now is approved.
+   */
+  approve(replyId: string, version?: number): Promise<Reply> {
+    return this.api.approve(replyId, version);
   }
 
   /** Moderator: removes a reply from the queue for good (readers who saw it get `replyRemoved`). */

@@ -37,6 +37,8 @@ export interface QueueItem {
   reportCount: number;
   /** When it entered the queue. */
   since: string;
+  /** Raised by every edit of the reply; approve with it (absent from servers before protocol v3). */
+  version?: number;
 }
 
 export interface QueuePage {

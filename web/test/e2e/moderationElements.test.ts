@@ -138,7 +138,7 @@ function queueItem(id: string, body: string, state: "reported" | "pending", extr
 test("<moderation-queue>: lists items with reasons and flags, approves, rejects with a reason, follows QueueChanged", async () => {
   const server = new BrowserFakeServer();
   server.queue = [
-    queueItem("q1", "You are all idiots", "reported", { hidden: true, reports: { abuse: 2, spam: 1 }, reportCount: 3 }),
+    queueItem("q1", "You are all idiots", "reported", { hidden: true, reports: { abuse: 2, spam: 1 }, reportCount: 3, version: 2 }),
     queueItem("q2", "Cheap watches", "reported", { reports: { spam: 1 }, reportCount: 1 }),
     queueItem("q3", "First reply of a new member", "pending"),
   ];
@@ -167,7 +167,7 @@ test("<moderation-queue>: lists items with reasons and flags, approves, rejects 
   // Approve: the item leaves the list, focus moves to the next item's Approve.
   await first.getByRole("button", { name: "Approve Ben's reply" }).click();
   await first.waitFor({ state: "detached" });
-  assert.deepEqual(server.requests.at(-1), { method: "POST", path: "/api/moderation/queue/q1/approve", body: undefined });
+  assert.deepEqual(server.requests.at(-1), { method: "POST", path: "/api/moderation/queue/q1/approve", body: { version: 2 } }, "the version it showed");
   assert.equal(await page.evaluate(() => document.querySelector("moderation-queue")!.shadowRoot!.activeElement?.textContent), "Approve");
 
   // Reject asks for a reason first.

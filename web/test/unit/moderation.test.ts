@@ -51,6 +51,8 @@ test("report, approve, reject, premoderation and erasure call their routes", asy
   const approved: Reply = await lc.approve("r1");
   assert.equal(approved.seq, 7);
   assert.deepEqual(lastRequest(server), { method: "POST", path: "/api/moderation/queue/r1/approve", body: undefined });
+  await lc.approve("r1", 0);
+  assert.deepEqual(lastRequest(server).body, { version: 0 }, "the version shown, even 0, is sent");
   await lc.reject("r1", "insults");
   assert.deepEqual(lastRequest(server), { method: "POST", path: "/api/moderation/queue/r1/reject", body: { reason: "insults" } });
 

@@ -195,7 +195,7 @@ export class QueueView {
       approve.disabled = reject.disabled = true;
       error.textContent = "";
       try {
-        await this.client.approve(reply.id);
+        await this.client.approve(reply.id, item.version); // the text shown; an edit since then is a 409, shown below
         this.drop(reply.id, li);
       } catch (failure) {
         error.textContent = (failure as Error).message;

@@ -252,6 +252,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AuthorId");
@@ -275,6 +278,12 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                         .HasColumnType("character varying(128)");
 
                     b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Counts")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("DismissedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Note")

@@ -246,6 +246,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AuthorId");
@@ -269,6 +272,12 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Counts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DismissedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Note")
