@@ -56,7 +56,9 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             reply.Property(r => r.RemovedReason).HasMaxLength(Columns.Reason);
             reply.HasOne<TopicEntity>().WithMany().HasForeignKey(r => r.TopicId);
             reply.HasIndex(r => new { r.TopicId, r.Seq }).IsUnique();
-            reply.HasIndex(r => r.AuthorId);
+            // The duplicate check: the same author, topic and text lately; one short range whatever the topic's size.
+            // Its prefix also serves every reply of one author (moderation jobs, pre-moderation's count).
+            reply.HasIndex(r => new { r.AuthorId, r.TopicId, r.BodyHash, r.CreatedAt });
             reply.Property(r => r.QueueState).HasMaxLength(16);
             // The moderators' queue: by state, oldest first.
             reply.HasIndex(r => new { r.QueueState, r.QueuedAt, r.Id });

@@ -38,7 +38,25 @@ public sealed class ReplyEntity
     public string? ParentId { get; set; }
     public required string AuthorId { get; set; }
     public required string AuthorName { get; set; }
-    public required string Body { get; set; }
+    private string body = "";
+
+    /// <summary>Setting the text sets <see cref="BodyHash"/>, so the two never disagree.</summary>
+    public required string Body
+    {
+        get => body;
+        set
+        {
+            body = value;
+            BodyHash = ReplyBodyHash.Of(value);
+        }
+    }
+
+    /// <summary>
+    /// A hash of <see cref="Body"/>, so the duplicate check finds the same text by one index search (author,
+    /// topic, hash, time) instead of comparing every recent reply's text. Read back from the row, never recomputed
+    /// on load (EF fills the <c>body</c> field directly).
+    /// </summary>
+    public long BodyHash { get; private set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? EditedAt { get; set; }
     /// <summary>

@@ -207,6 +207,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                         .HasMaxLength(40000)
                         .HasColumnType("character varying(40000)");
 
+                    b.Property<long>("BodyHash")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -257,12 +260,12 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AuthorId");
-
                     b.HasIndex("TopicId", "Seq")
                         .IsUnique();
 
                     b.HasIndex("QueueState", "QueuedAt", "Id");
+
+                    b.HasIndex("AuthorId", "TopicId", "BodyHash", "CreatedAt");
 
                     b.ToTable("Replies", (string)null);
                 });

@@ -201,6 +201,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(40000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("BodyHash")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -251,12 +254,12 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AuthorId");
-
                     b.HasIndex("TopicId", "Seq")
                         .IsUnique();
 
                     b.HasIndex("QueueState", "QueuedAt", "Id");
+
+                    b.HasIndex("AuthorId", "TopicId", "BodyHash", "CreatedAt");
 
                     b.ToTable("Replies", (string)null);
                 });
