@@ -38,6 +38,8 @@ public sealed class TargetHost : IAsyncDisposable
     public string Url => Urls[0];
     public int? Pid => _process is { HasExited: false } p ? p.Id : _pidGiven;
     public bool CanRestart => _dll is not null;
+    /// <summary>The database of a target started here (to fill it in bulk while it is stopped); null when attached.</summary>
+    public string? DatabaseConnectionString => _env.GetValueOrDefault("ConnectionStrings__Database");
 
     public static TargetHost Attach(string name, string[] urls, int? pid)
     {
