@@ -20,7 +20,7 @@ public static class Plots
         {
             written.Add("bench-memory.svg");
         }
-        if (GrowthPlot.Write(results, Path.Combine(docsDir, "bench-growth.svg")))
+        if (GrowthReport.Plot(results, Path.Combine(docsDir, "bench-growth.svg")))
         {
             written.Add("bench-growth.svg");
         }
