@@ -38,6 +38,9 @@ for mode in replies reactions; do
     LT hot-topic --mode "$mode" --transport "$transport" --in-flight 1,10,100,200 --duration 6 --out "$RESULTS/hot-topic-$mode-$transport.json"
   done
 done
+# Does a write or a read cost more as a story grows? One topic filled in bulk to each size, beside 100k known
+# users and a 1M-event log (SQLite, every per-write check at its default).
+LT growth --sizes 0,10000,50000,200000 --in-flight 100 --duration 6 --out "$RESULTS/growth.json"
 LT read-herd --in-flight 64 --duration 8 --readers "${BENCH_HERD_READERS:-20000}" --window 30 --reply-rate 50 --out "$RESULTS/read-herd.json"
 # Two instances sharing Redis and PostgreSQL: the local cluster (scripts/cluster.sh), with the rate limits raised
 # for the load generator's users, unless CLUSTER_A / CLUSTER_B name running instances.

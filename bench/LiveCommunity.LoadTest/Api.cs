@@ -47,7 +47,11 @@ public sealed class Api(string baseUrl) : IDisposable
     }
 
     /// <summary>The created reply, or null when the server did not answer 201.</summary>
-    public async Task<ReplyDto?> PostReplyAsync(string token, string topicId, string body, CancellationToken ct)
+    public async Task<ReplyDto?> PostReplyAsync(string token, string topicId, string body, CancellationToken ct) =>
+        (await PostReplyWithStatusAsync(token, topicId, body, ct)).Reply;
+
+    /// <summary>POST a reply: its status, and the reply when it was published (201).</summary>
+    public async Task<(int Status, ReplyDto? Reply)> PostReplyWithStatusAsync(string token, string topicId, string body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/topics/{topicId}/replies")
         {
@@ -55,7 +59,7 @@ public sealed class Api(string baseUrl) : IDisposable
         };
         request.Headers.Authorization = new("Bearer", token);
         using var response = await _http.SendAsync(request, ct);
-        return response.StatusCode == HttpStatusCode.Created ? await response.Content.ReadFromJsonAsync<ReplyDto>(ct) : null;
+        return ((int)response.StatusCode, response.StatusCode == HttpStatusCode.Created ? await response.Content.ReadFromJsonAsync<ReplyDto>(ct) : null);
     }
 
     /// <summary>DELETE /api/replies/{id}?reason=: true when the server answered 204.</summary>

@@ -20,6 +20,10 @@ public static class Plots
         {
             written.Add("bench-memory.svg");
         }
+        if (GrowthReport.Plot(results, Path.Combine(docsDir, "bench-growth.svg")))
+        {
+            written.Add("bench-growth.svg");
+        }
         return written;
     }
 

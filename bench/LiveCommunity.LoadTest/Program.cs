@@ -286,6 +286,23 @@ worker.Hidden = true;
 worker.SetAction((p, ct) => ClusterScaleWorker.RunAsync(p.GetValue(workerPlan)!));
 root.Subcommands.Add(worker);
 
+// growth
+var growthSizes = new Option<string>("--sizes") { Description = "replies on the topic at each measurement (filled in bulk)", DefaultValueFactory = _ => "0,10000,50000,200000" };
+var growthInFlight = Int("--in-flight", 100, "writers in flight");
+var growthUsers = Int("--known-users", 100_000, "known users filled in bulk");
+var growthHistory = Int("--history", 1_000_000, "events of other topics filled in bulk");
+var growthReads = Int("--reads", 100, "first pages and Watch replays timed at each size");
+Scenario("growth", "one topic at growing sizes (bulk-filled SQLite): replies/s, reactions/s, first page and replay latency, CPU per write",
+    [growthSizes, growthInFlight, growthUsers, growthHistory, growthReads],
+    (p, c, ct) =>
+    {
+        var sizes = p.GetValue(growthSizes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var o = new Growth.Options(sizes, p.GetValue(growthInFlight), c.Duration, p.GetValue(growthUsers), p.GetValue(growthHistory), p.GetValue(growthReads));
+        return Runner.RunAsync("growth", c with { NoBaseline = true },
+            new() { ["sizes"] = string.Join(' ', sizes), ["inFlight"] = S(o.InFlight), ["knownUsers"] = S(o.KnownUsers), ["history"] = S(o.HistoryEvents) },
+            1, (host, t) => Growth.RunAsync(host, o, t), ct);
+    });
+
 // report
 var resultsDir = new Option<string>("--results") { DefaultValueFactory = _ => Path.Combine(repo, "bench/results") };
 var docPath = new Option<string>("--doc") { DefaultValueFactory = _ => Path.Combine(repo, "docs/benchmarks.md") };

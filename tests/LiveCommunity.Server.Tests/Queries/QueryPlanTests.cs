@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using LiveCommunity.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace LiveCommunity.Server.Tests.Queries;
+
+/// <summary>The defaults people run: the duplicate check on, pre-moderation of a new author's first reply.</summary>
+public sealed class DefaultChecksApp : AppFactory
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+    [
+        new("Limits:DuplicateReplyWindow", "00:01:00"),
+        new("Moderation:PremoderateFirstReplies", "1"),
+    ];
+}
+
+/// <summary>
+/// Every statement the hot paths send (posting, editing, reacting, paging replies and topics, Watch replay, the
+/// ban and duplicate checks) is run through the database's own planner, on SQLite and, with
+/// LC_TEST_DATABASE=postgres, on PostgreSQL: none may scan a table that grows with a story, its users or its
+/// history, so a cost per write or read that rises with the topic's size fails here rather than in production.
+/// </summary>
+public sealed partial class QueryPlanTests(DefaultChecksApp app, ITestOutputHelper output) : IClassFixture<DefaultChecksApp>
+{
+    private static readonly string[] GrowingTables =
+        ["Replies", "TopicEvents", "Reactions", "ReactionCounts", "Users", "Reports", "PendingReactionEvents", "ModerationLog", "Topics"];
+
+    [Fact]
+    public async Task NoHotStatementScansATableThatGrowsWithAStory()
+    {
+        _ = app.Server; // started (and migrated) first: migrations are not hot statements
+        using var plans = new QueryPlans(app.Database);
+        await RunTheHotPathsAsync();
+
+        var statements = plans.Statements;
+        Assert.Contains(statements, s => s.Sql.Contains("\"Replies\"", StringComparison.Ordinal));
+        Assert.Contains(statements, s => s.Sql.Contains("\"TopicEvents\"", StringComparison.Ordinal));
+        var offenders = new List<string>();
+        foreach (var statement in statements.DistinctBy(s => s.Sql))
+        {
+            var plan = await plans.ExplainAsync(statement);
+            output.WriteLine(statement.Sql + "\n  " + string.Join("\n  ", plan) + "\n");
+            if (plan.Any(line => GrowsWithTheTable(line, statement.Sql, plans.IsPostgres)))
+            {
+                offenders.Add(statement.Sql + "\n  " + string.Join("\n  ", plan));
+            }
+        }
+        Assert.True(offenders.Count == 0, "statements whose cost grows with a table:\n" + string.Join("\n\n", offenders));
+    }
+
+    [Fact]
+    public async Task TheDuplicateCheckIsOneSearchOfTheAuthorTopicAndTextIndex()
+    {
+        _ = app.Server; // started (and migrated) first: migrations are not hot statements
+        using var plans = new QueryPlans(app.Database);
+        var topicId = (string)(await app.Moderator().CreateTopicAsync())["id"]!;
+        var moderator = app.Moderator("Mo");
+        await moderator.PostReplyAsync(topicId, "Same words");
+        using var http = moderator.Http();
+        var again = await http.PostAsJsonAsync($"/api/topics/{topicId}/replies", new { body = "Same words" });
+        await again.ProblemAsync(HttpStatusCode.Conflict);
+
+        var check = plans.Statements.First(s => s.Sql.Contains("\"BodyHash\"", StringComparison.Ordinal));
+        var plan = string.Join("\n", await plans.ExplainAsync(check));
+        Assert.Contains("IX_Replies_AuthorId_TopicId_BodyHash_CreatedAt", plan);
+        if (plans.IsPostgres)
+        {
+            Assert.Matches(@"Index Cond: .*""AuthorId"".*""TopicId"".*""BodyHash"".*""CreatedAt""", plan);
+        }
+        else
+        {
+            Assert.Contains("(AuthorId=? AND TopicId=? AND BodyHash=? AND CreatedAt>?)", plan);
+        }
+    }
+
+    /// <summary>
+    /// A plan line that reads rows in proportion to a growing table: any sequential scan; on SQLite also a full
+    /// walk of an index without a LIMIT, or a search on one column that whole topics or authors share
+    /// (e.g. "TopicId=?") without a LIMIT to stop it. SQLite names a table by its alias in the statement.
+    /// </summary>
+    private static bool GrowsWithTheTable(string line, string sql, bool postgres)
+    {
+        if (postgres)
+        {
+            return PostgresSeqScan().Match(line) is { Success: true } seq && GrowingTables.Contains(seq.Groups[1].Value);
+        }
+        if (SqliteStep().Match(line) is not { Success: true } step)
+        {
+            return false;
+        }
+        var aliases = Aliases().Matches(sql).ToDictionary(m => m.Groups[2].Value, m => m.Groups[1].Value);
+        var table = aliases.GetValueOrDefault(step.Groups[2].Value, step.Groups[2].Value);
+        if (!GrowingTables.Contains(table))
+        {
+            return false;
+        }
+        var limited = sql.Contains("LIMIT", StringComparison.OrdinalIgnoreCase);
+        return step.Groups[1].Value == "SCAN"
+            ? !(limited && line.Contains(" INDEX ", StringComparison.Ordinal))
+            : !limited && OneSharedColumn().IsMatch(line);
+    }
+
+    [GeneratedRegex(@"Seq Scan on ""?(\w+)""?")]
+    private static partial Regex PostgresSeqScan();
+
+    [GeneratedRegex(@"^(SCAN|SEARCH) (\w+)\b")]
+    private static partial Regex SqliteStep();
+
+    [GeneratedRegex(@"""(\w+)"" AS ""(\w+)""")]
+    private static partial Regex Aliases();
+
+    [GeneratedRegex(@"\((TopicId|AuthorId|UserId)=\?\)$")]
+    private static partial Regex OneSharedColumn();
+
+    private async Task RunTheHotPathsAsync()
+    {
+        var moderator = app.Moderator("Mo");
+        await moderator.CreateTopicAsync("An older story");
+        var topicId = (string)(await moderator.CreateTopicAsync())["id"]!;
+        var replyIds = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            replyIds.Add((string)(await moderator.PostReplyAsync(topicId, $"Reply {i}", i == 0 ? null : replyIds[0]))["id"]!);
+        }
+        var member = app.Member("Newcomer");
+        using var memberHttp = member.Http();
+        (await memberHttp.PostAsJsonAsync($"/api/topics/{topicId}/replies", new { body = "Held for review" })).EnsureSuccessStatusCode();
+        (await memberHttp.PutAsync($"/api/replies/{replyIds[1]}/reactions/like", null)).EnsureSuccessStatusCode();
+        (await memberHttp.PutAsync($"/api/topics/{topicId}/reactions/like", null)).EnsureSuccessStatusCode();
+        (await memberHttp.DeleteAsync($"/api/replies/{replyIds[1]}/reactions/like")).EnsureSuccessStatusCode();
+        using var moderatorHttp = moderator.Http();
+        (await moderatorHttp.PatchAsJsonAsync($"/api/replies/{replyIds[2]}", new { body = "Reply 2, corrected" })).EnsureSuccessStatusCode();
+
+        var first = await (await memberHttp.GetAsync($"/api/topics/{topicId}/replies?limit=2")).ReadAsync(HttpStatusCode.OK);
+        var cursor = Uri.EscapeDataString((string)first["nextCursor"]!);
+        await (await memberHttp.GetAsync($"/api/topics/{topicId}/replies?limit=2&cursor={cursor}")).ReadAsync(HttpStatusCode.OK);
+        await (await memberHttp.GetAsync($"/api/topics/{topicId}/replies?limit=2&order=newest")).ReadAsync(HttpStatusCode.OK);
+        var topics = await (await memberHttp.GetAsync("/api/topics?limit=1")).ReadAsync(HttpStatusCode.OK);
+        if (topics["nextCursor"] is { } topicCursor)
+        {
+            await (await memberHttp.GetAsync($"/api/topics?limit=1&cursor={Uri.EscapeDataString((string)topicCursor!)}")).ReadAsync(HttpStatusCode.OK);
+        }
+        await (await memberHttp.GetAsync($"/api/topics/{topicId}")).ReadAsync(HttpStatusCode.OK);
+
+        await using var watcher = await member.ConnectAsync();
+        await watcher.WatchAsync(topicId, afterSeq: 1);
+        await watcher.WatchTopicsAsync();
+    }
+}
