@@ -47,6 +47,12 @@ public sealed class LimitsOptions
     public TimeSpan ConnectionWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// On a cluster the windows above are counted in Redis; a count that takes longer than this (or fails) is
+    /// counted in this instance's memory instead, so a slow or lost Redis never holds up or fails a call.
+    /// </summary>
+    public TimeSpan SharedLimitTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Hub connections open at once from one client address (an IPv6 address counts by its /64). High, since
     /// offices and mobile carriers put many readers behind one address; beyond it a new connection gets 429.
     /// </summary>
