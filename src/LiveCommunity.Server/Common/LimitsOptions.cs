@@ -11,8 +11,12 @@ public sealed class LimitsOptions
     public int ReasonMaxLength { get; set; } = 500;
     public TimeSpan EditWindow { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Largest request body over HTTP; larger ones get 413.</summary>
-    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+    /// <summary>
+    /// Largest request body over HTTP; larger ones get 413. Sized for the largest valid request as any JSON
+    /// encoder may write it: a topic of 20,000 characters with every one escaped to six bytes (\uXXXX, what
+    /// .NET's default encoder does to non-ASCII text), its title and source URLs come to about 145 KB.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 160 * 1024;
     /// <summary>Largest message a client may send to the hub.</summary>
     public long MaxHubMessageBytes { get; set; } = 64 * 1024;
     /// <summary>Topics one hub connection may watch at once.</summary>
