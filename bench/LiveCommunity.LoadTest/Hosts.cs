@@ -85,6 +85,10 @@ public sealed class TargetHost : IAsyncDisposable
             env["Limits__HubInvocationsPerSecond"] = "1000000";
             env["Limits__ReplayBurst"] = "1000000";
             env["Limits__ReplaysPerSecond"] = "1000000";
+            env["Limits__AddressHubInvocationBurst"] = "1000000";
+            env["Limits__AddressHubInvocationsPerSecond"] = "1000000";
+            env["Limits__AddressReplayBurst"] = "1000000";
+            env["Limits__AddressReplaysPerSecond"] = "1000000";
             env["Limits__DuplicateReplyWindow"] = "00:00:00";
         }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -77,4 +77,12 @@ public sealed class LimitsOptions
     /// </summary>
     public int ReplayBurst { get; set; } = 50;
     public double ReplaysPerSecond { get; set; } = 1;
+
+    // The same two budgets per client address (an IPv6 address by its /64), shared by all its connections to
+    // an instance: an office behind one address resumes every reader at once within the bursts, while 300
+    // connections of one address cannot replay 300 times a second (MaxReplayEvents rows each).
+    public int AddressHubInvocationBurst { get; set; } = 3_000;
+    public double AddressHubInvocationsPerSecond { get; set; } = 300;
+    public int AddressReplayBurst { get; set; } = 600;
+    public double AddressReplaysPerSecond { get; set; } = 10;
 }
