@@ -7,4 +7,6 @@ export Limits__RepliesPerWindow=1000000 Limits__ReactionsPerWindow=1000000 Limit
   Limits__ReportsPerWindow=1000000 Limits__ReadsPerWindow=1000000 Limits__ConnectionsPerWindow=1000000 \
   Limits__ConnectionsPerAddress=1000000 \
   Limits__HubInvocationBurst=1000000 Limits__HubInvocationsPerSecond=1000000 \
-  Limits__ReplayBurst=1000000 Limits__ReplaysPerSecond=1000000
+  Limits__ReplayBurst=1000000 Limits__ReplaysPerSecond=1000000 \
+  Limits__AddressHubInvocationBurst=1000000 Limits__AddressHubInvocationsPerSecond=1000000 \
+  Limits__AddressReplayBurst=1000000 Limits__AddressReplaysPerSecond=1000000

@@ -87,6 +87,10 @@ public sealed class TargetHost : IAsyncDisposable
             env["Limits__HubInvocationsPerSecond"] = "1000000";
             env["Limits__ReplayBurst"] = "1000000";
             env["Limits__ReplaysPerSecond"] = "1000000";
+            env["Limits__AddressHubInvocationBurst"] = "1000000";
+            env["Limits__AddressHubInvocationsPerSecond"] = "1000000";
+            env["Limits__AddressReplayBurst"] = "1000000";
+            env["Limits__AddressReplaysPerSecond"] = "1000000";
             // Only rate limits are lifted (bench/lift-limits.sh says why): the duplicate window, word rules and
             // pre-moderation lookups stay at their defaults, as deployed.
         }

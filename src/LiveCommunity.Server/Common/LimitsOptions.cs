@@ -11,8 +11,12 @@ public sealed class LimitsOptions
     public int ReasonMaxLength { get; set; } = 500;
     public TimeSpan EditWindow { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Largest request body over HTTP; larger ones get 413.</summary>
-    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+    /// <summary>
+    /// Largest request body over HTTP; larger ones get 413. Sized for the largest valid request as any JSON
+    /// encoder may write it: a topic of 20,000 characters with every one escaped to six bytes (\uXXXX, what
+    /// .NET's default encoder does to non-ASCII text), its title and source URLs come to about 145 KB.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 160 * 1024;
     /// <summary>Largest message a client may send to the hub.</summary>
     public long MaxHubMessageBytes { get; set; } = 64 * 1024;
     /// <summary>Topics one hub connection may watch at once.</summary>
@@ -47,6 +51,12 @@ public sealed class LimitsOptions
     public TimeSpan ConnectionWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// On a cluster the windows above are counted in Redis; a count that takes longer than this (or fails) is
+    /// counted in this instance's memory instead, so a slow or lost Redis never holds up or fails a call.
+    /// </summary>
+    public TimeSpan SharedLimitTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Hub connections open at once from one client address (an IPv6 address counts by its /64). High, since
     /// offices and mobile carriers put many readers behind one address; beyond it a new connection gets 429.
     /// </summary>
@@ -67,4 +77,12 @@ public sealed class LimitsOptions
     /// </summary>
     public int ReplayBurst { get; set; } = 50;
     public double ReplaysPerSecond { get; set; } = 1;
+
+    // The same two budgets per client address (an IPv6 address by its /64), shared by all its connections to
+    // an instance: an office behind one address resumes every reader at once within the bursts, while 300
+    // connections of one address cannot replay 300 times a second (MaxReplayEvents rows each).
+    public int AddressHubInvocationBurst { get; set; } = 3_000;
+    public double AddressHubInvocationsPerSecond { get; set; } = 300;
+    public int AddressReplayBurst { get; set; } = 600;
+    public double AddressReplaysPerSecond { get; set; } = 10;
 }

@@ -11,10 +11,10 @@ public sealed class WriteLimitEndpointFilter(WriteKind kind) : IEndpointFilter
     {
         var http = context.HttpContext;
         if (Caller.From(http.User) is { } caller && WriteRateLimiter.Applies(kind, caller)
-            && http.RequestServices.GetRequiredService<WriteRateLimiter>().TryAcquire(kind, caller.Id) is { } retryAfter)
+            && await http.RequestServices.GetRequiredService<WriteRateLimiter>().TryAcquireAsync(kind, caller.Id) is { } retryAfter)
         {
             var seconds = WriteRateLimiter.Seconds(retryAfter);
-            RateLimitLog.Limited(http.RequestServices, kind.ToString().ToLowerInvariant(), seconds);
+            RateLimitLog.Limited(http.RequestServices, WriteRateLimiter.NameOf(kind), seconds);
             http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
                 detail: $"rate limited, retry in {seconds} s");
@@ -35,17 +35,21 @@ public sealed class WriteLimitHubFilter(WriteRateLimiter limiter, IServiceProvid
             _ => null,
         };
         if (kind is { } k && Caller.From(invocation.Context.User) is { } caller && WriteRateLimiter.Applies(k, caller)
-            && limiter.TryAcquire(k, caller.Id) is { } retryAfter)
+            && await limiter.TryAcquireAsync(k, caller.Id) is { } retryAfter)
         {
             var seconds = WriteRateLimiter.Seconds(retryAfter);
-            RateLimitLog.Limited(services, k.ToString().ToLowerInvariant(), seconds);
+            RateLimitLog.Limited(services, WriteRateLimiter.NameOf(k), seconds);
             throw new HubException($"rate limited, retry in {seconds} s");
         }
         return await next(invocation);
     }
 }
 
-/// <summary>Counts and logs every refusal by a rate limit, whichever limit and transport.</summary>
+/// <summary>
+/// Counts every refusal by a rate limit, whichever limit and transport (metric livecommunity.rate_limited, by
+/// limit), and logs it at Debug only: a 429 is an expected answer, and a client hammering a limit must not be
+/// able to write the log at the rate it sends requests.
+/// </summary>
 internal static partial class RateLimitLog
 {
     public static void Limited(IServiceProvider services, string limit, int retryAfterSeconds)
@@ -55,6 +59,6 @@ internal static partial class RateLimitLog
         LogLimited(logger, limit, retryAfterSeconds);
     }
 
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Rate limit {Limit} refused a call; retry in {RetryAfter} s")]
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Debug, Message = "Rate limit {Limit} refused a call; retry in {RetryAfter} s")]
     private static partial void LogLimited(ILogger logger, string limit, int retryAfter);
 }

@@ -24,6 +24,9 @@ public static class SafetyExtensions
                 "Moderation:HideAfterReports, PremoderateFirstReplies and MinReporterAge must not be negative")
             .ValidateOnStart();
         builder.Services.AddSingleton<ContentRules>();
+        builder.Services.AddSingleton(services => new SharedRateLimits(
+            services.GetService<Scaling.RedisConnection>(), // registered only on a cluster (AddScaleOut)
+            services.GetRequiredService<IOptions<LimitsOptions>>(), services.GetRequiredService<ILogger<SharedRateLimits>>()));
         builder.Services.AddSingleton<WriteRateLimiter>();
         builder.Services.AddSingleton<ModerationJobs>();
         builder.Services.AddSingleton<QueueNotifier>();
@@ -40,13 +43,16 @@ public static class SafetyExtensions
             hub.AddFilter<WriteLimitHubFilter>();
         });
         builder.Services.AddOptions<LimitsOptions>()
-            .Validate(o => o.ConnectionsPerAddress > 0, "Limits:ConnectionsPerAddress must be positive");
+            .Validate(o => o.ConnectionsPerAddress > 0, "Limits:ConnectionsPerAddress must be positive")
+            .Validate(o => o.SharedLimitTimeout > TimeSpan.Zero, "Limits:SharedLimitTimeout must be positive")
+            .Validate(o => o.AddressHubInvocationBurst > 0 && o.AddressHubInvocationsPerSecond > 0 && o.AddressReplayBurst > 0 && o.AddressReplaysPerSecond > 0,
+                "Limits:AddressHubInvocationBurst, AddressHubInvocationsPerSecond, AddressReplayBurst and AddressReplaysPerSecond must be positive");
 
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitsOptions>>((rate, options) =>
         {
             var limits = options.Value;
-            rate.AddPolicy(ReadsPolicy, context => Window(ClientKey(context), limits.ReadsPerWindow, limits.ReadWindow));
+            rate.AddPolicy(ReadsPolicy, context => Window(context, ReadsPolicy, ClientKey(context), limits.ReadsPerWindow, limits.ReadWindow));
             rate.AddPolicy(ConnectionsPolicy, context =>
             {
                 if (!IsNewHubConnection(context))
@@ -57,7 +63,7 @@ public static class SafetyExtensions
                 // An address at its cap of open connections: refused, whatever its window has left.
                 return context.RequestServices.GetRequiredService<AddressConnections>().IsFull(address)
                     ? RateLimitPartition.Get("full", _ => new RefuseAllLimiter(AddressConnections.RetryAfter))
-                    : Window(address, limits.ConnectionsPerWindow, limits.ConnectionWindow);
+                    : Window(context, ConnectionsPolicy, address, limits.ConnectionsPerWindow, limits.ConnectionWindow);
             });
             rate.OnRejected = async (rejected, ct) =>
             {
@@ -101,13 +107,10 @@ public static class SafetyExtensions
     public static TBuilder WithWriteLimit<TBuilder>(this TBuilder builder, WriteKind kind) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(new WriteLimitEndpointFilter(kind));
 
-    private static RateLimitPartition<string> Window(string key, int permits, TimeSpan window) =>
-        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = window,
-            QueueLimit = 0,
-        });
+    // A window counted across the cluster (SharedRateLimits), one limiter object per key while it is in use.
+    private static RateLimitPartition<string> Window(HttpContext context, string limit, string key, int permits, TimeSpan window) =>
+        RateLimitPartition.Get(key, k => new SharedWindowLimiter(
+            context.RequestServices.GetRequiredService<SharedRateLimits>(), limit, k, permits, window));
 
     // Only opening a connection counts (negotiate, or a websocket that skipped it); the polls and sends of an
     // established long-polling connection carry its id and are free.

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using LiveCommunity.Server.Common;
 using Microsoft.Extensions.Options;
 
@@ -15,50 +14,32 @@ public enum WriteKind
 }
 
 /// <summary>
-/// Per-user write budgets shared by REST and the hub, so switching transport buys no extra posts.
-/// Built on System.Threading.RateLimiting; the REST endpoint filter and the hub filter both ask it.
+/// Per-user write budgets shared by REST and the hub, so switching transport buys no extra posts, and shared by
+/// the instances of a cluster (<see cref="SharedRateLimits"/>), so switching instance buys none either.
+/// The REST endpoint filter and the hub filter both ask it.
 /// </summary>
-public sealed class WriteRateLimiter : IDisposable
+public sealed class WriteRateLimiter(SharedRateLimits shared, IOptions<LimitsOptions> options)
 {
-    private readonly Dictionary<WriteKind, PartitionedRateLimiter<string>> _limiters;
-
-    public WriteRateLimiter(IOptions<LimitsOptions> options)
+    /// <summary>Null when allowed; otherwise how long until the next write of that kind is.</summary>
+    public ValueTask<TimeSpan?> TryAcquireAsync(WriteKind kind, string userId)
     {
         var limits = options.Value;
-        _limiters = new()
+        var (permits, window) = kind switch
         {
-            [WriteKind.Reply] = PerUser(limits.RepliesPerWindow, limits.ReplyWindow),
-            [WriteKind.Reaction] = PerUser(limits.ReactionsPerWindow, limits.ReactionWindow),
-            [WriteKind.Change] = PerUser(limits.ChangesPerWindow, limits.ChangeWindow),
-            [WriteKind.Report] = PerUser(limits.ReportsPerWindow, limits.ReportWindow),
+            WriteKind.Reply => (limits.RepliesPerWindow, limits.ReplyWindow),
+            WriteKind.Reaction => (limits.ReactionsPerWindow, limits.ReactionWindow),
+            WriteKind.Change => (limits.ChangesPerWindow, limits.ChangeWindow),
+            WriteKind.Report => (limits.ReportsPerWindow, limits.ReportWindow),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
+        return shared.TryAcquireAsync(NameOf(kind), "user:" + userId, permits, window);
     }
 
-    /// <summary>Null when allowed; otherwise how long until the next write of that kind is.</summary>
-    public TimeSpan? TryAcquire(WriteKind kind, string userId)
-    {
-        using var lease = _limiters[kind].AttemptAcquire(userId);
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
-    }
+    /// <summary>The limit's name in metrics, logs and Redis keys.</summary>
+    public static string NameOf(WriteKind kind) => kind.ToString().ToLowerInvariant();
 
     /// <summary>Moderators remove and restore at the pace a spam wave needs; every one of their actions is logged.</summary>
     public static bool Applies(WriteKind kind, Auth.Caller caller) => kind != WriteKind.Change || !caller.IsModerator;
 
     public static int Seconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-
-    private static PartitionedRateLimiter<string> PerUser(int permits, TimeSpan window) =>
-        PartitionedRateLimiter.Create<string, string>(userId => RateLimitPartition.GetFixedWindowLimiter(userId, _ =>
-            new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0, AutoReplenishment = true }));
-
-    public void Dispose()
-    {
-        foreach (var limiter in _limiters.Values)
-        {
-            limiter.Dispose();
-        }
-    }
 }

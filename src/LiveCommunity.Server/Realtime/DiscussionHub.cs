@@ -47,9 +47,10 @@ public sealed partial class DiscussionHub(
             throw new HubException("topic not found");
         }
         // Only a Watch that reads the log counts as a replay; resuming with nothing missed is free.
-        if (afterSeq < lastSeq && HubConnectionBudget.Existing(Context) is { } budget && !budget.Replays.TryTake(out var retryAfter))
+        if (afterSeq < lastSeq && HubConnectionBudget.Existing(Context) is { } budget
+            && !budget.TryTakeReplay(Context, out var retryAfter, out var addressLimit))
         {
-            metrics.RateLimited(ReplayLimitName);
+            metrics.RateLimited(addressLimit ?? ReplayLimitName);
             throw new HubException($"rate limited, retry in {HubConnectionBudget.Seconds(retryAfter)} s");
         }
         // Join first, read the log second: an event committed in between arrives live and maybe in

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using LiveCommunity.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,11 @@ namespace LiveCommunity.Server.Realtime;
 /// <summary>Reading, scrubbing and pruning the per-topic event log that Watch replays from.</summary>
 public sealed class EventLog(IOptions<EventLogOptions> options, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Stored JSON keeps non-ASCII text as it is (the default escapes every Cyrillic or CJK character to six);
+    // the relaxed encoder leaves HTML-sensitive characters unescaped too, which is safe here because stored
+    // events are only ever read back by Read below and re-serialized for the wire (SignalR, REST), never
+    // written into HTML as they are.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly string RemovedType = nameof(IDiscussionClient.ReplyRemoved);
 
     public static TopicEventEntity ToEntity(TopicEvent evt, DateTime at) => new()

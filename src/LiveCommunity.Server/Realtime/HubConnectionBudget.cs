@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.SignalR;
 namespace LiveCommunity.Server.Realtime;
 
 /// <summary>
-/// What one hub connection may still do: its invocation budget, its replay budget, and how often it was
-/// refused lately. Kept in the connection's Items, so it lives and dies with the connection.
+/// What one hub connection may still do: its invocation budget, its replay budget (each checked before its
+/// address's shared one, <see cref="Moderation.AddressBudget"/>), and how often it was refused lately. Kept in
+/// the connection's Items, so it lives and dies with the connection.
 /// </summary>
 public sealed class HubConnectionBudget(LimitsOptions limits, TimeProvider time)
 {
@@ -16,6 +17,33 @@ public sealed class HubConnectionBudget(LimitsOptions limits, TimeProvider time)
 
     public TokenBucket Invocations { get; } = new(limits.HubInvocationBurst, limits.HubInvocationsPerSecond, time);
     public TokenBucket Replays { get; } = new(limits.ReplayBurst, limits.ReplaysPerSecond, time);
+
+    /// <summary>Limit names (metric livecommunity.rate_limited) of the address budgets.</summary>
+    public const string AddressInvocationsLimit = "hub-invocations-address";
+    public const string AddressReplaysLimit = "replays-address";
+
+    /// <summary>Takes an invocation from the connection's budget and its address's; false with the limit that refused.</summary>
+    public bool TryTakeInvocation(HubCallerContext connection, out TimeSpan retryAfter, out string? addressLimit) =>
+        TryTake(Invocations, Moderation.AddressConnections.BudgetOf(connection)?.Invocations, AddressInvocationsLimit, out retryAfter, out addressLimit);
+
+    /// <summary>Takes a replay from the connection's budget and its address's; false with the limit that refused.</summary>
+    public bool TryTakeReplay(HubCallerContext connection, out TimeSpan retryAfter, out string? addressLimit) =>
+        TryTake(Replays, Moderation.AddressConnections.BudgetOf(connection)?.Replays, AddressReplaysLimit, out retryAfter, out addressLimit);
+
+    private static bool TryTake(TokenBucket own, TokenBucket? address, string addressName, out TimeSpan retryAfter, out string? addressLimit)
+    {
+        addressLimit = null;
+        if (!own.TryTake(out retryAfter))
+        {
+            return false;
+        }
+        if (address is not null && !address.TryTake(out retryAfter))
+        {
+            addressLimit = addressName;
+            return false;
+        }
+        return true;
+    }
 
     /// <summary>Whole seconds to wait, at least one: what "retry in N s" says.</summary>
     public static int Seconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace LiveCommunity.Server.Realtime;
 
 /// <summary>
-/// The per-connection invocation limit (Limits:HubInvocationBurst, HubInvocationsPerSecond): past it a call
+/// The per-connection invocation limit (Limits:HubInvocationBurst, HubInvocationsPerSecond), and the one its
+/// address's connections share (Limits:AddressHubInvocationBurst, AddressHubInvocationsPerSecond): past either a call
 /// gets "rate limited, retry in N s" and changes nothing; a connection that keeps calling regardless is closed.
 /// Runs before any other filter that does work, so a flood costs a dictionary lookup per call.
 /// </summary>
@@ -18,12 +19,12 @@ public sealed partial class HubInvocationLimitFilter(IOptions<LimitsOptions> lim
     public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var budget = HubConnectionBudget.Of(invocation.Context, limits.Value, time);
-        if (budget.Invocations.TryTake(out var retryAfter))
+        if (budget.TryTakeInvocation(invocation.Context, out var retryAfter, out var addressLimit))
         {
             return next(invocation);
         }
         // Counted here; logged once, like every refusal, by HubRefusalFilter.
-        metrics.RateLimited(LimitName);
+        metrics.RateLimited(addressLimit ?? LimitName);
         if (budget.Refused())
         {
             LogClosed(logger, invocation.Context.ConnectionId, limits.Value.HubRefusalsBeforeClose);

@@ -112,7 +112,9 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             // The key is the contract: one event per (topic, seq), so a second writer of the same seq fails.
             evt.HasKey(e => new { e.TopicId, e.Seq });
             evt.Property(e => e.Type).HasMaxLength(32);
-            evt.Property(e => e.Data).HasMaxLength(Columns.Event);
+            // Unbounded text (PostgreSQL text, SQLite TEXT): an event's size follows from the input limits, and
+            // a cap here refused locking a topic whose long body serialized past it (escaped JSON grows).
+            evt.Property(e => e.Data).Metadata.SetMaxLength(null); // no cap, overriding the default of Columns.Id
             evt.HasIndex(e => new { e.TopicId, e.ReplyId });
             evt.HasIndex(e => e.At);
         });
@@ -135,7 +137,6 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
         public const int Title = 400;
         public const int Reason = 1000;
         public const int Text = 40_000;
-        public const int Event = 100_000;
     }
 
     private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(

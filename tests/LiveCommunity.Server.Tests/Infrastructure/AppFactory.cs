@@ -52,6 +52,10 @@ public class AppFactory : WebApplicationFactory<Program>
             ["Limits:HubInvocationsPerSecond"] = "100000",
             ["Limits:ReplayBurst"] = "100000",
             ["Limits:ReplaysPerSecond"] = "100000",
+            ["Limits:AddressHubInvocationBurst"] = "100000",
+            ["Limits:AddressHubInvocationsPerSecond"] = "100000",
+            ["Limits:AddressReplayBurst"] = "100000",
+            ["Limits:AddressReplaysPerSecond"] = "100000",
             ["Limits:DuplicateReplyWindow"] = "00:00:00",
         };
         foreach (var (key, value) in Settings())

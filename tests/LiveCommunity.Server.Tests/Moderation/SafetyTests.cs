@@ -109,7 +109,7 @@ public sealed class SafetyTests(StrictApp app) : IClassFixture<StrictApp>
     {
         var topicId = (string)(await app.Moderator().CreateTopicAsync())["id"]!;
         using var http = app.Member().Http();
-        var huge = await http.PostAsJsonAsync($"/api/topics/{topicId}/replies", new { body = new string('x', 70_000) });
+        var huge = await http.PostAsJsonAsync($"/api/topics/{topicId}/replies", new { body = new string('x', 200_000) });
         await huge.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 

@@ -369,8 +369,7 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Data")
-                        .HasMaxLength(100000)
-                        .HasColumnType("character varying(100000)");
+                        .HasColumnType("text");
 
                     b.Property<string>("ReplyId")
                         .HasMaxLength(128)

@@ -363,7 +363,6 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Data")
-                        .HasMaxLength(100000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReplyId")
