@@ -21,6 +21,9 @@ public static class RealtimeExtensions
                     && o.ReplayBurst > 0 && o.ReplaysPerSecond > 0 && o.MaxPendingSends > 0,
                 "Limits:Hub*, Limits:Replay* and Limits:MaxPendingSends must be positive");
         builder.Services.AddOptions<PresenceOptions>().BindConfiguration("Presence");
+        builder.Services.AddOptions<RealtimeOptions>().BindConfiguration("Realtime")
+            .Validate(o => o.SeqHeartbeat > TimeSpan.Zero, "Realtime:SeqHeartbeat must be positive")
+            .ValidateOnStart();
         builder.Services.AddOptions<TopicListOptions>().BindConfiguration("TopicList")
             .Validate(o => o.StatsThrottle > TimeSpan.Zero, "TopicList:StatsThrottle must be positive")
             .ValidateOnStart();
@@ -58,6 +61,7 @@ public static class RealtimeExtensions
         builder.Services.AddSingleton<ISendTurns, LocalSendTurns>();
         builder.Services.AddSingleton<PresenceBroadcaster>();
         builder.Services.AddSingleton<TopicListBroadcaster>();
+        builder.Services.AddHostedService<TopicSeqBeacon>(); // TopicSeq: watchers that missed events catch up
         return builder;
     }
 
