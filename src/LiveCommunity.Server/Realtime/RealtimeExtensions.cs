@@ -26,6 +26,7 @@ public static class RealtimeExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<TopicListOptions>().BindConfiguration("TopicList")
             .Validate(o => o.StatsThrottle > TimeSpan.Zero, "TopicList:StatsThrottle must be positive")
+            .Validate(o => o.MaxStatsPerSecond is > 0 and <= 10, "TopicList:MaxStatsPerSecond must be above 0 and at most 10 (PROTOCOL.md)")
             .ValidateOnStart();
 
         builder.Services.AddSignalR(hub =>
