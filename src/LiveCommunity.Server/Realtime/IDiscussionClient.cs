@@ -14,6 +14,9 @@ public interface IDiscussionClient
     Task TopicUpdated(TopicUpdatedEvent e);
     Task PresenceChanged(PresenceChangedEvent e);
 
+    /// <summary>A topic's last seq, sent when watchers may have missed events and as a heartbeat (no seq of its own).</summary>
+    Task TopicSeq(TopicSeqEvent e);
+
     // The live topic list: sent to connections that called WatchTopics().
     Task TopicPosted(TopicPostedEvent e);
     Task TopicStats(TopicStatsEvent e);

@@ -1,79 +1,82 @@
 using System.Collections.Concurrent;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Realtime.Internal;
+using LiveCommunity.Server.Scaling;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
-
-using LiveCommunity.Server.Common;
-using LiveCommunity.Server.Scaling;
 using Microsoft.Extensions.Options;
 
 namespace LiveCommunity.Server.Realtime;
 
 /// <summary>
-/// Delivers topic events to this instance's watchers itself, so that a stalled watcher is bounded and cut off
-/// (DESIGN.md, reliability 5) and a Redis outage degrades to "each instance serves its own watchers" (3).
+/// Delivers to this instance's connections through a bound per connection, so a stalled reader is cut off and
+/// delays nobody (DESIGN.md, reliability 5), on one instance and through the Redis backplane alike; and keeps
+/// local watchers served through a Redis outage (3).
 /// <para>
-/// One instance (no Redis): wraps SignalR's default manager and writes every group message to the local members,
-/// serialized once per message, and waits for none of them. A connection whose buffer stays full (more than
-/// Limits:MaxPendingSends writes waiting, continuously for Limits:StalledSendTimeout, or sixteen times that many
-/// at all) is aborted: a burst to a reader that keeps up passes, a reader that stopped costs bounded memory. The
-/// cut-off client reconnects and resumes by seq.
+/// One instance (no Redis): group messages are written by this class to the local members, serialized once, and
+/// waited for by nobody (<see cref="SendBound"/>).
 /// </para>
 /// <para>
-/// With Redis: wraps the backplane (RedisHubLifetimeManager). The backplane sends every group message through
-/// Redis pub/sub, even to connections on this instance, so without Redis nobody would get anything. This class
-/// keeps its own record of which local connections are in which group, and:
+/// With Redis: wraps the backplane (RedisHubLifetimeManager), which sends every group message through Redis
+/// pub/sub, even to connections on this instance. The backplane knows each local connection as a
+/// <see cref="DeliveryProxy"/> whose writes go through the same bound, so its subscription handler never waits on a
+/// member. This class also keeps its own record of which local connections are in which group, and:
 /// </para>
 /// <list type="bullet">
 /// <item>while Redis is unreachable (or a publish fails), writes group messages straight to the local members;</item>
 /// <item>never lets a Redis failure fail a connect or a group join (Watch keeps working during an outage);</item>
-/// <item>re-subscribes groups whose Redis subscription failed during an outage once Redis is back, and until then
-///   also delivers their messages locally, so no local member depends on a subscription that does not exist.</item>
+/// <item>re-subscribes groups whose subscription failed once Redis is back, delivering their messages locally
+///   meanwhile, and reports who may have missed messages (<see cref="Missed"/>) so they can be told to catch up.</item>
 /// </list>
-/// Remote watchers miss what was sent while Redis was down; the next event's seq shows them the gap and they
-/// replay from the database. A message may reach a local watcher twice around a recovery; clients drop repeated seqs.
-/// <para>
-/// A group lives while it has local members: the last one to leave drops it, so made-up or abandoned topic ids
-/// leave nothing behind. A Watch result, which SignalR writes itself, is counted with the sends by
-/// <see cref="CountPendingResult"/>.
-/// </para>
+/// A message may reach a local watcher twice around a recovery; clients drop repeated seqs. A Watch result, which
+/// SignalR writes itself, is counted with the sends by <see cref="CountPendingResult"/>.
 /// </summary>
-public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<THub>, IDisposable where THub : Hub
+public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<THub>, IDisposable where THub : Hub
 {
     private readonly HubLifetimeManager<THub> _inner;
     private readonly RedisConnection? _redis;
     private readonly ILogger _logger;
-    private readonly int _maxPendingSends;
-    private readonly TimeSpan _stalledSendTimeout;
+    private readonly SendBound _bound;
+    private readonly LocalGroups _groups = new();
     private readonly ConcurrentDictionary<string, LocalConnection> _connections = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, LocalGroup> _groups = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _unsubscribed = new(StringComparer.Ordinal);
-    private readonly Timer? _healTimer;
-    private readonly TimeProvider _time;
-    private int _healing;
+    private readonly BackplaneHealer<THub>? _healer;
 
     /// <param name="redis">The backplane's connection; null on a single instance, where every delivery is local.</param>
-    /// <param name="time">The clock of the stall timeout; the system clock by default.</param>
+    /// <param name="time">The clock of the stall timeout and the backplane's healing; the system clock by default.</param>
     public LocalDeliveryHubLifetimeManager(
         HubLifetimeManager<THub> inner, RedisConnection? redis, IOptions<LimitsOptions> limits, ILogger<LocalDeliveryHubLifetimeManager<THub>> logger,
         TimeProvider? time = null)
     {
-        _inner = inner;
-        _redis = redis;
-        _logger = logger;
-        _time = time ?? TimeProvider.System;
-        _maxPendingSends = limits.Value.MaxPendingSends;
-        _stalledSendTimeout = limits.Value.StalledSendTimeout;
+        time ??= TimeProvider.System;
+        (_inner, _redis, _logger) = (inner, redis, logger);
+        _bound = new SendBound(limits.Value.MaxPendingSends, limits.Value.StalledSendTimeout, time, logger);
         if (redis is not null)
         {
-            // A group that lost its subscription is retried every couple of seconds until Redis takes it again.
-            _healTimer = new Timer(_ => _ = HealAsync(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+            _healer = new BackplaneHealer<THub>(inner, redis, _groups, (groups, gap) => Missed?.Invoke(groups, gap), time, logger);
         }
     }
 
+    /// <summary>
+    /// Groups whose members may have missed messages, once the backplane works again: this instance's members after
+    /// an outage, or other instances' members after a publish from here failed. Raised on a timer thread.
+    /// </summary>
+    public event Action<IReadOnlyList<string>, DeliveryGap>? Missed;
+
+    /// <summary>Groups with a member on this instance now.</summary>
+    public IReadOnlyList<string> LocalGroupNames => _groups.Names;
+
+    /// <summary>Local groups (topics with a watcher on this instance); tests use it to see that none is left behind.</summary>
+    internal int GroupCount => _groups.Count;
+
+    /// <summary>Whether a connection is open on this instance (tests see a cut-off this way).</summary>
+    internal bool HasConnection(string connectionId) => _connections.ContainsKey(connectionId);
+
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
-        _connections[connection.ConnectionId] = new LocalConnection(connection);
-        await TryRedisAsync(() => _inner.OnConnectedAsync(connection), "connect");
+        var local = new LocalConnection(connection);
+        local.Proxy = new DeliveryProxy(local, _bound);
+        _connections[connection.ConnectionId] = local;
+        await TryRedisAsync(() => _inner.OnConnectedAsync(local.Proxy), "connect");
     }
 
     public override async Task OnDisconnectedAsync(HubConnectionContext connection)
@@ -82,10 +85,10 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
         {
             foreach (var group in local.Groups.Keys)
             {
-                Leave(group, connection.ConnectionId);
+                _groups.Leave(group, connection.ConnectionId);
             }
+            await TryRedisAsync(() => _inner.OnDisconnectedAsync(local.Proxy!), "disconnect");
         }
-        await TryRedisAsync(() => _inner.OnDisconnectedAsync(connection), "disconnect");
     }
 
     public override async Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
@@ -96,10 +99,10 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
             return;
         }
         local.Groups[groupName] = 0;
-        Join(groupName, local);
+        _groups.Join(groupName, local);
         if (!await TryRedisAsync(() => _inner.AddToGroupAsync(connectionId, groupName, cancellationToken), "subscribe", cancellationToken))
         {
-            _unsubscribed[groupName] = 0;
+            _healer?.SubscribeFailed(groupName);
         }
     }
 
@@ -111,46 +114,9 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
             return;
         }
         local.Groups.TryRemove(groupName, out _);
-        Leave(groupName, connectionId);
+        _groups.Leave(groupName, connectionId);
         await TryRedisAsync(() => _inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken), "unsubscribe", cancellationToken);
     }
-
-    private void Join(string groupName, LocalConnection local)
-    {
-        while (true)
-        {
-            var group = _groups.GetOrAdd(groupName, static _ => new LocalGroup());
-            lock (group)
-            {
-                // Lost a race with the last member leaving, which dropped this group: take a fresh one.
-                if (!group.Dropped)
-                {
-                    group.Members[local.Context.ConnectionId] = local;
-                    return;
-                }
-            }
-        }
-    }
-
-    /// <summary>Removes a member; the last one out drops the group, so an empty group costs nothing.</summary>
-    private void Leave(string groupName, string connectionId)
-    {
-        if (!_groups.TryGetValue(groupName, out var group))
-        {
-            return;
-        }
-        lock (group)
-        {
-            if (group.Members.TryRemove(connectionId, out _) && group.Members.IsEmpty)
-            {
-                group.Dropped = true;
-                _groups.TryRemove(new KeyValuePair<string, LocalGroup>(groupName, group));
-            }
-        }
-    }
-
-    /// <summary>Local groups (topics with a watcher on this instance); tests use it to see that none is left behind.</summary>
-    internal int GroupCount => _groups.Count;
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendGroupCoreAsync(groupName, methodName, args, null, cancellationToken);
@@ -164,191 +130,65 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
 
     private async Task SendGroupCoreAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string>? excluded, CancellationToken ct)
     {
-        var viaRedis = _redis is { IsConnected: true } && await TryRedisAsync(
+        if (_redis is null)
+        {
+            SendLocal(groupName, methodName, args, excluded);
+            return;
+        }
+        var viaRedis = _redis.IsConnected && await TryRedisAsync(
             () => excluded is null
                 ? _inner.SendGroupAsync(groupName, methodName, args, ct)
                 : _inner.SendGroupExceptAsync(groupName, methodName, args, excluded, ct),
             "publish", ct);
-        // Through Redis, local members get it from this instance's own subscription, unless that is missing.
-        if (!viaRedis || _unsubscribed.ContainsKey(groupName))
+        if (!viaRedis)
         {
+            _healer!.PublishFailed(groupName);
+        }
+        // Through Redis, local members get it from this instance's own subscription, unless that is missing.
+        if (!viaRedis || _healer!.IsUnsubscribed(groupName))
+        {
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                var members = _groups.MembersOf(groupName).Count;
+                DeliveryLog.LocalDelivery(_logger, groupName, members);
+            }
             SendLocal(groupName, methodName, args, excluded);
         }
     }
 
     /// <summary>
-    /// Writes one message, serialized once, to every local member without waiting for any of them. A member
-    /// whose earlier writes still wait on its full buffer gets one more pending write; past the bound it is cut off.
+    /// Writes one message, serialized once, to this instance's members of a group only, through the send bound
+    /// (never waits). For what concerns each instance's own members alone, such as a heartbeat.
     /// </summary>
-    private void SendLocal(string groupName, string methodName, object?[] args, IReadOnlyList<string>? excluded)
+    public void SendLocal(string groupName, string methodName, object?[] args, IReadOnlyList<string>? excluded = null)
     {
-        if (!_groups.TryGetValue(groupName, out var group) || group.Members.IsEmpty)
+        var members = _groups.MembersOf(groupName);
+        if (members.Count == 0)
         {
             return;
-        }
-        var members = group.Members;
-        if (_redis is not null)
-        {
-            LogLocalDelivery(_logger, groupName, members.Count);
         }
         var message = new SerializedHubMessage(new InvocationMessage(methodName, args));
         foreach (var (connectionId, local) in members)
         {
-            if (excluded is not null && excluded.Contains(connectionId))
+            if (excluded is null || !excluded.Contains(connectionId))
             {
-                continue;
+                _bound.Deliver(local, message);
             }
-            var write = local.Context.WriteAsync(message);
-            if (write.IsCompletedSuccessfully)
-            {
-                continue;
-            }
-            AddPending(local, 1);
-            _ = CompleteAsync(local, write);
         }
     }
 
     /// <summary>
-    /// Counts sends waiting on a connection's full buffer and cuts the connection off past the bound: more than
-    /// MaxPendingSends waiting continuously for StalledSendTimeout, or sixteen times that many at all.
+    /// Counts a hub method's result that SignalR is about to write (a Watch replay) with the connection's pending
+    /// sends until the returned handle is disposed (see <see cref="SendBound.CountPendingResult"/>). Null for a
+    /// connection of another instance (a caller's own connection never is).
     /// </summary>
-    private void AddPending(LocalConnection local, int sends)
-    {
-        var pending = Interlocked.Add(ref local.PendingSends, sends);
-        if (pending == sends)
-        {
-            Volatile.Write(ref local.PendingSince, _time.GetTimestamp());
-        }
-        CutOffIfStalled(local, pending);
-    }
+    public IDisposable? CountPendingResult(string connectionId, int events) =>
+        _connections.TryGetValue(connectionId, out var local) ? _bound.CountPendingResult(local, events) : null;
 
-    private void CutOffIfStalled(LocalConnection local, int pending)
-    {
-        var stalled = pending > _maxPendingSends
-            && (pending > 16 * _maxPendingSends || _time.GetElapsedTime(Volatile.Read(ref local.PendingSince)) > _stalledSendTimeout);
-        if (stalled && Interlocked.Exchange(ref local.CutOff, 1) == 0)
-        {
-            LogSlowConsumerCutOff(_logger, local.Context.ConnectionId, pending);
-            local.Context.Abort();
-        }
-    }
+    private Task<bool> TryRedisAsync(Func<Task> call, string what, CancellationToken ct = default) =>
+        Backplane.TryAsync(call, what, _logger, ct);
 
-    /// <summary>
-    /// Counts a hub method's result that SignalR is about to write to the connection (a Watch replay) with the
-    /// connection's pending sends until the returned handle is disposed, after the write. It counts one send per
-    /// event it carries, up to one more than the bound: live events that queue behind a result the client does
-    /// not read add up with it, and a large result still unwritten after StalledSendTimeout cuts the connection
-    /// off even when no live event comes; no result alone trips the immediate cut-off meant for floods of sends,
-    /// so a slow reader that does take its replay keeps its connection. Null for a connection of another
-    /// instance (a caller's own connection never is).
-    /// </summary>
-    public IDisposable? CountPendingResult(string connectionId, int events)
-    {
-        if (!_connections.TryGetValue(connectionId, out var local))
-        {
-            return null;
-        }
-        var sends = Math.Clamp(events, 1, _maxPendingSends + 1);
-        var result = new PendingResult(local, sends);
-        var pending = Interlocked.Add(ref local.PendingSends, sends);
-        if (pending == sends)
-        {
-            Volatile.Write(ref local.PendingSince, _time.GetTimestamp());
-        }
-        if (pending > _maxPendingSends)
-        {
-            _ = CheckStalledLaterAsync(result);
-        }
-        return result;
-    }
-
-    private async Task CheckStalledLaterAsync(PendingResult result)
-    {
-        try
-        {
-            // Just past the timeout, measured from when the connection's oldest pending send started waiting.
-            await Task.Delay(_stalledSendTimeout + TimeSpan.FromMilliseconds(1), _time);
-        }
-        catch (ObjectDisposedException)
-        {
-            return;
-        }
-        if (!result.Released)
-        {
-            CutOffIfStalled(result.Connection, Volatile.Read(ref result.Connection.PendingSends));
-        }
-    }
-
-    private static async Task CompleteAsync(LocalConnection local, ValueTask write)
-    {
-        try
-        {
-            await write;
-        }
-        catch (Exception)
-        {
-            // The connection is gone or aborted; its client resumes by seq.
-        }
-        finally
-        {
-            Interlocked.Decrement(ref local.PendingSends);
-        }
-    }
-
-    /// <summary>
-    /// Runs a backplane call; false (logged) where Redis refused it, so the caller can fall back. A cancellation
-    /// counts as a refusal unless <paramref name="ct"/> asked for it: StackExchange.Redis cancels calls by itself when
-    /// Redis does not answer (seen under CPU starvation), and that must fall back like any other failure.
-    /// </summary>
-    private async Task<bool> TryRedisAsync(Func<Task> call, string what, CancellationToken ct = default)
-    {
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
-        {
-            LogRedisCallFailed(_logger, ex, what);
-            return false;
-        }
-    }
-
-    /// <summary>Re-subscribes groups whose subscription failed during an outage: leave and re-join their local members.</summary>
-    private async Task HealAsync()
-    {
-        if (_unsubscribed.IsEmpty || _redis is not { IsConnected: true } || Interlocked.Exchange(ref _healing, 1) == 1)
-        {
-            return;
-        }
-        try
-        {
-            foreach (var group in _unsubscribed.Keys)
-            {
-                var members = _groups.TryGetValue(group, out var m) ? m.Members.Keys.ToArray() : [];
-                var ok = true;
-                foreach (var connectionId in members)
-                {
-                    ok &= await TryRedisAsync(() => _inner.RemoveFromGroupAsync(connectionId, group), "unsubscribe");
-                }
-                foreach (var connectionId in members)
-                {
-                    ok &= await TryRedisAsync(() => _inner.AddToGroupAsync(connectionId, group), "subscribe");
-                }
-                if (ok)
-                {
-                    _unsubscribed.TryRemove(group, out _);
-                    LogGroupResubscribed(_logger, group, members.Length);
-                }
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _healing, 0);
-        }
-    }
-
-    // Everything else is the backplane's job, unchanged.
+    // Everything else is the backplane's job, unchanged: it reaches local connections through their proxies.
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         _inner.SendAllAsync(methodName, args, cancellationToken);
 
@@ -380,53 +220,17 @@ public sealed partial class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeM
 
     public void Dispose()
     {
-        _healTimer?.Dispose();
+        _healer?.Dispose();
         (_inner as IDisposable)?.Dispose();
     }
+}
 
-    private sealed class LocalGroup
-    {
-        public ConcurrentDictionary<string, LocalConnection> Members { get; } = new(StringComparer.Ordinal);
-        public bool Dropped;
-    }
+/// <summary>Who may have missed a group's messages (<see cref="LocalDeliveryHubLifetimeManager{THub}.Missed"/>).</summary>
+public enum DeliveryGap
+{
+    /// <summary>This instance's members: the backplane was down, so what other instances sent did not reach them.</summary>
+    LocalMembers,
 
-    private sealed class PendingResult(LocalConnection connection, int sends) : IDisposable
-    {
-        private int _released;
-
-        public LocalConnection Connection => connection;
-        public bool Released => Volatile.Read(ref _released) == 1;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                Interlocked.Add(ref connection.PendingSends, -sends);
-            }
-        }
-    }
-
-    private sealed class LocalConnection(HubConnectionContext context)
-    {
-        public HubConnectionContext Context { get; } = context;
-        public ConcurrentDictionary<string, byte> Groups { get; } = new(StringComparer.Ordinal);
-        public int PendingSends;
-        public long PendingSince;
-        public int CutOff;
-    }
-
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Debug,
-        Message = "Redis {What} failed; serving this instance's connections directly")]
-    private static partial void LogRedisCallFailed(ILogger logger, Exception ex, string what);
-
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Debug, Message = "Delivered to {Count} local members of {Group} without Redis")]
-    private static partial void LogLocalDelivery(ILogger logger, string group, int count);
-
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning,
-        Message = "Connection {ConnectionId} stopped reading ({Pending} sends waiting on its full buffer); cut off, it resumes by seq")]
-    private static partial void LogSlowConsumerCutOff(ILogger logger, string connectionId, int pending);
-
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Information,
-        Message = "Re-subscribed group {Group} ({Count} local members) after a Redis outage")]
-    private static partial void LogGroupResubscribed(ILogger logger, string group, int count);
+    /// <summary>Other instances' members: a publish from this instance failed (its own members got it).</summary>
+    OtherInstances,
 }

@@ -21,8 +21,12 @@ public static class RealtimeExtensions
                     && o.ReplayBurst > 0 && o.ReplaysPerSecond > 0 && o.MaxPendingSends > 0,
                 "Limits:Hub*, Limits:Replay* and Limits:MaxPendingSends must be positive");
         builder.Services.AddOptions<PresenceOptions>().BindConfiguration("Presence");
+        builder.Services.AddOptions<RealtimeOptions>().BindConfiguration("Realtime")
+            .Validate(o => o.SeqHeartbeat > TimeSpan.Zero, "Realtime:SeqHeartbeat must be positive")
+            .ValidateOnStart();
         builder.Services.AddOptions<TopicListOptions>().BindConfiguration("TopicList")
             .Validate(o => o.StatsThrottle > TimeSpan.Zero, "TopicList:StatsThrottle must be positive")
+            .Validate(o => o.MaxStatsPerSecond is > 0 and <= 10, "TopicList:MaxStatsPerSecond must be above 0 and at most 10 (PROTOCOL.md)")
             .ValidateOnStart();
 
         builder.Services.AddSignalR(hub =>
@@ -58,6 +62,7 @@ public static class RealtimeExtensions
         builder.Services.AddSingleton<ISendTurns, LocalSendTurns>();
         builder.Services.AddSingleton<PresenceBroadcaster>();
         builder.Services.AddSingleton<TopicListBroadcaster>();
+        builder.Services.AddHostedService<TopicSeqBeacon>(); // TopicSeq: watchers that missed events catch up
         return builder;
     }
 

@@ -12,7 +12,13 @@ namespace LiveCommunity.Server.Realtime;
 public sealed partial class TopicEventPublisher(
     IHubContext<DiscussionHub, IDiscussionClient> hub, CommunityMetrics metrics, TopicListBroadcaster topicList, ILogger<TopicEventPublisher> logger)
 {
-    public static string GroupOf(string topicId) => "topic:" + topicId;
+    private const string GroupPrefix = "topic:";
+
+    public static string GroupOf(string topicId) => GroupPrefix + topicId;
+
+    /// <summary>The topic whose group this is; null for other groups (the topic list, the moderation queue).</summary>
+    public static string? TopicOf(string groupName) =>
+        groupName.StartsWith(GroupPrefix, StringComparison.Ordinal) ? groupName[GroupPrefix.Length..] : null;
 
     /// <param name="committedAt">Stopwatch timestamp of the commit that stored the events.</param>
     public Task PublishAsync(IReadOnlyList<TopicEvent> events, long committedAt)

@@ -34,4 +34,10 @@ public sealed record TopicUpdatedEvent(string TopicId, long Seq, Topic Topic) : 
 /// <summary>Not logged and without seq: presence is a live hint, not history.</summary>
 public sealed record PresenceChangedEvent(string TopicId, int Watchers);
 
+/// <summary>
+/// Not logged and without seq: the topic's last seq now, so a watcher that missed events (a backplane outage, a
+/// failed publish) notices even when nothing else happens in the topic, and re-watches from its last applied seq.
+/// </summary>
+public sealed record TopicSeqEvent(string TopicId, long LastSeq);
+
 public sealed record WatchResult(string TopicId, long LastSeq, int Watchers, bool Reset, IReadOnlyList<TopicEvent> Missed);

@@ -11,7 +11,8 @@ namespace LiveCommunity.Server.Realtime;
 /// <summary>
 /// The live topic list (PROTOCOL.md v2): <c>TopicPosted</c> when a topic is created, and <c>TopicStats</c> at most
 /// once per <see cref="TopicListOptions.StatsThrottle"/> per topic while its replies, its own reactions or its
-/// watchers change, always once after the last change; on a cluster one instance's turn
+/// watchers change, always once after the last change, and at most <see cref="TopicListOptions.MaxStatsPerSecond"/>
+/// in all (v3; <see cref="SendPacer"/>); on a cluster one instance's turn
 /// (<see cref="ISendTurns"/>) per window sends for all. List watchers share one group, so through the backplane
 /// what any instance sends reaches them on every instance; each instance reports what happens on it (its
 /// commits, its joins and leaves). Counts are read when the throttle flushes, so a burst costs one read.
@@ -34,6 +35,7 @@ public sealed partial class TopicListBroadcaster
     private readonly IServiceScopeFactory _scopes;
     private readonly ReactionCounts _counts;
     private readonly KeyedThrottle<string> _throttle;
+    private readonly SendPacer _pacer;
     private readonly ISendTurns _turns;
     private readonly TimeSpan _window;
     private readonly ILogger<TopicListBroadcaster> _logger;
@@ -43,6 +45,7 @@ public sealed partial class TopicListBroadcaster
     {
         (_hub, _presence, _scopes, _counts, _turns, _window, _logger) = (hub, presence, scopes, counts, turns, options.Value.StatsThrottle, logger);
         _throttle = new KeyedThrottle<string>(_window, FlushStatsAsync, time, logger);
+        _pacer = new SendPacer("stats", TimeSpan.FromSeconds(1) / options.Value.MaxStatsPerSecond, turns, time);
     }
 
     /// <summary>Topics with a TopicStats scheduled or sent within the last window (tests check it stays bounded).</summary>
@@ -87,6 +90,9 @@ public sealed partial class TopicListBroadcaster
             _throttle.Signal(topicId);
             return;
         }
+        // However many topics change, list watchers get at most MaxStatsPerSecond TopicStats: topics wait in line,
+        // and the counts are read after the wait, so each carries what is true when it goes.
+        await _pacer.WaitForSlotAsync();
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
         var replyCount = await db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => (int?)t.ReplyCount).FirstOrDefaultAsync();
@@ -110,4 +116,10 @@ public sealed class TopicListOptions
 {
     /// <summary>At most one TopicStats per topic per interval (and always one after the last change).</summary>
     public TimeSpan StatsThrottle { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// At most this many TopicStats a second in all, across the cluster (PROTOCOL.md v3: at most 10), however many
+    /// topics change: a list watcher's cost does not grow with the activity of the whole site.
+    /// </summary>
+    public double MaxStatsPerSecond { get; set; } = 10;
 }

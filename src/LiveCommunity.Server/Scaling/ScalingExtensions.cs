@@ -40,7 +40,8 @@ public static class ScalingExtensions
                 ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<DiscussionHub>>(services),
                 services.GetRequiredService<RedisConnection>(),
                 services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LimitsOptions>>(),
-                services.GetRequiredService<ILogger<LocalDeliveryHubLifetimeManager<DiscussionHub>>>()));
+                services.GetRequiredService<ILogger<LocalDeliveryHubLifetimeManager<DiscussionHub>>>(),
+                services.GetRequiredService<TimeProvider>()));
 
         builder.Services.AddSingleton<RedisPresence>();
         builder.Services.AddSingleton<IPresence>(services => services.GetRequiredService<RedisPresence>());

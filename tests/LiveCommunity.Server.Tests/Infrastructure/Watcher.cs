@@ -13,8 +13,8 @@ public sealed class Watcher : IAsyncDisposable
     public static readonly string[] TopicEvents =
         ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReactionsChanged", "TopicUpdated"];
 
-    /// <summary>Events without seq: presence of a watched topic, and the live topic list.</summary>
-    public static readonly string[] HintEvents = ["PresenceChanged", "TopicPosted", "TopicStats"];
+    /// <summary>Events without seq: presence and last seq of a watched topic, and the live topic list.</summary>
+    public static readonly string[] HintEvents = ["PresenceChanged", "TopicPosted", "TopicStats", "TopicSeq"];
 
     private readonly List<(string Type, JsonObject Payload)> _received = [];
     private readonly SemaphoreSlim _arrived = new(0);

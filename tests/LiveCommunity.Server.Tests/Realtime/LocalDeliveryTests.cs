@@ -2,10 +2,8 @@ using System.Buffers;
 using System.IO.Pipelines;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Realtime;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Http.Connections;
+using LiveCommunity.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -126,25 +124,7 @@ public sealed class LocalDeliveryTests
 
     private static (HubConnectionContext Connection, IDuplexPipe Transport) Connect(string id)
     {
-        var pair = DuplexPipe.CreateConnectionPair(new PipeOptions(), new PipeOptions());
-        var context = new DefaultConnectionContext(id, pair.Transport, pair.Application);
-        var connection = new HubConnectionContext(context, new HubConnectionContextOptions { KeepAliveInterval = TimeSpan.FromMinutes(5), ClientTimeoutInterval = TimeSpan.FromMinutes(5) }, NullLoggerFactory.Instance)
-        {
-            Protocol = new JsonHubProtocol(),
-        };
-        return (connection, pair.Application);
+        var connection = new PipeConnection(id);
+        return (connection.Context, connection.Application);
     }
-}
-
-/// <summary>Two pipes crossed: what one side writes, the other reads.</summary>
-internal static class DuplexPipe
-{
-    public static (IDuplexPipe Transport, IDuplexPipe Application) CreateConnectionPair(PipeOptions input, PipeOptions output)
-    {
-        var toApplication = new Pipe(input);
-        var toTransport = new Pipe(output);
-        return (new Side(toApplication.Reader, toTransport.Writer), new Side(toTransport.Reader, toApplication.Writer));
-    }
-
-    private sealed record Side(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }

@@ -6,7 +6,7 @@ import { QueueWatch, type QueueHost } from "./QueueWatch";
 import { defaultRetryPolicy, type RetryPolicy } from "./RetryPolicy";
 import { ThreadState } from "./ThreadState";
 import { TopicList, type TopicListHost } from "./TopicList";
-import type { Page, Reply, ServerConfig, Topic, TopicEvent, TopicEventMap, TopicEventType, TopicPostedEvent, TopicStatsEvent } from "./types";
+import type { HintEventMap, Page, Reply, ServerConfig, Topic, TopicEvent, TopicEventMap, TopicEventType } from "./types";
 
 export interface LiveCommunityOptions {
   /** The server's origin (and path prefix, if any), e.g. "https://community.example.com". */
@@ -64,12 +64,10 @@ export class LiveCommunity {
     for (const type of EVENT_TYPES) {
       this.connection.on(type, (payload) => this.dispatch(type, payload as TopicEventMap[typeof type]));
     }
-    this.connection.on("PresenceChanged", (payload) => {
-      const { topicId, watchers } = payload as { topicId: string; watchers: number };
-      this.threads.get(topicId)?.presence(watchers);
-    });
-    this.connection.on("TopicPosted", (payload) => this.topicList?.posted(payload as TopicPostedEvent));
-    this.connection.on("TopicStats", (payload) => this.topicList?.stats(payload as TopicStatsEvent));
+    this.onHint("PresenceChanged", ({ topicId, watchers }) => this.threads.get(topicId)?.presence(watchers));
+    this.onHint("TopicSeq", ({ topicId, lastSeq }) => this.threads.get(topicId)?.heard(lastSeq));
+    this.onHint("TopicPosted", (payload) => this.topicList?.posted(payload));
+    this.onHint("TopicStats", (payload) => this.topicList?.stats(payload));
     this.connection.on("QueueChanged", (payload) => this.queueWatch?.receive(payload as QueueChangedEvent));
     this.connection.onclose((error) => this.connectionLost(error ?? new Error("connection closed")));
 
@@ -263,6 +261,10 @@ export class LiveCommunity {
       const message = (error as Error).message ?? String(error);
       throw new LiveCommunityError(/HubException: (.*)$/s.exec(message)?.[1] ?? message);
     }
+  }
+
+  private onHint<K extends keyof HintEventMap>(type: K, handler: (payload: HintEventMap[K]) => void): void {
+    this.connection.on(type, (payload) => handler(payload as HintEventMap[K]));
   }
 
   private dispatch<K extends TopicEventType>(type: K, payload: TopicEventMap[K]): void {

@@ -207,6 +207,15 @@ export class LiveThread {
     this.sequencer.push(event);
   }
 
+  /**
+   * @internal The topic's last seq (`TopicSeq`). Behind it, this thread missed events that nothing will send
+   * again (a backplane outage, a quiet topic): it watches again from its last applied seq and applies `missed`.
+   */
+  heard(lastSeq: number): void {
+    if (this.closed || !this.topicValue || lastSeq <= this.sequencer.lastApplied) return;
+    this.join().catch(() => undefined); // a refused Watch is tried again when the server says (RetryWhenAllowed)
+  }
+
   /** @internal */
   presence(watchers: number): void {
     if (this.closed) return;

@@ -60,6 +60,8 @@ export interface ReplyRestoredEvent { topicId: string; seq: number; reply: Reply
 export interface ReactionsChangedEvent { topicId: string; seq: number; replyId: string | null; reactions: Reactions }
 export interface TopicUpdatedEvent { topicId: string; seq: number; topic: Topic }
 export interface PresenceChangedEvent { topicId: string; watchers: number }
+/** A watched topic's last seq now (no seq of its own): a thread behind it missed events and watches again. */
+export interface TopicSeqEvent { topicId: string; lastSeq: number }
 
 /** The hub's sequenced events by name: the server → client half of the hub contract. */
 export interface TopicEventMap {
@@ -72,6 +74,14 @@ export interface TopicEventMap {
 }
 
 export type TopicEventType = keyof TopicEventMap;
+
+/** The hub's events without seq, by name: hints about watched topics and the live topic list. */
+export interface HintEventMap {
+  PresenceChanged: PresenceChangedEvent;
+  TopicSeq: TopicSeqEvent;
+  TopicPosted: TopicPostedEvent;
+  TopicStats: TopicStatsEvent;
+}
 
 /** A sequenced event tagged with its name, as in `Watch(...).missed`. */
 export type TopicEvent = { [K in TopicEventType]: TopicEventMap[K] & { type: K } }[TopicEventType];

@@ -207,3 +207,22 @@ test("a Watch refused as rate limited is tried again when the server said", asyn
   assert.deepEqual(ids(thread.replies), ["a"]);
   assert.equal(server.hub.watchCalls().length, 2);
 });
+
+test("a TopicSeq ahead of the thread makes it watch again from its last applied seq; one not ahead does nothing", async () => {
+  const server = new FakeServer();
+  server.post(reply("a"));
+  server.post(reply("b", "b", 1));
+  const thread = await connect(server).watch("t1");
+  // Removed while this client's instance heard nothing (a backplane outage), and nothing else happens in the topic.
+  server.remove("a");
+
+  server.hub.send("TopicSeq", { topicId: "t1", lastSeq: 2 });
+  server.hub.send("TopicSeq", { topicId: "other", lastSeq: 9 });
+  assert.deepEqual(server.hub.watchCalls(), [["t1", 2]], "not behind: no Watch");
+
+  server.hub.send("TopicSeq", { topicId: "t1", lastSeq: 3 });
+  await new Promise((resolve) => setImmediate(resolve)); // the Watch it started answers (the fake hub answers at once)
+  assert.deepEqual(server.hub.watchCalls(), [["t1", 2], ["t1", 2]]);
+  assert.deepEqual(ids(thread.replies), ["b"], "the removed text is gone");
+  assert.equal(thread.lastSeq, 3);
+});
