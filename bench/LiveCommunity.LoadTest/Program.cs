@@ -245,7 +245,7 @@ Scenario("soak", "ordinary traffic for --duration seconds: RSS, GC heap after th
         // The GC heap comes from the runtime metrics on /metrics (off by default in Production); instances inherit this.
         Environment.SetEnvironmentVariable("Metrics__Enabled", "true");
         return Runner.RunAsync("soak", c, new() { ["topics"] = S(o.Topics), ["clients"] = S(o.Clients), ["replyRate"] = S(o.ReplyRate), ["reactionRate"] = S(o.ReactionRate),
-            ["readRate"] = S(o.ReadRate), ["signedIn"] = S(o.SignedInShare), ["readCacheMaxBytes"] = Environment.GetEnvironmentVariable("ReadCache__MaxBytes") ?? "default" }, 1,
+            ["readRate"] = S(o.ReadRate), ["signedIn"] = S(o.SignedInShare), ["readCacheMaxBytes"] = Environment.GetEnvironmentVariable("ReadCache__MaxBytes") ?? "default (64 MiB)" }, 1,
             (host, t) => Soak.RunAsync(host, o, t), ct);
     });
 
@@ -312,7 +312,7 @@ root.Subcommands.Add(worker);
 var resultsDir = new Option<string>("--results") { DefaultValueFactory = _ => Path.Combine(repo, "bench/results") };
 var docPath = new Option<string>("--doc") { DefaultValueFactory = _ => Path.Combine(repo, "docs/benchmarks.md") };
 var shared = new Option<string>("--note") { Description = "a line about the run conditions for the doc" };
-var section = new Option<string>("--section") { Description = "only this section of the existing doc: cluster-scale" };
+var section = new Option<string>("--section") { Description = "only this section of the existing doc: cluster-scale or soak" };
 var report = new Command("report", "regenerate docs/benchmarks.md and its plots from the result JSON files") { resultsDir, docPath, shared, section };
 report.SetAction(p => Report.Write(p.GetValue(resultsDir)!, p.GetValue(docPath)!, p.GetValue(shared), p.GetValue(section)));
 root.Subcommands.Add(report);

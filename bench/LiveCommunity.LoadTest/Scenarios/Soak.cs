@@ -26,12 +26,12 @@ public static class Soak
         var result = new RunResult();
         var full = host.Name == TargetHost.LiveCommunity;
         using var api = new Api(host.Url);
-        var moderator = (await api.TokenAsync("soak-moderator", "moderator", ct)).Token;
+        var moderator = (await PatientlyAsync(() => api.TokenAsync("soak-moderator", "moderator", ct), ct)).Token;
         var writers = await TokensAsync(api, "soak-writer", 16, ct);
         var readers = await TokensAsync(api, "soak-reader", 40, ct);
         var topics = new string[o.Topics];
         await Parallel.ForAsync(0, o.Topics, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
-            async (i, c) => topics[i] = await api.CreateTopicAsync(moderator, $"Soak story {i}", c));
+            async (i, c) => topics[i] = await PatientlyAsync(() => api.CreateTopicAsync(moderator, $"Soak story {i}", c), c));
         var recent = topics.ToDictionary(t => t, _ => new ConcurrentQueue<string>(), StringComparer.Ordinal);
         await Live.RunAsync($"seeding {o.SeedReplies} replies per topic", async () =>
         {
@@ -247,11 +247,27 @@ public static class Soak
         }
     }
 
+    /// <summary>Setup that a busy server (503, "try again") may refuse for a moment: tried again, a few times.</summary>
+    private static async Task<T> PatientlyAsync<T>(Func<Task<T>> setup, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await setup();
+            }
+            catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
+            }
+        }
+    }
+
     private static async Task<string[]> TokensAsync(Api api, string prefix, int n, CancellationToken ct)
     {
         var tokens = new string[n];
         await Parallel.ForAsync(0, n, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
-            async (i, c) => tokens[i] = (await api.TokenAsync($"{prefix}-{i}", "member", c)).Token);
+            async (i, c) => tokens[i] = (await PatientlyAsync(() => api.TokenAsync($"{prefix}-{i}", "member", c), c)).Token);
         return tokens;
     }
 

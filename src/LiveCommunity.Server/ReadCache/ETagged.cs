@@ -17,6 +17,11 @@ namespace LiveCommunity.Server.ReadCache;
 public sealed class ETagged<T>(JsonBody<T> body) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult<T>, IValueHttpResult
     where T : class
 {
+    /// <summary>A value built for this answer (not a shared page).</summary>
+    public ETagged(T value) : this(new JsonBody<T>(value))
+    {
+    }
+
     public T Value => body.Value;
     object? IValueHttpResult.Value => Value;
     public int? StatusCode => StatusCodes.Status200OK;

@@ -12,6 +12,11 @@ public sealed class JsonBody<T> where T : class
     private readonly JsonSerializerOptions? _options;
     private T? _value;
 
+    /// <summary>A value built for one answer.</summary>
+    public JsonBody(T value) : this(value, null, null, shareable: true)
+    {
+    }
+
     /// <summary>A shared page's bytes, and the value when it was just built from it (null: read back on demand).</summary>
     internal JsonBody(byte[] utf8, T? value, JsonSerializerOptions options, bool shareable = true)
         : this(value, utf8, options, shareable)
