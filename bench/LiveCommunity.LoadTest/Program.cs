@@ -227,6 +227,28 @@ Scenario("moderation", "a removal reaches every watcher: W watchers, N replies r
         return Runner.RunAsync("moderation", c with { NoBaseline = true }, parameters, 1, (host, t) => Moderation.RunAsync(host, second, o, t), ct);
     });
 
+// soak
+var soakTopics = Int("--topics", 300, "topics (a hot few, a long tail)");
+var soakClients = Int("--clients", 100, "hub clients, each coming and going (watch 2–8 s, leave, again)");
+var soakReplies = Dbl("--reply-rate", 20, "replies per second");
+var soakReactions = Dbl("--reaction-rate", 50, "reactions per second");
+var soakReads = Dbl("--read-rate", 100, "page reads per second (LiveCommunity only)");
+var soakSignedIn = Dbl("--signed-in", 0.2, "share of reads signed in (0..1)");
+var soakSample = Int("--sample", 5, "seconds between samples of RSS, handles and GC heap");
+var soakSeed = Int("--seed-replies", 20, "replies per topic before the clock starts");
+Scenario("soak", "ordinary traffic for --duration seconds: RSS, GC heap after the last collection and open handles over time",
+    [soakTopics, soakClients, soakReplies, soakReactions, soakReads, soakSignedIn, soakSample, soakSeed],
+    (p, c, ct) =>
+    {
+        var o = new Soak.Options(p.GetValue(soakTopics), p.GetValue(soakClients), p.GetValue(soakReplies), p.GetValue(soakReactions), p.GetValue(soakReads),
+            p.GetValue(soakSignedIn), c.Duration, p.GetValue(soakSample), p.GetValue(soakSeed));
+        // The GC heap comes from the runtime metrics on /metrics (off by default in Production); instances inherit this.
+        Environment.SetEnvironmentVariable("Metrics__Enabled", "true");
+        return Runner.RunAsync("soak", c, new() { ["topics"] = S(o.Topics), ["clients"] = S(o.Clients), ["replyRate"] = S(o.ReplyRate), ["reactionRate"] = S(o.ReactionRate),
+            ["readRate"] = S(o.ReadRate), ["signedIn"] = S(o.SignedInShare), ["readCacheMaxBytes"] = Environment.GetEnvironmentVariable("ReadCache__MaxBytes") ?? "default (64 MiB)" }, 1,
+            (host, t) => Soak.RunAsync(host, o, t), ct);
+    });
+
 // cluster-scale: several load-generator processes against a running cluster (bench/cluster-scale.sh)
 var csWatchers = Int("--watchers", 50_000, "watchers in all, spread evenly over the instances");
 var csTopics = Int("--topics", 100, "topics");
@@ -307,7 +329,7 @@ Scenario("growth", "one topic at growing sizes (bulk-filled SQLite): replies/s, 
 var resultsDir = new Option<string>("--results") { DefaultValueFactory = _ => Path.Combine(repo, "bench/results") };
 var docPath = new Option<string>("--doc") { DefaultValueFactory = _ => Path.Combine(repo, "docs/benchmarks.md") };
 var shared = new Option<string>("--note") { Description = "a line about the run conditions for the doc" };
-var section = new Option<string>("--section") { Description = "only this section of the existing doc: cluster-scale" };
+var section = new Option<string>("--section") { Description = "only this section of the existing doc: cluster-scale or soak" };
 var report = new Command("report", "regenerate docs/benchmarks.md and its plots from the result JSON files") { resultsDir, docPath, shared, section };
 report.SetAction(p => Report.Write(p.GetValue(resultsDir)!, p.GetValue(docPath)!, p.GetValue(shared), p.GetValue(section)));
 root.Subcommands.Add(report);

@@ -35,7 +35,15 @@ public static class Report
             Console.WriteLine($"wrote the cluster-scale section of {docPath}");
             return 0;
         }
-        var results = all.Where(r => r.Result.Scenario != "cluster-scale").ToList();
+        // The soak (issue 25) runs for minutes on its own: its section is kept as it stands when these results have none.
+        var soak = Scenarios.SoakReport.Render(all, docs) ?? Scenarios.SoakReport.Existing(existing);
+        if (section == "soak")
+        {
+            File.WriteAllText(docPath, soak is null ? existing : Scenarios.SoakReport.Splice(existing, soak));
+            Console.WriteLine(soak is null ? $"no soak result in {resultsDir}" : $"wrote the soak section of {docPath}");
+            return soak is null ? 1 : 0;
+        }
+        var results = all.Where(r => r.Result.Scenario is not ("cluster-scale" or "soak")).ToList();
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks");
         md.AppendLine();
@@ -109,6 +117,11 @@ public static class Report
         {
             md.AppendLine();
             md.Append(cluster);
+        }
+        if (soak is not null)
+        {
+            md.AppendLine();
+            md.Append(soak);
         }
         var findings = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsDir))!, "findings.md");
         if (File.Exists(findings))

@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -11,19 +11,30 @@ namespace LiveCommunity.Server.ReadCache;
 /// <summary>
 /// A 200 JSON answer with an ETag made from its bytes, so equal content has the same tag on every instance,
 /// and a 304 when the request's If-None-Match already has it. Cache-Control <c>no-cache</c>: browsers keep the
-/// copy and revalidate it each time, which costs a 304 and no body.
+/// copy and revalidate it each time, which costs a 304 and no body. A shared page's kept JSON is written as it
+/// is; a body no cache may keep (a made-up cursor's page) is kept out of the output cache too.
 /// </summary>
-public sealed class ETagged<T>(T value) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult<T>, IValueHttpResult
+public sealed class ETagged<T>(JsonBody<T> body) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult<T>, IValueHttpResult
+    where T : class
 {
-    public T Value { get; } = value;
+    /// <summary>A value built for this answer (not a shared page).</summary>
+    public ETagged(T value) : this(new JsonBody<T>(value))
+    {
+    }
+
+    public T Value => body.Value;
     object? IValueHttpResult.Value => Value;
     public int? StatusCode => StatusCodes.Status200OK;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
+        if (!body.Shareable && httpContext.Features.Get<IOutputCacheFeature>() is { } outputCache)
+        {
+            outputCache.Context.AllowCacheStorage = false;
+        }
         var json = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var body = JsonSerializer.SerializeToUtf8Bytes(Value, json);
-        var etag = new EntityTagHeaderValue("\"" + Convert.ToBase64String(SHA256.HashData(body), 0, 12) + "\"", isWeak: true);
+        var utf8 = body.ToUtf8(json);
+        var etag = new EntityTagHeaderValue("\"" + Convert.ToBase64String(SHA256.HashData(utf8), 0, 12) + "\"", isWeak: true);
         var response = httpContext.Response;
         response.Headers.ETag = etag.ToString();
         response.Headers.CacheControl = "no-cache";
@@ -35,8 +46,8 @@ public sealed class ETagged<T>(T value) : IResult, IEndpointMetadataProvider, IS
         }
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
-        response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body, httpContext.RequestAborted);
+        response.ContentLength = utf8.Length;
+        await response.Body.WriteAsync(utf8, httpContext.RequestAborted);
     }
 
     // The OpenAPI document's 200 schema (TypedResults.Ok does the same); the analyzer's advice does not fit an

@@ -13,6 +13,9 @@ public static class ReadCacheExtensions
     /// </summary>
     public static WebApplicationBuilder AddReadCache(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<ReadCacheOptions>().BindConfiguration("ReadCache")
+            .Validate(o => o.MaxBytes >= ReadCacheOptions.MinBytes, $"ReadCache:MaxBytes must be at least {ReadCacheOptions.MinBytes} bytes")
+            .ValidateOnStart();
         var cluster = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(Scaling.ScalingExtensions.RedisConnectionName));
         if (!builder.Configuration.GetValue("ReadCache:Enabled", true))
         {
@@ -26,13 +29,18 @@ public static class ReadCacheExtensions
         {
             builder.Services.AddSingleton<ITopicVersions, LocalTopicVersions>();
         }
+        // One budget in bytes for every kept response: shared pages and output-cache entries share one store.
+        builder.Services.AddSingleton<ReadCacheMetrics>();
+        builder.Services.AddSingleton<ReadCacheStore>();
         builder.Services.AddSingleton<SharedPages>();
+        builder.Services.AddSingleton<IOutputCacheStore, BudgetedOutputCacheStore>();
         builder.Services.AddSingleton<TopicReadsPolicy>();
+        var maxBytes = builder.Configuration.GetValue("ReadCache:MaxBytes", new ReadCacheOptions().MaxBytes);
         builder.Services.AddOutputCache(options =>
         {
-            // Bounded: 64 MB of cached bodies at most; an entry unused for a minute goes.
-            options.SizeLimit = 64 * 1024 * 1024;
-            options.MaximumBodySize = 1024 * 1024;
+            // The store keeps entries within ReadCache:MaxBytes; a body of more than a sixteenth of it is not kept,
+            // and an entry unused for a minute goes.
+            options.MaximumBodySize = Math.Max(1, maxBytes / 16);
             options.DefaultExpirationTimeSpan = TimeSpan.FromMinutes(1);
             // The default policy first: GET/HEAD only, never with an Authorization header, only 200s without cookies.
             options.AddPolicy(TopicReads, policy => policy.AddPolicy<TopicReadsPolicy>());

@@ -1,40 +1,55 @@
-using Microsoft.Extensions.Caching.Memory;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace LiveCommunity.Server.ReadCache;
 
 /// <summary>
 /// The caller-independent part of hot reads (a topic, a page of replies, a page of topics), built once per
 /// version and shared by every reader, anonymous or signed in; a signed-in reader's own reactions are merged in
-/// afterwards. Bounded by entry count; entries also expire, so versions nobody asks for any more go away.
+/// afterwards. Kept as the JSON it is answered with, counted in bytes against the read cache's budget
+/// (<see cref="ReadCacheStore"/>), and only at the newest version built: every read asks for the current
+/// version, so an older one is never looked up again and a new version replaces it instead of piling up next
+/// to it (nearly every write starts a new version). Entries also expire, so pages nobody asks for go away.
 /// </summary>
-public sealed class SharedPages : IDisposable
+public sealed class SharedPages(ReadCacheStore store, ReadCacheMetrics metrics, IOptions<JsonOptions> json)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+    private readonly JsonSerializerOptions _json = json.Value.SerializerOptions;
+
+    private sealed record Page(long Version, byte[] Utf8);
 
     /// <summary>
-    /// The value filed under <paramref name="key"/> at <paramref name="version"/>, built by <paramref name="build"/>
-    /// if missing (null, "no such thing", is never kept).
+    /// The page filed under <paramref name="key"/> (built from decoded positions, never from raw input) at
+    /// <paramref name="version"/>, built by <paramref name="build"/> if missing. Null, "no such thing", is never
+    /// kept; nor is a page <paramref name="build"/> says not to keep (a position no page of this server ends at).
     /// </summary>
-    public async Task<T?> GetOrBuildAsync<T>(string key, long? version, Func<Task<T?>> build) where T : class
+    public async Task<JsonBody<T>?> GetOrBuildAsync<T>(string key, long? version, Func<Task<(T? Value, bool Keep)>> build) where T : class
     {
-        if (version is null)
+        var stored = "page|" + key;
+        if (version is { } wanted && store.TryGet<Page>(stored, out var kept) && kept!.Version == wanted)
         {
-            return await build();
+            metrics.Hit("pages");
+            return new JsonBody<T>(kept.Utf8, null, _json);
         }
-        var versioned = key + "@" + version.Value;
-        if (_cache.TryGetValue(versioned, out T? cached) && cached is not null)
+        if (version is not null)
         {
-            return cached;
+            metrics.Miss("pages");
         }
-        var built = await build();
-        if (built is null)
+        var (value, keep) = await build();
+        if (value is null)
         {
             return null;
         }
-        _cache.Set(versioned, built, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
-        return built;
+        var utf8 = JsonSerializer.SerializeToUtf8Bytes(value, _json);
+        // A slower build of an older version must not replace a newer one.
+        if (keep && version is not null && !(store.TryGet<Page>(stored, out var newer) && newer!.Version > version!.Value))
+        {
+            store.Set(stored, new Page(version!.Value, utf8), utf8.Length, Lifetime);
+        }
+        return new JsonBody<T>(utf8, value, _json, keep);
     }
 
-    public void Dispose() => _cache.Dispose();
+    public Task<JsonBody<T>?> GetOrBuildAsync<T>(string key, long? version, Func<Task<T?>> build) where T : class =>
+        GetOrBuildAsync(key, version, async () => (await build(), true));
 }

@@ -12,6 +12,8 @@ namespace LiveCommunity.Server.ReadCache;
 /// </summary>
 internal sealed class TopicReadsPolicy(ITopicVersions versions) : IOutputCachePolicy
 {
+    private static readonly Microsoft.Extensions.Primitives.StringValues QueryKeys = new(["limit", "cursor", "order"]);
+
     public async ValueTask CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
     {
         var http = context.HttpContext;
@@ -19,12 +21,10 @@ internal sealed class TopicReadsPolicy(ITopicVersions versions) : IOutputCachePo
         if (http.Request.RouteValues.TryGetValue("topicId", out var value) && value is string topicId)
         {
             version = await versions.TopicAsync(http.RequestServices.GetRequiredService<CommunityDb>(), topicId, cancellation);
-            context.Tags.Add("topic:" + topicId);
         }
         else
         {
             version = versions.List();
-            context.Tags.Add("topics");
         }
         if (version is null)
         {
@@ -32,7 +32,8 @@ internal sealed class TopicReadsPolicy(ITopicVersions versions) : IOutputCachePo
             return;
         }
         context.CacheVaryByRules.VaryByValues["v"] = version.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.CacheVaryByRules.QueryKeys = "*";
+        // Only the parameters these routes read: made-up extra ones must not each get an entry of their own.
+        context.CacheVaryByRules.QueryKeys = QueryKeys;
         // Compression runs after the cache: every encoding is its own entry, compressed once.
         context.CacheVaryByRules.HeaderNames = "Accept-Encoding";
     }

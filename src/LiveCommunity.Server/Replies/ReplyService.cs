@@ -1,4 +1,3 @@
-using System.Globalization;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
@@ -125,7 +124,7 @@ public sealed class ReplyService(
     /// The topic's lastSeq is read before the page, so Watch(topicId, lastSeq) afterwards can only repeat,
     /// never miss, a change.
     /// </summary>
-    public async Task<Outcome<ReplyPage>> ListAsync(Caller? caller, string topicId, string? order, int? limit, string? cursor, CancellationToken ct)
+    public async Task<Outcome<JsonBody<ReplyPage>>> ListAsync(Caller? caller, string topicId, string? order, int? limit, string? cursor, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var take = TextRules.CheckLimit(errors, limit, fallback: 50, max: 200);
@@ -142,7 +141,7 @@ public sealed class ReplyService(
         long? after = null;
         if (cursor is not null)
         {
-            after = Cursor.TryDecode(cursor, out var position) && long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : null;
+            after = Cursor.TryDecodeNumber(cursor, out var position) ? position : null;
             if (after is null)
             {
                 errors["cursor"] = ["is not a cursor this server issued"];
@@ -154,15 +153,24 @@ public sealed class ReplyService(
         }
 
         // The page is the same for every reader at one version of the topic: built once, shared; the caller's
-        // own reactions are merged in from one small query on the reactions' key.
+        // own reactions are merged in from one small query on the reactions' key. Keyed by the decoded position; a
+        // position no page ends at (a made-up cursor) is answered, not kept.
         var version = await versions.TopicAsync(db, topicId, ct);
-        var shared = await pages.GetOrBuildAsync($"replies|{topicId}|{(newest == true ? "n" : "o")}|{take}|{cursor}", version,
-            () => ReadPageAsync(topicId, newest == true, take!.Value, after, ct));
+        var shared = await pages.GetOrBuildAsync($"replies|{topicId}|{(newest == true ? "n" : "o")}|{take}|{after}", version, async () =>
+        {
+            var page = await ReadPageAsync(topicId, newest == true, take!.Value, after, ct);
+            if (page is not null)
+            {
+                versions.Observed(topicId, page.LastSeq);
+            }
+            // A cursor names the seq of the last reply of a page this server answered (removed since or not).
+            var keep = after is not { } a || await db.Replies.AsNoTracking().AnyAsync(r => r.TopicId == topicId && r.Seq == a, ct);
+            return (page, keep);
+        });
         if (shared is null)
         {
             return Rejection.NotFound("topic not found");
         }
-        versions.Observed(topicId, shared.LastSeq);
         return await WithMineAsync(caller, shared, ct);
     }
 
@@ -183,20 +191,25 @@ public sealed class ReplyService(
         var rows = await query.Take(take + 1).ToListAsync(ct);
         var page = rows.Take(take).ToList();
         var counts = await reactions.ForAsync(db, page.ConvertAll(r => r.Id), ct);
-        var next = rows.Count > take ? Cursor.Encode(page[^1].Seq!.Value.ToString(CultureInfo.InvariantCulture)) : null;
+        var next = rows.Count > take ? Cursor.EncodeNumber(page[^1].Seq!.Value) : null;
         return new ReplyPage(page.ConvertAll(r => r.AsReply(counts[r.Id]) with { Mine = [] }), next, lastSeq.Value);
     }
 
-    private async Task<ReplyPage> WithMineAsync(Caller? caller, ReplyPage shared, CancellationToken ct)
+    private async Task<JsonBody<ReplyPage>> WithMineAsync(Caller? caller, JsonBody<ReplyPage> shared, CancellationToken ct)
     {
-        if (caller is null || shared.Items.Count == 0)
+        if (caller is null)
         {
             return shared;
         }
-        var mine = await reactions.MineInTopicAsync(db, caller, shared.Items[0].TopicId, shared.Items.Select(r => r.Id).ToList(), ct);
+        var items = shared.Value.Items;
+        if (items.Count == 0)
+        {
+            return shared;
+        }
+        var mine = await reactions.MineInTopicAsync(db, caller, items[0].TopicId, items.Select(r => r.Id).ToList(), ct);
         return mine.Values.All(m => m.Count == 0)
             ? shared
-            : shared with { Items = shared.Items.Select(r => r with { Mine = mine[r.Id] }).ToList() };
+            : shared.With(shared.Value with { Items = items.Select(r => r with { Mine = mine[r.Id] }).ToList() });
     }
 
     // REST answers carry the caller's own reactions (PROTOCOL.md v2); events never do.

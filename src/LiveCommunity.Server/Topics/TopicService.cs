@@ -47,29 +47,33 @@ public sealed class TopicService(
         return created.Value is { } topic ? topic with { Mine = [] } : created;
     }
 
-    public async Task<Outcome<Topic>> GetAsync(Caller? caller, string topicId, CancellationToken ct)
+    public async Task<Outcome<JsonBody<Topic>>> GetAsync(Caller? caller, string topicId, CancellationToken ct)
     {
         var version = await versions.TopicAsync(db, topicId, ct);
         var topic = await pages.GetOrBuildAsync($"topic|{topicId}", version, async () =>
         {
             var row = await db.Topics.AsNoTracking().FirstOrDefaultAsync(t => t.Id == topicId, ct);
-            return row is null ? null : row.AsTopic(await reactions.ForAsync(db, row.Id, ct)) with { Mine = [] };
+            if (row is null)
+            {
+                return null;
+            }
+            versions.Observed(topicId, row.LastSeq);
+            return row.AsTopic(await reactions.ForAsync(db, row.Id, ct)) with { Mine = [] };
         });
         if (topic is null)
         {
             return Rejection.NotFound("topic not found");
         }
-        versions.Observed(topicId, topic.LastSeq);
         if (caller is null)
         {
             return topic;
         }
-        var mine = await reactions.MineInTopicAsync(db, caller, topic.Id, [topic.Id], ct);
-        return topic with { Mine = mine[topic.Id] };
+        var mine = await reactions.MineInTopicAsync(db, caller, topicId, [topicId], ct);
+        return mine[topicId].Count == 0 ? topic : topic.With(topic.Value with { Mine = mine[topicId] });
     }
 
     /// <summary>Newest first, keyset-paged on (createdAt, id) so pages stay stable while topics are added.</summary>
-    public async Task<Outcome<Page<Topic>>> ListAsync(Caller? caller, int? limit, string? cursor, CancellationToken ct)
+    public async Task<Outcome<JsonBody<Page<Topic>>>> ListAsync(Caller? caller, int? limit, string? cursor, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var take = TextRules.CheckLimit(errors, limit, fallback: 20, max: 100);
@@ -79,7 +83,8 @@ public sealed class TopicService(
             return invalid;
         }
 
-        var shared = await pages.GetOrBuildAsync($"topics|{take}|{cursor}", versions.List(), async () =>
+        // Keyed by the decoded position; a position no page ends at (a made-up cursor) is answered, not kept.
+        var shared = await pages.GetOrBuildAsync($"topics|{take}|{after?.At.Ticks}|{after?.Id}", versions.List(), async () =>
         {
             var query = db.Topics.AsNoTracking();
             if (after is { } a)
@@ -90,15 +95,24 @@ public sealed class TopicService(
             var page = rows.Take(take.Value).ToList();
             var counts = await reactions.ForAsync(db, page.ConvertAll(t => t.Id), ct);
             var next = rows.Count > take ? Cursor.EncodeTimeAndId(page[^1].CreatedAt, page[^1].Id) : null;
-            return new Page<Topic>(page.ConvertAll(t => t.AsTopic(counts[t.Id]) with { Mine = [] }), next);
+            var keep = after is not { } issued || await IsTopicAtAsync(issued.Id, issued.At, ct);
+            return ((Page<Topic>?)new Page<Topic>(page.ConvertAll(t => t.AsTopic(counts[t.Id]) with { Mine = [] }), next), keep);
         });
-        if (caller is null || shared!.Items.Count == 0)
+        var items = shared!.Value.Items;
+        if (caller is null || items.Count == 0)
         {
-            return shared!;
+            return shared;
         }
-        var mine = await reactions.MineAsync(db, caller, shared.Items.Select(t => t.Id).ToList(), ct);
-        return shared with { Items = shared.Items.Select(t => t with { Mine = mine[t.Id] }).ToList() };
+        var mine = await reactions.MineAsync(db, caller, items.Select(t => t.Id).ToList(), ct);
+        return mine.Values.All(m => m.Count == 0)
+            ? shared
+            : shared.With(shared.Value with { Items = items.Select(t => t with { Mine = mine[t.Id] }).ToList() });
     }
+
+    // A cursor names the last topic of a page this server answered: that topic, created at that moment.
+    private async Task<bool> IsTopicAtAsync(string id, DateTime at, CancellationToken ct) =>
+        await db.Topics.AsNoTracking().Where(t => t.Id == id).Select(t => (DateTime?)t.CreatedAt).FirstOrDefaultAsync(ct) is { } createdAt
+            && createdAt.Ticks == at.Ticks;
 
     /// <summary>Locks or unlocks a topic, or turns its pre-moderation on or off (moderators).</summary>
     public async Task<Outcome<Topic>> SetFlagAsync(Caller caller, string topicId, TopicFlag flag, bool on, CancellationToken ct)

@@ -74,7 +74,7 @@ public sealed class MetricsTests(MetricsApp app) : IClassFixture<MetricsApp>
         return await response.Content.ReadAsStringAsync();
     }
 
-    private static double Value(string text, string name, string? label = null)
+    internal static double Value(string text, string name, string? label = null)
     {
         var pattern = label is null
             ? $@"^{Regex.Escape(name)}(\{{[^}}]*\}})? ([0-9.eE+-]+)"
