@@ -286,6 +286,8 @@ worker.Hidden = true;
 worker.SetAction((p, ct) => ClusterScaleWorker.RunAsync(p.GetValue(workerPlan)!));
 root.Subcommands.Add(worker);
 
+root.Subcommands.Add(Rolling.Command()); // rolling restarts of a running cluster (scripts/cluster-smoke.sh)
+
 // report
 var resultsDir = new Option<string>("--results") { DefaultValueFactory = _ => Path.Combine(repo, "bench/results") };
 var docPath = new Option<string>("--doc") { DefaultValueFactory = _ => Path.Combine(repo, "docs/benchmarks.md") };
