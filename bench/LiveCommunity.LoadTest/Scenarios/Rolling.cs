@@ -74,7 +74,10 @@ public static class Rolling
         }
         var behind = watchers.Count(w => !Complete(w, accepted, lastSeq));
         var missedEvents = watchers.Sum(w => w.MissingSeqs(lastSeq));
-        var repeated = watchers.Sum(w => w.Duplicates + w.RepeatedReplies);
+        // A seq received twice (live, and again in a resume's replay) is dropped by seq, as PROTOCOL.md tells clients
+        // to; a reply received under a second seq would be a duplicated event, which no client can drop.
+        var dropped = watchers.Sum(w => w.Duplicates);
+        var repeated = watchers.Sum(w => w.RepeatedReplies);
         var outOfOrder = watchers.Sum(w => w.Gaps);
         var reconnects = watchers.Count(w => w.ResumedAt is not null);
         foreach (var watcher in watchers)
@@ -87,7 +90,8 @@ public static class Rolling
         Live.Say(string.Create(CultureInfo.InvariantCulture,
             $"rolling: {rolls} rolls ({rollFailures} failed); requests: {counts}; topic stores {stored} replies (lost {lost}, " +
             $"stored without a 201 {unanswered}); watchers: {watcherCount}, {reconnects} resumed after a reconnect, {behind} incomplete, " +
-            $"{missedEvents} missed events, {repeated} duplicates, {outOfOrder} events that arrived ahead of a gap (applied in seq order)"));
+            $"{missedEvents} missed events, {repeated} replies under a second seq, {dropped} seqs received twice (dropped by seq), " +
+            $"{outOfOrder} events that arrived ahead of a gap (applied in seq order)"));
         var ok = rollFailures == 0 && counts.Failed == 0 && lost == 0 && unanswered == 0 && behind == 0 && missedEvents == 0 && repeated == 0;
         Live.Say(ok ? "rolling: passed" : "rolling: FAILED");
         return ok ? 0 : 1;
