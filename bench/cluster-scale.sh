@@ -40,6 +40,10 @@ trap 'scripts/cluster.sh down >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 scripts/cluster.sh down >/dev/null 2>&1 || true
 if [ "$MODE" = full ] && [ "${REBUILD:-1}" = 1 ]; then scripts/cluster.sh rebuild; fi  # REBUILD=0: reuse it
 scripts/cluster.sh up >/dev/null
+# The cluster has no dev tokens: the load generator mints tokens with its signing key, and its probes (psql,
+# redis-cli) use the cluster's passwords.
+export LC_SIGNING_KEY_FILE="$LC_CLUSTER_DIR/signing-key" PGPASSWORD=$(cat "$LC_CLUSTER_DIR/pg-password") \
+  REDISCLI_AUTH=$(cat "$LC_CLUSTER_DIR/redis-password")
 
 TARGETS=()
 for port in $LC_INSTANCE_PORTS; do TARGETS+=("http://127.0.0.1:$port"); done

@@ -324,6 +324,7 @@ Scenario("growth", "one topic at growing sizes (bulk-filled SQLite): replies/s, 
             new() { ["sizes"] = string.Join(' ', sizes), ["inFlight"] = S(o.InFlight), ["knownUsers"] = S(o.KnownUsers), ["history"] = S(o.HistoryEvents) },
             1, (host, t) => Growth.RunAsync(host, o, t), ct);
     });
+root.Subcommands.Add(Rolling.Command()); // rolling restarts of a running cluster (scripts/cluster-smoke.sh)
 
 // report
 var resultsDir = new Option<string>("--results") { DefaultValueFactory = _ => Path.Combine(repo, "bench/results") };

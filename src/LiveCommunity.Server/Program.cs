@@ -1,6 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Config;
+using LiveCommunity.Server.Lifecycle;
 using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Reactions;
@@ -23,8 +24,9 @@ builder.AddRealtime();      // the SignalR hub, the per-topic event log and pres
 builder.AddScaleOut();      // only with ConnectionStrings:Redis: backplane and presence across instances, Redis in readiness
 builder.AddSafety();        // moderation, content rules, rate limits on reads, writes and connections
 builder.AddHealth();        // liveness and readiness for load balancers
+builder.AddLifecycle();     // SIGTERM drains first: readiness 503, Connection: close, hub connections moved, writes finished
 builder.AddObservability(); // the LiveCommunity meter, exported for Prometheus at /metrics
-builder.AddApiReference();  // OpenAPI document at /openapi/v1.json, Scalar at /scalar in Development
+builder.AddApiReference();  // OpenAPI document at /openapi/v1.json (Production: only with OpenApi:Enabled), Scalar in Development
 builder.AddReadCache();      // hot reads built once per topic version: output cache (anonymous), shared pages (signed in)
 builder.AddApiCompression(); // brotli/gzip for JSON answers, never for bodies with secrets (dev tokens, the hub)
 builder.AddWebAssets();     // the demo page and SDK bundle, served from the manifest the build writes
@@ -36,6 +38,7 @@ app.Services.GetRequiredService<SigningKeys>();
 await app.MigrateDatabaseAsync();
 
 app.UseForwardedHeaders();      // the client's address behind nginx, for per-address limits
+app.UseDrain();                 // while draining: Connection: close, new hub connections refused with Retry-After
 app.UseExceptionHandler();
 app.UseRequestBodyLimit();      // 413 before reading an oversized body
 app.UseStatusCodePages();       // empty 401/403/404/405 responses become problem details too

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -11,6 +12,7 @@ public static class ApiReferenceExtensions
     /// <summary>The OpenAPI document, with the bearer token scheme and, per operation, whether it needs one.</summary>
     public static WebApplicationBuilder AddApiReference(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<ApiReferenceOptions>().BindConfiguration("OpenApi");
         builder.Services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
@@ -42,12 +44,26 @@ public static class ApiReferenceExtensions
         return builder;
     }
 
+    /// <summary>
+    /// /openapi/v1.json: on, except in Production, where it is served only when OpenApi:Enabled is true (the document
+    /// maps every route, moderation and admin ones included: nothing to hand out unasked). Scalar in Development only.
+    /// </summary>
     public static void MapApiReference(this WebApplication app)
     {
-        app.MapOpenApi();
+        if (app.Services.GetRequiredService<IOptions<ApiReferenceOptions>>().Value.Enabled ?? !app.Environment.IsProduction())
+        {
+            app.MapOpenApi();
+        }
         if (app.Environment.IsDevelopment())
         {
             app.MapScalarApiReference();
         }
     }
+}
+
+/// <summary>Configuration section "OpenApi".</summary>
+public sealed class ApiReferenceOptions
+{
+    /// <summary>Serves /openapi/v1.json; null: everywhere but Production.</summary>
+    public bool? Enabled { get; set; }
 }

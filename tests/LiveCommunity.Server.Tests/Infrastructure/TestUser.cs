@@ -26,12 +26,15 @@ public sealed class TestUser(AppFactory app, UserIdentity? identity)
         return client;
     }
 
-    /// <summary>A started hub connection, over long polling or websockets (with the token in access_token).</summary>
-    public async Task<Watcher> ConnectAsync(HttpTransportType transport = HttpTransportType.WebSockets)
+    /// <summary>
+    /// A started hub connection, over long polling or websockets (with the token in access_token); with
+    /// <paramref name="reconnect"/>, SignalR's automatic reconnect (which a close without allowReconnect skips).
+    /// </summary>
+    public async Task<Watcher> ConnectAsync(HttpTransportType transport = HttpTransportType.WebSockets, IRetryPolicy? reconnect = null)
     {
         var server = app.Server;
         var url = new Uri(server.BaseAddress, "hubs/discussion");
-        var connection = new HubConnectionBuilder()
+        var builder = new HubConnectionBuilder()
             .WithUrl(url, options =>
             {
                 options.Transports = transport;
@@ -52,8 +55,12 @@ public sealed class TestUser(AppFactory app, UserIdentity? identity)
                         return await server.CreateWebSocketClient().ConnectAsync(uri, ct);
                     };
                 }
-            })
-            .Build();
+            });
+        if (reconnect is not null)
+        {
+            builder.WithAutomaticReconnect(reconnect);
+        }
+        var connection = builder.Build();
         var watcher = new Watcher(connection);
         await connection.StartAsync();
         return watcher;

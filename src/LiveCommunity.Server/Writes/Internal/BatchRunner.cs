@@ -9,6 +9,9 @@ using Microsoft.Extensions.Options;
 
 namespace LiveCommunity.Server.Writes.Internal;
 
+/// <summary>A batch whose transaction committed, waiting to be published (its context is already back in the pool).</summary>
+internal sealed record CommittedBatch(string? TopicId, int Count, List<PendingWrite> Kept, Batch Batch, long Started, long CommittedAt);
+
 /// <summary>What a batch left behind for its queue: the reaction targets that got an event, and those now owed one.</summary>
 internal readonly record struct BatchResult(IReadOnlyCollection<string> EmittedKeys, IReadOnlyCollection<string> OwedKeys)
 {
@@ -19,8 +22,9 @@ internal readonly record struct BatchResult(IReadOnlyCollection<string> EmittedK
 /// Runs one batch of one topic's commands in one transaction (DESIGN.md "Shape"): lock the topic, record the
 /// writers and refuse the banned, run each command inside its own savepoint (a refusal or failure rolls back
 /// only that command), store the reaction tally with one ReactionsChanged per target (or owe it until the
-/// target's coalescing window ends) and the topic row once,
-/// commit (one fsync), then publish the events in seq order and answer the callers.
+/// target's coalescing window ends) and the topic row once, and commit (one fsync): <see cref="CommitAsync"/>,
+/// inside a batch slot. Then, with the slot released, publish the events in seq order and answer the callers:
+/// <see cref="PublishAsync"/>.
 /// </summary>
 internal sealed class BatchRunner(
     WriteDatabase database,
@@ -35,7 +39,13 @@ internal sealed class BatchRunner(
 {
     private static readonly Rejection Banned = Rejection.Forbidden("you are banned from posting and reacting");
 
-    public async Task<BatchResult> RunAsync(string? topicId, List<PendingWrite> writes, IReactionWindows windows)
+    /// <summary>
+    /// The part of a batch that needs a batch slot: the transaction, up to and including its commit. A batch that
+    /// failed or was refused as busy is answered here and gives null; a committed one is published by
+    /// <see cref="PublishAsync"/> after the caller released the slot, so that on SQLite (one slot) the next batch
+    /// commits while this one's events go out.
+    /// </summary>
+    public async Task<CommittedBatch?> CommitAsync(string? topicId, List<PendingWrite> writes, IReactionWindows windows)
     {
         var started = Stopwatch.GetTimestamp();
         foreach (var write in writes)
@@ -44,10 +54,10 @@ internal sealed class BatchRunner(
         }
         await using var db = database.CreateContext();
         var kept = new List<PendingWrite>(writes.Count);
-        Batch batch;
         try
         {
-            batch = await ExecuteAsync(db, topicId, writes, kept, windows);
+            var batch = await ExecuteAsync(db, topicId, writes, kept, windows);
+            return new CommittedBatch(topicId, writes.Count, kept, batch, started, Stopwatch.GetTimestamp());
         }
         catch (Exception ex) when (StorageFailures.IsBusy(ex))
         {
@@ -59,7 +69,7 @@ internal sealed class BatchRunner(
             {
                 write.Reject(busy);
             }
-            return BatchResult.None;
+            return null;
         }
         catch (Exception ex)
         {
@@ -69,10 +79,17 @@ internal sealed class BatchRunner(
             {
                 write.Fail(ex);
             }
-            return BatchResult.None;
+            return null;
         }
-        var committedAt = Stopwatch.GetTimestamp();
+    }
 
+    /// <summary>
+    /// After the commit, outside the batch slot: publishes the events in seq order and answers the callers. The
+    /// topic's queue runs its next batch only after this, so one topic's events still go out in seq order.
+    /// </summary>
+    public async Task<BatchResult> PublishAsync(CommittedBatch committed)
+    {
+        var (topicId, count, kept, batch, started, committedAt) = committed;
         writers.Remember(kept.Select(w => w.Writer).OfType<Auth.Caller>());
         if (topicId is not null && kept.Count > 0)
         {
@@ -101,7 +118,7 @@ internal sealed class BatchRunner(
             write.Complete();
         }
         metrics.WritesFinished(kept.Count, "ok");
-        metrics.BatchRan(writes.Count, Stopwatch.GetElapsedTime(started, committedAt));
+        metrics.BatchRan(count, Stopwatch.GetElapsedTime(started, committedAt));
         return new BatchResult(batch.Events.OfType<ReactionsChangedEvent>().Select(e => e.ReplyId ?? e.TopicId).ToList(), batch.OwedReactionEvents);
     }
 

@@ -106,7 +106,10 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
                 continue;
             }
 
+            // The slot is held for the transaction only: the events go out and the callers are answered after it
+            // is released, before this topic's next batch (so the topic's events still leave in seq order).
             await owner.Slots.WaitAsync();
+            CommittedBatch? committed = null;
             try
             {
                 await GatherAsync();
@@ -117,22 +120,26 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
                 }
                 if (batch.Count > 0)
                 {
-                    var result = await owner.Runner.RunAsync(Key.Length == 0 ? null : Key, batch, this);
-                    lock (_lock)
-                    {
-                        var at = owner.Time.GetTimestamp();
-                        foreach (var emitted in result.EmittedKeys)
-                        {
-                            _lastEmitted[emitted] = at;
-                            _owed.Remove(emitted);
-                        }
-                        _owed.UnionWith(result.OwedKeys);
-                    }
+                    committed = await owner.Runner.CommitAsync(Key.Length == 0 ? null : Key, batch, this);
                 }
             }
             finally
             {
                 owner.Slots.Release();
+            }
+            if (committed is not null)
+            {
+                var result = await owner.Runner.PublishAsync(committed);
+                lock (_lock)
+                {
+                    var at = owner.Time.GetTimestamp();
+                    foreach (var emitted in result.EmittedKeys)
+                    {
+                        _lastEmitted[emitted] = at;
+                        _owed.Remove(emitted);
+                    }
+                    _owed.UnionWith(result.OwedKeys);
+                }
             }
         }
     }
