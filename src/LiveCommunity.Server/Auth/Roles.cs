@@ -5,12 +5,18 @@ public static class Roles
     public const string Member = "member";
     public const string Moderator = "moderator";
     public const string Admin = "admin";
+    /// <summary>Posts live updates, features replies and creates topics; no removals or bans.</summary>
+    public const string Journalist = "journalist";
+    /// <summary>The host site's back end: articles and webhooks' reads only, never a reader.</summary>
+    public const string Publisher = "publisher";
 
     /// <summary>An absent or unknown role is treated as member: a typo in a host site never grants power.</summary>
     public static string Normalize(string? role) => role?.Trim().ToLowerInvariant() switch
     {
         Moderator => Moderator,
         Admin => Admin,
+        Journalist => Journalist,
+        Publisher => Publisher,
         _ => Member,
     };
 }

@@ -46,6 +46,10 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             topic.Property(t => t.AuthorName).HasMaxLength(Columns.Name);
             topic.PrimitiveCollection(t => t.SourceUrls).HasMaxLength(Columns.Text);
             topic.HasIndex(t => new { t.CreatedAt, t.Id });
+            topic.Property(t => t.ArticleId).HasMaxLength(Columns.Id);
+            topic.Property(t => t.Url).HasMaxLength(Columns.Url);
+            topic.HasIndex(t => t.ArticleId).IsUnique();
+            topic.HasIndex(t => new { t.Closed, t.ClosesAt });
         });
 
         modelBuilder.Entity<ReplyEntity>(reply =>
@@ -133,6 +137,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
         public const int Title = 400;
         public const int Reason = 1000;
         public const int Text = 40_000;
+        public const int Url = 2_000;
         public const int Event = 100_000;
     }
 
