@@ -1,3 +1,4 @@
+using LiveCommunity.Server.Articles;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Config;
@@ -19,6 +20,7 @@ builder.AddTokenAuth();     // HS256 tokens minted by the host site; we keep no 
 builder.AddApiDefaults();   // problem details for every error, input limits, CORS for embedding sites
 builder.AddWrites();        // the one write path: per-topic queues, group commit, bounded batches in flight
 builder.AddDiscussion();    // topics, replies and reactions services, shared by REST and the hub
+builder.AddArticles();      // topics keyed by the host site's article ids, counts for article lists, closing
 builder.AddRealtime();      // the SignalR hub, the per-topic event log and presence
 builder.AddScaleOut();      // only with ConnectionStrings:Redis: backplane and presence across instances, Redis in readiness
 builder.AddSafety();        // moderation, content rules, rate limits on reads, writes and connections
@@ -54,6 +56,7 @@ app.UseApiCompression();        // last before the endpoints: a cache placed bef
 
 app.MapClientConfig();        // public: reaction kinds, text limits, dev tokens on or off (the SDK reads it, never probes)
 app.MapTopics();
+app.MapArticles();
 app.MapReplies();
 app.MapReactions();
 app.MapModeration();
