@@ -1,3 +1,4 @@
+using LiveCommunity.Server.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -19,6 +20,11 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
     public DbSet<ModerationEntryEntity> ModerationLog => Set<ModerationEntryEntity>();
     public DbSet<ReportEntity> Reports => Set<ReportEntity>();
     public DbSet<ModerationJobEntity> ModerationJobs => Set<ModerationJobEntity>();
+    public DbSet<WebhookEntity> Webhooks => Set<WebhookEntity>();
+    public DbSet<WebhookOutboxEntity> WebhookOutbox => Set<WebhookOutboxEntity>();
+    public DbSet<WebhookDeliveryEntity> WebhookDeliveries => Set<WebhookDeliveryEntity>();
+    public DbSet<WebhookAttemptEntity> WebhookAttempts => Set<WebhookAttemptEntity>();
+    public DbSet<LeaseEntity> Leases => Set<LeaseEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -30,6 +36,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        WebhookModel.Configure(modelBuilder);
         modelBuilder.Entity<UserEntity>(user =>
         {
             user.ToTable("Users");
