@@ -1,3 +1,4 @@
+using LiveCommunity.Server.Articles;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Config;
@@ -11,6 +12,7 @@ using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Scaling;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Topics;
+using LiveCommunity.Server.Webhooks;
 using LiveCommunity.Server.Writes;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +22,8 @@ builder.AddTokenAuth();     // HS256 tokens minted by the host site; we keep no 
 builder.AddApiDefaults();   // problem details for every error, input limits, CORS for embedding sites
 builder.AddWrites();        // the one write path: per-topic queues, group commit, bounded batches in flight
 builder.AddDiscussion();    // topics, replies and reactions services, shared by REST and the hub
+builder.AddArticles();      // topics keyed by the host site's article ids, counts for article lists, closing
+builder.AddWebhooks();      // signed webhooks from a durable outbox, delivered by one instance of a cluster at a time
 builder.AddRealtime();      // the SignalR hub, the per-topic event log and presence
 builder.AddScaleOut();      // only with ConnectionStrings:Redis: backplane and presence across instances, Redis in readiness
 builder.AddSafety();        // moderation, content rules, rate limits on reads, writes and connections
@@ -58,6 +62,8 @@ app.UseApiCompression();        // last before the endpoints: a cache placed bef
 
 app.MapClientConfig();        // public: reaction kinds, text limits, dev tokens on or off (the SDK reads it, never probes)
 app.MapTopics();
+app.MapArticles();
+app.MapWebhooks();
 app.MapReplies();
 app.MapReactions();
 app.MapModeration();

@@ -5,9 +5,10 @@ public static class Roles
     public const string Member = "member";
     public const string Moderator = "moderator";
     public const string Admin = "admin";
-
-    /// <summary>Newsroom staff (PROTOCOL.md v3): no removals or bans; their replies are never hidden by reports.</summary>
+    /// <summary>Newsroom staff: posts live updates, features replies, creates topics; no removals or bans; replies never hidden by reports.</summary>
     public const string Journalist = "journalist";
+    /// <summary>The host site's back end: articles and webhooks' reads only, never a reader.</summary>
+    public const string Publisher = "publisher";
 
     /// <summary>Roles whose replies speak for the site: reports never hide them automatically.</summary>
     public static bool IsStaff(string role) => role is Moderator or Admin or Journalist;
@@ -18,6 +19,7 @@ public static class Roles
         Moderator => Moderator,
         Admin => Admin,
         Journalist => Journalist,
+        Publisher => Publisher,
         _ => Member,
     };
 }

@@ -31,6 +31,10 @@ internal sealed class PostReplyCommand(Caller caller, string topicId, string bod
         {
             return Rejection.Conflict("topic is locked: it takes no new replies");
         }
+        if (topic.Closed || topic.ClosesAt <= write.Now)
+        {
+            return Rejection.Conflict("closed");
+        }
         var db = write.Db;
         var since = write.Now - duplicateWindow;
         // Catches double submits and copy-paste floods; the exact text, so a corrected retry still goes through.

@@ -1,3 +1,4 @@
+using LiveCommunity.Server.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -19,6 +20,11 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
     public DbSet<ModerationEntryEntity> ModerationLog => Set<ModerationEntryEntity>();
     public DbSet<ReportEntity> Reports => Set<ReportEntity>();
     public DbSet<ModerationJobEntity> ModerationJobs => Set<ModerationJobEntity>();
+    public DbSet<WebhookEntity> Webhooks => Set<WebhookEntity>();
+    public DbSet<WebhookOutboxEntity> WebhookOutbox => Set<WebhookOutboxEntity>();
+    public DbSet<WebhookDeliveryEntity> WebhookDeliveries => Set<WebhookDeliveryEntity>();
+    public DbSet<WebhookAttemptEntity> WebhookAttempts => Set<WebhookAttemptEntity>();
+    public DbSet<LeaseEntity> Leases => Set<LeaseEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -30,6 +36,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        WebhookModel.Configure(modelBuilder);
         modelBuilder.Entity<UserEntity>(user =>
         {
             user.ToTable("Users");
@@ -46,6 +53,10 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             topic.Property(t => t.AuthorName).HasMaxLength(Columns.Name);
             topic.PrimitiveCollection(t => t.SourceUrls).HasMaxLength(Columns.Text);
             topic.HasIndex(t => new { t.CreatedAt, t.Id });
+            topic.Property(t => t.ArticleId).HasMaxLength(Columns.Id);
+            topic.Property(t => t.Url).HasMaxLength(Columns.Url);
+            topic.HasIndex(t => t.ArticleId).IsUnique();
+            topic.HasIndex(t => new { t.Closed, t.ClosesAt });
         });
 
         modelBuilder.Entity<ReplyEntity>(reply =>
@@ -137,6 +148,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
         public const int Title = 400;
         public const int Reason = 1000;
         public const int Text = 40_000;
+        public const int Url = 2_000;
     }
 
     private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(

@@ -29,6 +29,14 @@ public sealed class TopicEntity
     public int ReplyCount { get; set; }
     /// <summary>The seq of the topic's newest event; only ever raised by <c>UPDATE … RETURNING</c>.</summary>
     public long LastSeq { get; set; }
+    /// <summary>The host site's own id of the story this topic discusses (unique; null for topics made here).</summary>
+    public string? ArticleId { get; set; }
+    /// <summary>The article's page on the host site.</summary>
+    public string? Url { get; set; }
+    /// <summary>When it stops taking replies; null: never.</summary>
+    public DateTime? ClosesAt { get; set; }
+    /// <summary>Set (with TopicUpdated) by the close sweep once <see cref="ClosesAt"/> has passed.</summary>
+    public bool Closed { get; set; }
 }
 
 public sealed class ReplyEntity

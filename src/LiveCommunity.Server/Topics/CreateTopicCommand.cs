@@ -12,7 +12,8 @@ namespace LiveCommunity.Server.Topics;
 /// of the live topic list get TopicPosted once it is committed.
 /// </summary>
 internal sealed class CreateTopicCommand(
-    Caller caller, string topicId, string title, string body, List<string> sourceUrls, ReactionCounts counts, TopicListBroadcaster topicList)
+    Caller caller, string topicId, string title, string body, List<string> sourceUrls, ReactionCounts counts, TopicListBroadcaster topicList,
+    TimeSpan? closeAfter = null)
     : WriteCommand<Topic>
 {
     public override string? TopicId => topicId;
@@ -30,9 +31,11 @@ internal sealed class CreateTopicCommand(
             AuthorId = caller.Id,
             AuthorName = caller.Name,
             CreatedAt = write.Now,
+            ClosesAt = closeAfter is { } after ? write.Now + after : null, // Topics:CloseAfter
         };
         write.Db.Topics.Add(topic);
         var created = topic.AsTopic(counts.Zero());
+        write.Db.WebhookOutbox.Add(Webhooks.WebhookEvents.TopicCreatedRow(created, write.Now));
         write.AfterCommit(() => topicList.Posted(created));
         return Task.FromResult<Outcome<Topic>>(created);
     }

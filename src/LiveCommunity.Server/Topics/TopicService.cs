@@ -18,7 +18,8 @@ public sealed class TopicService(
     TopicListBroadcaster topicList,
     ITopicVersions versions,
     SharedPages pages,
-    IOptions<LimitsOptions> limits)
+    IOptions<LimitsOptions> limits,
+    IOptions<Articles.ClosingOptions> closing)
 {
     public async Task<Outcome<Topic>> CreateAsync(Caller caller, NewTopic input, CancellationToken ct)
     {
@@ -43,7 +44,7 @@ public sealed class TopicService(
         {
             return invalid;
         }
-        var created = await writer.WriteAsync(new CreateTopicCommand(caller, Ids.NewTopicId(), input.Title!, input.Body!, urls, reactions, topicList), ct);
+        var created = await writer.WriteAsync(new CreateTopicCommand(caller, Ids.NewTopicId(), input.Title!, input.Body!, urls, reactions, topicList, closing.Value.CloseAfter), ct);
         return created.Value is { } topic ? topic with { Mine = [] } : created;
     }
 

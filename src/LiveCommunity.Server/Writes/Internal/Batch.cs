@@ -38,6 +38,10 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
         }
         topic.LastSeq = evt.Seq;
         Db.TopicEvents.Add(EventLog.ToEntity(evt, Now));
+        if (Webhooks.WebhookEvents.From(evt, topic, Now) is { } outbox)
+        {
+            Db.WebhookOutbox.Add(outbox); // same transaction: webhooks hear of exactly what committed
+        }
         _events.Add(evt);
         return evt;
     }
