@@ -64,9 +64,12 @@ public sealed class ArticleService(
         {
             return Rejection.Invalid("articleId", problem);
         }
-        return await FindTopicIdAsync(articleId, ct) is { } topicId
-            ? await topics.GetAsync(caller, topicId, ct)
-            : Rejection.NotFound("article not found");
+        if (await FindTopicIdAsync(articleId, ct) is not { } topicId)
+        {
+            return Rejection.NotFound("article not found");
+        }
+        var found = await topics.GetAsync(caller, topicId, ct);
+        return found.Value is { } body ? body.Value : found.Rejection!;
     }
 
     /// <summary>Lazy creation from the host's page: the topic of the signed article, made if missing, never changed.</summary>
@@ -96,7 +99,7 @@ public sealed class ArticleService(
             existing = result.ExistingTopicId!;
         }
         var found = await topics.GetAsync(null, existing, ct);
-        return found.Value is { } topic ? new ArticleResult(topic, false) : found.Rejection!;
+        return found.Value is { } body ? new ArticleResult(body.Value, false) : found.Rejection!;
     }
 
     private Task<string?> FindTopicIdAsync(string articleId, CancellationToken ct) =>
