@@ -45,6 +45,7 @@ internal sealed class EraseReplyCommand(Caller caller, string topicId, string re
         await Realtime.EventLog.ScrubReplyAsync(write.Db, reply.TopicId, reply.Id, ct);
         // Readers' notes may quote the text; the reply can never come back, so its reports have nothing left to say.
         await write.Db.Reports.Where(r => r.ReplyId == reply.Id).ExecuteDeleteAsync(ct);
+        await Webhooks.WebhookEvents.ForgetReplyAsync(write.Db, reply.Id, ct);
         reply.Body = "";
         reply.Erased = true;
         write.Audit(by, ModerationActions.Erase, reply.Id, reason);

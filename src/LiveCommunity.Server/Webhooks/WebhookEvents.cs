@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LiveCommunity.Server.Realtime;
@@ -68,6 +69,18 @@ public static class WebhookEvents
 
     private static object ReplyData(TopicEntity topic, long seq, object reply) =>
         new { topicId = topic.Id, articleId = topic.ArticleId, seq, reply };
+
+    /// <summary>
+    /// Drops every webhook event not yet delivered that carries the reply (an erasure: PROTOCOL.md promises no
+    /// event ever for an erased reply, and its text must leave storage). Bodies are matched by the reply's id as
+    /// the JSON names it; the outbox and the undelivered rows are small, and erasures are rare.
+    /// </summary>
+    public static async Task ForgetReplyAsync(CommunityDb db, string replyId, CancellationToken ct)
+    {
+        var marker = $"\"id\":\"{replyId}\"";
+        await db.WebhookOutbox.Where(o => o.Body.Contains(marker)).ExecuteDeleteAsync(ct);
+        await db.WebhookDeliveries.Where(d => d.Body.Contains(marker)).ExecuteDeleteAsync(ct);
+    }
 
     public static bool Subscribed(IReadOnlyCollection<string> events, string type) => events.Contains(All) || events.Contains(type);
 }
