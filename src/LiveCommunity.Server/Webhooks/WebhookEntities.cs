@@ -69,8 +69,6 @@ public sealed class LeaseEntity
 
 public static class WebhookModel
 {
-    /// <summary>A body holds one event: a reply or topic of at most 40,000 characters and its envelope.</summary>
-    public const int MaxBody = 100_000;
 
     public static void Configure(ModelBuilder model)
     {
@@ -88,7 +86,9 @@ public static class WebhookModel
             outbox.ToTable("WebhookOutbox");
             outbox.Property(o => o.Type).HasMaxLength(32);
             outbox.Property(o => o.MessageId).HasMaxLength(64);
-            outbox.Property(o => o.Body).HasMaxLength(MaxBody);
+            // Unbounded text, as the event log's data: a body's size follows from the input limits, and a cap here
+            // refused a 20,000-character non-ASCII reply whose JSON grew past it.
+            outbox.Property(o => o.Body).Metadata.SetMaxLength(null);
         });
         model.Entity<WebhookDeliveryEntity>(delivery =>
         {
@@ -96,7 +96,7 @@ public static class WebhookModel
             delivery.Property(d => d.WebhookId).HasMaxLength(64);
             delivery.Property(d => d.Type).HasMaxLength(32);
             delivery.Property(d => d.MessageId).HasMaxLength(64);
-            delivery.Property(d => d.Body).HasMaxLength(MaxBody);
+            delivery.Property(d => d.Body).Metadata.SetMaxLength(null);
             delivery.HasIndex(d => new { d.Done, d.NextAttemptAt });
             delivery.HasIndex(d => d.WebhookId);
         });

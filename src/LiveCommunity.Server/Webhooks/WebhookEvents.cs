@@ -1,6 +1,7 @@
-using Microsoft.EntityFrameworkCore;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Topics;
@@ -32,7 +33,8 @@ public static class WebhookEvents
         ReplyHeld, ReportCreated, QueueDecided, UserBanned, UpdatePosted,
     };
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Non-ASCII text as it is (as in the event log): receivers parse JSON, never embed it in HTML unescaped.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The outbox row for a topic event that webhooks hear of; null for the others (reactions).</summary>
     public static WebhookOutboxEntity? From(TopicEvent evt, TopicEntity topic, DateTime at) => evt switch
@@ -62,7 +64,7 @@ public static class WebhookEvents
         {
             Type = type,
             MessageId = "msg_" + Guid.CreateVersion7().ToString("N"),
-            Body = body.ToJsonString(),
+            Body = body.ToJsonString(Json),
             At = at,
         };
     }

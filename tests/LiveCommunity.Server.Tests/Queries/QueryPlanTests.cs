@@ -22,6 +22,12 @@ public sealed class DefaultChecksApp : AppFactory
 /// LC_TEST_DATABASE=postgres, on PostgreSQL: none may scan a table that grows with a story, its users or its
 /// history, so a cost per write or read that rises with the topic's size fails here rather than in production.
 /// </summary>
+// EF's diagnostic events are process-wide: alone, so that no other host's work crowds or races the capture
+// (a parallel run once missed this host's Replies statements).
+[CollectionDefinition(nameof(QueryPlanTests), DisableParallelization = true)]
+public sealed class QueryPlanCollection;
+
+[Collection(nameof(QueryPlanTests))]
 public sealed partial class QueryPlanTests(DefaultChecksApp app, ITestOutputHelper output) : IClassFixture<DefaultChecksApp>
 {
     private static readonly string[] GrowingTables =

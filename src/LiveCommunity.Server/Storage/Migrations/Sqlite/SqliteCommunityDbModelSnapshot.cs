@@ -506,7 +506,6 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(100000)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Done")
@@ -583,7 +582,6 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(100000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("MessageId")
