@@ -14,13 +14,20 @@ dotnet build LiveCommunity.sln -c Debug -nologo -v q
 # The cross-instance tests (namespace LiveCommunity.Server.Tests.Scaling) always use Redis + PostgreSQL, and the
 # PostgreSQL-only ones (namespace .Postgres: pool bounds) always PostgreSQL; the rest runs once per provider.
 scaling="FullyQualifiedName~LiveCommunity.Server.Tests.Scaling.|FullyQualifiedName~LiveCommunity.Server.Tests.Postgres."
-suite="FullyQualifiedName!~LiveCommunity.Server.Tests.Scaling.&FullyQualifiedName!~LiveCommunity.Server.Tests.Postgres."
+suite="FullyQualifiedName!~LiveCommunity.Server.Tests.Scaling.&FullyQualifiedName!~LiveCommunity.Server.Tests.Postgres.&FullyQualifiedName!~LiveCommunity.Server.Tests.Queries."
+# Query plans are read from EF's process-wide diagnostics: in a process of their own, since inside the whole
+# suite the capture missed the read statements of its host (not understood yet; alone it is reliable).
+plans="FullyQualifiedName~LiveCommunity.Server.Tests.Queries."
 
 echo "== .NET tests on SQLite"
 dotnet test LiveCommunity.sln --no-build -nologo --filter "$suite" --logger "console;verbosity=minimal"
 
 echo "== .NET tests on PostgreSQL (a private server the test run starts and stops)"
 LC_TEST_DATABASE=postgres dotnet test LiveCommunity.sln --no-build -nologo --filter "$suite" --logger "console;verbosity=minimal"
+
+echo "== query plans of the hot statements, on SQLite and on PostgreSQL"
+dotnet test LiveCommunity.sln --no-build -nologo --filter "$plans" --logger "console;verbosity=minimal"
+LC_TEST_DATABASE=postgres dotnet test LiveCommunity.sln --no-build -nologo --filter "$plans" --logger "console;verbosity=minimal"
 
 echo "== cross-instance and PostgreSQL-only tests: two hosts, one PostgreSQL, one Redis (all started by the tests)"
 dotnet test LiveCommunity.sln --no-build -nologo --filter "$scaling" --logger "console;verbosity=minimal"
