@@ -17,7 +17,8 @@ let moderator: { token: string; userId: string };
 const contexts: BrowserContext[] = [];
 
 before(async () => {
-  server = await startServer({ Moderation__HideAfterReports: "2" });
+  // Fresh accounts have no standing (Moderation:MinReporterAge); standing itself is tested in ReportAbuseTests.
+  server = await startServer({ Moderation__HideAfterReports: "2", Moderation__MinReporterAge: "00:00:00" });
   api = new Api(server.url);
   moderator = await api.token("Mia", "moderator");
   browser = await launchChromium();
