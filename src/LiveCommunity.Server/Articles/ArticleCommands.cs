@@ -56,7 +56,10 @@ internal sealed class CreateArticleCommand(
         };
         write.Db.Topics.Add(topic);
         var created = topic.AsTopic(counts.Zero());
-        write.Db.WebhookOutbox.Add(Webhooks.WebhookEvents.TopicCreatedRow(created, write.Now));
+        if (write.WebhooksListening)
+        {
+            write.Db.WebhookOutbox.Add(Webhooks.WebhookEvents.TopicCreatedRow(created, write.Now));
+        }
         write.AfterCommit(() => topicList.Posted(created));
         return new ArticleWrite(created, null);
     }

@@ -35,7 +35,10 @@ internal sealed class CreateTopicCommand(
         };
         write.Db.Topics.Add(topic);
         var created = topic.AsTopic(counts.Zero());
-        write.Db.WebhookOutbox.Add(Webhooks.WebhookEvents.TopicCreatedRow(created, write.Now));
+        if (write.WebhooksListening)
+        {
+            write.Db.WebhookOutbox.Add(Webhooks.WebhookEvents.TopicCreatedRow(created, write.Now));
+        }
         write.AfterCommit(() => topicList.Posted(created));
         return Task.FromResult<Outcome<Topic>>(created);
     }

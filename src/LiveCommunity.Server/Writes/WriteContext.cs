@@ -35,6 +35,9 @@ public sealed class WriteContext
     /// </summary>
     public TopicEntity? Topic => _batch.Topic;
 
+    /// <summary>Whether any webhook was registered when the batch began; write outbox rows only then.</summary>
+    public bool WebhooksListening => _batch.WebhooksListening;
+
     /// <summary>Reaction counts as this batch has changed them so far.</summary>
     public ReactionTally Reactions => _batch.Reactions;
 

@@ -11,7 +11,7 @@ namespace LiveCommunity.Server.Writes.Internal;
 /// after-commit work its commands added. <see cref="Mark"/>/<see cref="Undo"/> take back what one refused
 /// command added, so its neighbours keep theirs.
 /// </summary>
-internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, ReactionCounts counts)
+internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, ReactionCounts counts, bool webhooksListening)
 {
     private readonly List<TopicEvent> _events = [];
     private readonly List<(Caller Moderator, string Action, string TargetId)> _audits = [];
@@ -22,6 +22,9 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
     public DateTime Now { get; } = now;
     public TopicEntity? Topic { get; } = topic;
     public ReactionTally Reactions { get; } = new(db, counts);
+
+    /// <summary>Whether any webhook was registered when the batch began: without one, no outbox row is written.</summary>
+    public bool WebhooksListening { get; } = webhooksListening;
 
     public IReadOnlyList<TopicEvent> Events => _events;
     public IReadOnlyList<(Caller Moderator, string Action, string TargetId)> Audits => _audits;
@@ -38,7 +41,7 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
         }
         topic.LastSeq = evt.Seq;
         Db.TopicEvents.Add(EventLog.ToEntity(evt, Now));
-        if (Webhooks.WebhookEvents.From(evt, topic, Now) is { } outbox)
+        if (WebhooksListening && Webhooks.WebhookEvents.From(evt, topic, Now) is { } outbox)
         {
             Db.WebhookOutbox.Add(outbox); // same transaction: webhooks hear of exactly what committed
         }

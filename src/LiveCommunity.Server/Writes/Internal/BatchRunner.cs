@@ -139,7 +139,10 @@ internal sealed class BatchRunner(
         var now = time.GetUtcNow().UtcDateTime;
         now = now.AddTicks(-(now.Ticks % 10)); // whole microseconds: what a write returns equals what a read returns
         var topic = topicId is null ? null : await LockTopicAsync(db, topicId, ct);
-        var batch = new Batch(db, now, topic, counts);
+        // One look per batch, not per event: a site with no webhook pays no outbox row per write. A receiver
+        // registered after this read hears from the next batch on.
+        var webhooksListening = await db.Webhooks.AnyAsync(ct);
+        var batch = new Batch(db, now, topic, counts, webhooksListening);
         var snapshot = topic is null ? default : (topic.LastSeq, topic.ReplyCount, topic.Locked, topic.Premoderated);
         var banned = await writers.RecordAsync(db, database.IsSqlite, writes.Select(w => w.Writer).OfType<Auth.Caller>(), now, ct);
 
