@@ -23,7 +23,9 @@ public sealed class ArticleCounts(ReactionCounts reactions, IPresence presence) 
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Kept = TimeSpan.FromSeconds(1);
 
-    private readonly MemoryCache _recent = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+    // Sized by the articles the kept answers hold (a few hundred bytes each), not by answers: made-up id lists are
+    // free to send, and 10,000 answers of 100 articles would have been hundreds of MB. 20,000 articles: ~10 MB.
+    private readonly MemoryCache _recent = new(new MemoryCacheOptions { SizeLimit = 20_000 });
 
     /// <summary>The ids of <c>?ids=a,b,c</c>, or what is wrong with them.</summary>
     public static Outcome<List<string>> Parse(string? ids)
@@ -67,7 +69,7 @@ public sealed class ArticleCounts(ReactionCounts reactions, IPresence presence) 
             return (topic.Key, Count: new ArticleCount(first.Id, first.ReplyCount, counts, await presence.CountAsync(first.Id)));
         }));
         var result = new ArticleCountsResult(counted.ToDictionary(c => c.Key, c => c.Count, StringComparer.Ordinal));
-        _recent.Set(key, result, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Kept });
+        _recent.Set(key, result, new MemoryCacheEntryOptions { Size = 1 + result.Items.Count, AbsoluteExpirationRelativeToNow = Kept });
         return result;
     }
 
