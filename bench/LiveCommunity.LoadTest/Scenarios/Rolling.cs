@@ -108,14 +108,9 @@ public static class Rolling
         var next = Stopwatch.GetTimestamp();
         for (var i = 0; !stop.IsCancellationRequested; i++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/topics/{topic}/replies")
-            {
-                Content = JsonContent.Create(new { body = $"rolling reply {i}" }),
-            };
-            request.Headers.Authorization = new("Bearer", token);
             try
             {
-                using var response = await http.SendAsync(request, CancellationToken.None);
+                using var response = await SendReplyAsync(http, token, topic, i, counts);
                 if (response.StatusCode == HttpStatusCode.Created)
                 {
                     var reply = JsonNode.Parse(await response.Content.ReadAsStringAsync(CancellationToken.None));
@@ -150,6 +145,33 @@ public static class Rolling
         }
     }
 
+    /// <summary>
+    /// Sends one reply. A kept-alive connection that the proxy closed just as the request went out (nginx's old
+    /// workers close idle client connections when it reloads, as `cluster.sh roll` makes it do) ends with no
+    /// byte of response: browsers send such a request again on a new connection, and so does this client, at
+    /// most twice. Whether that was safe is checked at the end: a resent reply that had been stored after all
+    /// would show as "stored without a 201".
+    /// </summary>
+    private static async Task<HttpResponseMessage> SendReplyAsync(HttpClient http, string token, string topic, int i, Counts counts)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/topics/{topic}/replies")
+            {
+                Content = JsonContent.Create(new { body = $"rolling reply {i}" }),
+            };
+            request.Headers.Authorization = new("Bearer", token);
+            try
+            {
+                return await http.SendAsync(request, CancellationToken.None);
+            }
+            catch (HttpRequestException ex) when (attempt < 2 && ex.HttpRequestError == HttpRequestError.ResponseEnded)
+            {
+                counts.Resent();
+            }
+        }
+    }
+
     private static async Task<int> RunCommandAsync(string command, CancellationToken ct)
     {
         using var process = Process.Start(new ProcessStartInfo("bash", ["-c", command]) { UseShellExecute = false })
@@ -164,11 +186,13 @@ public static class Rolling
         private readonly List<string> _accepted = [];
         private readonly Dictionary<string, int> _failures = [];
         private int _busy;
+        private int _resent;
 
         public int Failed { get { lock (_gate) { return _failures.Values.Sum(); } } }
 
         public void Accepted(string id) { lock (_gate) { _accepted.Add(id); } }
         public void Busy() { lock (_gate) { _busy++; } }
+        public void Resent() { lock (_gate) { _resent++; } }
         public void Fail(string why) { lock (_gate) { _failures[why] = _failures.GetValueOrDefault(why) + 1; } }
         public IReadOnlyCollection<string> AcceptedIds() { lock (_gate) { return [.. _accepted]; } }
 
@@ -177,7 +201,7 @@ public static class Rolling
             lock (_gate)
             {
                 var failures = _failures.Count == 0 ? "" : " (" + string.Join(", ", _failures.Select(f => $"{f.Value} × {f.Key}")) + ")";
-                return $"{_accepted.Count} accepted, {_busy} × 503 with Retry-After, {_failures.Values.Sum()} failed{failures}";
+                return $"{_accepted.Count} accepted, {_busy} × 503 with Retry-After, {_resent} resent after the proxy closed an idle connection, {_failures.Values.Sum()} failed{failures}";
             }
         }
     }
