@@ -46,6 +46,8 @@ if [ "${BENCH_SOAK_SECONDS:-360}" != 0 ]; then
   dotnet bench/LiveCommunity.LoadTest/bin/Release/net10.0/LiveCommunity.LoadTest.dll soak --duration "${BENCH_SOAK_SECONDS:-360}" \
     --work-dir "$WORK" --timeout $(( 2 * ${BENCH_SOAK_SECONDS:-360} + 300 )) --out "$RESULTS/soak.json" || echo "(scenario soak reported failures)"
 fi
+# Made-up paging cursors of large pages (issue 18): memory growth when every one builds a page never kept.
+LT cursors --topics 100 --body-chars 19000 --requests 400 --out "$RESULTS/cursors.json"
 LT read-herd --in-flight 64 --duration 8 --readers "${BENCH_HERD_READERS:-20000}" --window 30 --reply-rate 50 --out "$RESULTS/read-herd.json"
 # Two instances sharing Redis and PostgreSQL: the local cluster (scripts/cluster.sh), with the rate limits raised
 # for the load generator's users, unless CLUSTER_A / CLUSTER_B name running instances.
@@ -61,6 +63,12 @@ LT cluster-latency ${CLUSTER_A:+--target "$CLUSTER_A"} ${CLUSTER_B:+--target2 "$
   --out "$WORK/cluster-latency-warmup.json"
 LT cluster-latency ${CLUSTER_A:+--target "$CLUSTER_A"} ${CLUSTER_B:+--target2 "$CLUSTER_B"} --watchers 500 --rate 30 --duration 10 \
   --out "$RESULTS/cluster-latency.json"
+# A stalled reader on a cluster (issue 18): watchers on one instance, 1,500 × 4 KB replies posted through the
+# other, so every delivery comes through the Redis backplane; the others' lag must not follow the stalled one.
+if [ -n "${CLUSTER_A:-}" ]; then
+  LT slow-consumer --target "$CLUSTER_A" --writer "$CLUSTER_B" --watchers 100 --rate 50 --body-chars 4000 --duration 10 --stall 30 \
+    --out "$RESULTS/slow-consumer-cluster.json"
+fi
 # Two instances on the cluster's stock PostgreSQL write one hot topic: 2,000 replies, 200 in flight.
 if [ -n "${CLUSTER_A:-}" ]; then
   LT hot-topic --target "$CLUSTER_A" "$CLUSTER_B" --no-baseline --mode replies --transport rest --in-flight 200 --total 2000 --duration 60 \

@@ -186,13 +186,26 @@ var slowWatchers = Int("--watchers", 200, "healthy watchers of the topic");
 var slowRate = Dbl("--rate", 50, "replies per second");
 var slowBody = Int("--body-chars", 2000, "reply body length (larger fills the stalled client's buffers sooner)");
 var stall = Int("--stall", 45, "seconds the stalled client stops reading (the hub's client timeout is 30 s)");
+var slowWriter = new Option<string?>("--writer") { Description = "another instance of the same cluster to post through (--target's watchers then get every reply through the backplane)" };
 Scenario("slow-consumer", "one client stops reading: the others' p99 with and without it; is it cut off, does it resume",
-    [slowWatchers, slowRate, slowBody, stall],
+    [slowWatchers, slowRate, slowBody, stall, slowWriter],
     (p, c, ct) =>
     {
-        var o = new SlowConsumer.Options(p.GetValue(slowWatchers), p.GetValue(slowRate), p.GetValue(slowBody), c.Duration, p.GetValue(stall));
-        return Runner.RunAsync("slow-consumer", c, new() { ["watchers"] = S(o.Watchers), ["rate"] = S(o.Rate), ["bodyChars"] = S(o.BodyChars), ["stall"] = S(o.Stall) }, 1,
-            (host, t) => SlowConsumer.RunAsync(host, o, t), ct);
+        var writerUrl = p.GetValue(slowWriter);
+        var o = new SlowConsumer.Options(p.GetValue(slowWatchers), p.GetValue(slowRate), p.GetValue(slowBody), c.Duration, p.GetValue(stall), writerUrl);
+        var parameters = new Dictionary<string, string> { ["watchers"] = S(o.Watchers), ["rate"] = S(o.Rate), ["bodyChars"] = S(o.BodyChars), ["stall"] = S(o.Stall) };
+        if (writerUrl is null)
+        {
+            return Runner.RunAsync("slow-consumer", c, parameters, 1, (host, t) => SlowConsumer.RunAsync(host, o, t), ct);
+        }
+        if (c.Targets.Length == 0)
+        {
+            Live.Say("--writer needs --target: the watchers' instance");
+            return Task.FromResult(2);
+        }
+        TargetHost.RequireLoopback(writerUrl);
+        parameters["instances"] = "2";
+        return Runner.RunAsync("slow-consumer", c with { NoBaseline = true }, parameters, 1, (host, t) => SlowConsumer.RunAsync(host, o, t), ct);
     });
 
 // moderation
@@ -247,6 +260,20 @@ Scenario("soak", "ordinary traffic for --duration seconds: RSS, GC heap after th
         return Runner.RunAsync("soak", c, new() { ["topics"] = S(o.Topics), ["clients"] = S(o.Clients), ["replyRate"] = S(o.ReplyRate), ["reactionRate"] = S(o.ReactionRate),
             ["readRate"] = S(o.ReadRate), ["signedIn"] = S(o.SignedInShare), ["readCacheMaxBytes"] = Environment.GetEnvironmentVariable("ReadCache__MaxBytes") ?? "default (64 MiB)" }, 1,
             (host, t) => Soak.RunAsync(host, o, t), ct);
+    });
+
+// cursors
+var curTopics = Int("--topics", 100, "topics, each with a long body");
+var curBody = Int("--body-chars", 19_000, "characters of each topic's body");
+var curRequests = Int("--requests", 400, "reads of the same issued cursor, then as many made-up cursors");
+var curInFlight = Int("--in-flight", 8, "reads in flight");
+Scenario("cursors", "anonymous reads with made-up paging cursors of large pages: the server's memory growth (issue 18)",
+    [curTopics, curBody, curRequests, curInFlight],
+    (p, c, ct) =>
+    {
+        var o = new Cursors.Options(p.GetValue(curTopics), p.GetValue(curBody), p.GetValue(curRequests), p.GetValue(curInFlight));
+        return Runner.RunAsync("cursors", c with { NoBaseline = true }, new() { ["topics"] = S(o.Topics), ["bodyChars"] = S(o.BodyChars),
+            ["requests"] = S(o.Requests), ["inFlight"] = S(o.InFlight) }, 1, (host, t) => Cursors.RunAsync(host, o, t), ct);
     });
 
 // cluster-scale: several load-generator processes against a running cluster (bench/cluster-scale.sh)

@@ -10,16 +10,18 @@ namespace LiveCommunity.LoadTest.Scenarios;
 /// Phase 1: W watchers, writers at a rate: the reference p99. Phase 2: the same plus one client that watches
 /// and then stops reading its socket (a raw websocket with a 4 KB receive buffer, so it fills quickly):
 /// the others' p99 and loss. Then: did the server cut the stalled client off, and can it resume from its
-/// last seq?
+/// last seq? With a writer instance (--writer), the same on a cluster: the replies reach the watchers' instance
+/// through the Redis backplane, whose delivery must not wait on the stalled one either.
 /// </summary>
 public static class SlowConsumer
 {
-    public sealed record Options(int Watchers, double Rate, int BodyChars, int Duration, int Stall);
+    /// <param name="WriterUrl">another instance to post through, so the watchers get every reply from the backplane</param>
+    public sealed record Options(int Watchers, double Rate, int BodyChars, int Duration, int Stall, string? WriterUrl = null);
 
     public static async Task<RunResult> RunAsync(TargetHost host, Options o, CancellationToken ct)
     {
         var result = new RunResult();
-        using var api = new Api(host.Url);
+        using var api = new Api(o.WriterUrl ?? host.Url);
         var moderator = await api.TokenAsync("bench-moderator", "moderator", ct);
         var writer = await api.TokenAsync("bench-writer", "member", ct);
         var topic = await api.CreateTopicAsync(moderator.Token, "Slow consumer", ct);
