@@ -34,12 +34,13 @@ public static class Cursors
         var same = issued is null ? firstPage : $"{firstPage}&cursor={issued}";
 
         var rss0 = await SettledRssAsync(host, ct);
-        var statuses = new Dictionary<int, int>();
-        await ReadAllAsync(host.Url, o, _ => same, statuses, ct);
+        var sameStatuses = new Dictionary<int, int>();
+        await ReadAllAsync(host.Url, o, _ => same, sameStatuses, ct);
         var rssSame = await SettledRssAsync(host, ct);
         // Positions after every topic (a day ahead), each a different made-up id: every one a full first page.
         var ahead = DateTime.UtcNow.AddDays(1);
-        await ReadAllAsync(host.Url, o, i => $"{firstPage}&cursor={TimeAndId(ahead.AddSeconds(i), "made-up-" + i)}", statuses, ct);
+        var madeUpStatuses = new Dictionary<int, int>();
+        await ReadAllAsync(host.Url, o, i => $"{firstPage}&cursor={TimeAndId(ahead.AddSeconds(i), "made-up-" + i)}", madeUpStatuses, ct);
         var rssMadeUp = await SettledRssAsync(host, ct);
 
         result.Metrics["pageKb"] = Math.Round(limit * o.BodyChars / 1024.0, 0);
@@ -48,13 +49,22 @@ public static class Cursors
         result.Metrics["rssAfterMadeUpCursorsMb"] = rssMadeUp;
         result.Metrics["growthSameCursorMb"] = Math.Round(rssSame - rss0, 1);
         result.Metrics["growthMadeUpCursorsMb"] = Math.Round(rssMadeUp - rssSame, 1);
-        foreach (var (status, n) in statuses)
+        foreach (var (status, n) in sameStatuses)
         {
-            result.Metrics[$"status{status}"] = n;
+            result.Metrics[$"sameCursorStatus{status}"] = n;
         }
-        if (statuses.Keys.Any(s => s != 200))
+        foreach (var (status, n) in madeUpStatuses)
         {
-            result.Failures.Add("some reads were not answered 200: " + string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}")));
+            result.Metrics[$"madeUpCursorStatus{status}"] = n;
+        }
+        if (sameStatuses.Keys.Any(s => s != 200))
+        {
+            result.Failures.Add("an issued cursor was not answered 200: " + string.Join(", ", sameStatuses.Select(s => $"{s.Key}×{s.Value}")));
+        }
+        // A made-up cursor may be answered (a page nobody keeps) or refused (400); anything else is a failure.
+        if (madeUpStatuses.Keys.Any(s => s is not (200 or 400)))
+        {
+            result.Failures.Add("a made-up cursor got neither a page nor a 400: " + string.Join(", ", madeUpStatuses.Select(s => $"{s.Key}×{s.Value}")));
         }
         return result;
     }

@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -12,7 +11,7 @@ namespace LiveCommunity.Server.ReadCache;
 /// A 200 JSON answer with an ETag made from its bytes, so equal content has the same tag on every instance,
 /// and a 304 when the request's If-None-Match already has it. Cache-Control <c>no-cache</c>: browsers keep the
 /// copy and revalidate it each time, which costs a 304 and no body. A shared page's kept JSON is written as it
-/// is; a body no cache may keep (a made-up cursor's page) is kept out of the output cache too.
+/// is.
 /// </summary>
 public sealed class ETagged<T>(JsonBody<T> body) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IValueHttpResult<T>, IValueHttpResult
     where T : class
@@ -28,10 +27,6 @@ public sealed class ETagged<T>(JsonBody<T> body) : IResult, IEndpointMetadataPro
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        if (!body.Shareable && httpContext.Features.Get<IOutputCacheFeature>() is { } outputCache)
-        {
-            outputCache.Context.AllowCacheStorage = false;
-        }
         var json = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var utf8 = body.ToUtf8(json);
         var etag = new EntityTagHeaderValue("\"" + Convert.ToBase64String(SHA256.HashData(utf8), 0, 12) + "\"", isWeak: true);

@@ -21,10 +21,9 @@ public sealed class SharedPages(ReadCacheStore store, ReadCacheMetrics metrics, 
 
     /// <summary>
     /// The page filed under <paramref name="key"/> (built from decoded positions, never from raw input) at
-    /// <paramref name="version"/>, built by <paramref name="build"/> if missing. Null, "no such thing", is never
-    /// kept; nor is a page <paramref name="build"/> says not to keep (a position no page of this server ends at).
+    /// <paramref name="version"/>, built by <paramref name="build"/> if missing. Null, "no such thing", is never kept.
     /// </summary>
-    public async Task<JsonBody<T>?> GetOrBuildAsync<T>(string key, long? version, Func<Task<(T? Value, bool Keep)>> build) where T : class
+    public async Task<JsonBody<T>?> GetOrBuildAsync<T>(string key, long? version, Func<Task<T?>> build) where T : class
     {
         var stored = "page|" + key;
         if (version is { } wanted && store.TryGet<Page>(stored, out var kept) && kept!.Version == wanted)
@@ -36,20 +35,17 @@ public sealed class SharedPages(ReadCacheStore store, ReadCacheMetrics metrics, 
         {
             metrics.Miss("pages");
         }
-        var (value, keep) = await build();
+        var value = await build();
         if (value is null)
         {
             return null;
         }
         var utf8 = JsonSerializer.SerializeToUtf8Bytes(value, _json);
         // A slower build of an older version must not replace a newer one.
-        if (keep && version is not null && !(store.TryGet<Page>(stored, out var newer) && newer!.Version > version!.Value))
+        if (version is not null && !(store.TryGet<Page>(stored, out var newer) && newer!.Version > version!.Value))
         {
             store.Set(stored, new Page(version!.Value, utf8), utf8.Length, Lifetime);
         }
-        return new JsonBody<T>(utf8, value, _json, keep);
+        return new JsonBody<T>(utf8, value, _json);
     }
-
-    public Task<JsonBody<T>?> GetOrBuildAsync<T>(string key, long? version, Func<Task<T?>> build) where T : class =>
-        GetOrBuildAsync(key, version, async () => (await build(), true));
 }

@@ -153,20 +153,30 @@ public sealed class ReplyService(
         }
 
         // The page is the same for every reader at one version of the topic: built once, shared; the caller's
-        // own reactions are merged in from one small query on the reactions' key. Keyed by the decoded position; a
-        // position no page ends at (a made-up cursor) is answered, not kept.
+        // own reactions are merged in from one small query on the reactions' key. Keyed by the decoded position.
         var version = await versions.TopicAsync(db, topicId, ct);
+        var madeUp = false;
         var shared = await pages.GetOrBuildAsync($"replies|{topicId}|{(newest == true ? "n" : "o")}|{take}|{after}", version, async () =>
         {
+            // A cursor names the seq of the last reply of a page this server answered (removed since or not; reply
+            // rows are never deleted). Any other position was made up: refused before a page is built for it, so a
+            // crowd of made-up cursors costs one indexed lookup each, not a page each. Checked only on a miss.
+            if (after is { } a && !await db.Replies.AsNoTracking().AnyAsync(r => r.TopicId == topicId && r.Seq == a, ct))
+            {
+                madeUp = true;
+                return null;
+            }
             var page = await ReadPageAsync(topicId, newest == true, take!.Value, after, ct);
             if (page is not null)
             {
                 versions.Observed(topicId, page.LastSeq);
             }
-            // A cursor names the seq of the last reply of a page this server answered (removed since or not).
-            var keep = after is not { } a || await db.Replies.AsNoTracking().AnyAsync(r => r.TopicId == topicId && r.Seq == a, ct);
-            return (page, keep);
+            return page;
         });
+        if (madeUp)
+        {
+            return Rejection.Invalid("cursor", "is not a cursor this server issued");
+        }
         if (shared is null)
         {
             return Rejection.NotFound("topic not found");

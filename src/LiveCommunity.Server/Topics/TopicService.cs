@@ -84,9 +84,17 @@ public sealed class TopicService(
             return invalid;
         }
 
-        // Keyed by the decoded position; a position no page ends at (a made-up cursor) is answered, not kept.
+        // Keyed by the decoded position. A cursor names the last topic of a page this server answered (topics are
+        // never deleted); any other position was made up and is refused before a page is built for it, so a crowd
+        // of made-up cursors costs one lookup by key each, not a page each. Checked only on a miss.
+        var madeUp = false;
         var shared = await pages.GetOrBuildAsync($"topics|{take}|{after?.At.Ticks}|{after?.Id}", versions.List(), async () =>
         {
+            if (after is { } issued && !await IsTopicAtAsync(issued.Id, issued.At, ct))
+            {
+                madeUp = true;
+                return null;
+            }
             var query = db.Topics.AsNoTracking();
             if (after is { } a)
             {
@@ -96,9 +104,12 @@ public sealed class TopicService(
             var page = rows.Take(take.Value).ToList();
             var counts = await reactions.ForAsync(db, page.ConvertAll(t => t.Id), ct);
             var next = rows.Count > take ? Cursor.EncodeTimeAndId(page[^1].CreatedAt, page[^1].Id) : null;
-            var keep = after is not { } issued || await IsTopicAtAsync(issued.Id, issued.At, ct);
-            return ((Page<Topic>?)new Page<Topic>(page.ConvertAll(t => t.AsTopic(counts[t.Id]) with { Mine = [] }), next), keep);
+            return new Page<Topic>(page.ConvertAll(t => t.AsTopic(counts[t.Id]) with { Mine = [] }), next);
         });
+        if (madeUp)
+        {
+            return Rejection.Invalid("cursor", "is not a cursor this server issued");
+        }
         var items = shared!.Value.Items;
         if (caller is null || items.Count == 0)
         {

@@ -58,7 +58,7 @@ public sealed class ReadCacheBudgetTests(SmallReadCacheApp app) : IClassFixture<
     }
 
     [Fact]
-    public async Task MadeUpCursorsAreAnsweredButNeverKept()
+    public async Task MadeUpCursorsAreRefusedAndKeepNothing()
     {
         var topicId = (string)(await app.Moderator().CreateTopicAsync("Cursors", "body"))["id"]!;
         for (var i = 0; i < 5; i++)
@@ -71,26 +71,35 @@ public sealed class ReadCacheBudgetTests(SmallReadCacheApp app) : IClassFixture<
         var first = await (await http.GetAsync($"/api/topics/{topicId}/replies?limit=2")).ReadAsync(HttpStatusCode.OK);
         var issued = (string)first["nextCursor"]!;
         await http.GetAsync($"/api/topics/{topicId}/replies?limit=2&cursor={issued}");
+        var topicsCursor = (string)(await (await http.GetAsync("/api/topics?limit=1")).ReadAsync(HttpStatusCode.OK))["nextCursor"]!;
+        await http.GetAsync($"/api/topics?limit=1&cursor={topicsCursor}");
         var entries = app.Store.Entries;
 
-        // Cursors of the one spelling the server issues, naming positions no page of it ends at: 400 of them, each twice.
+        // Cursors of the one spelling the server issues, naming positions no reply or topic is at: 400 of them,
+        // each three times, newer than every topic (so a page would be full) or past every reply.
+        var ahead = DateTime.UtcNow.AddDays(1);
         for (var i = 0; i < 400; i++)
         {
             var path = i % 2 == 0
                 ? $"/api/topics/{topicId}/replies?limit=2&cursor={Cursor.EncodeNumber(1_000_000 + i)}"
-                : $"/api/topics?limit=2&cursor={Cursor.EncodeTimeAndId(new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(i), "made-up-" + i)}";
+                : $"/api/topics?limit=2&cursor={Cursor.EncodeTimeAndId(ahead.AddSeconds(i), "made-up-" + i)}";
             foreach (var client in new[] { http, signedIn, http })
             {
-                var response = await client.GetAsync(path);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                Assert.Null(response.Headers.Age); // never served from the output cache: it was not kept there
+                var problem = await (await client.GetAsync(path)).ProblemAsync(HttpStatusCode.BadRequest);
+                Assert.Contains("cursor", problem.ToJsonString());
             }
         }
         Assert.Equal(entries, app.Store.Entries);
 
-        // An issued cursor's page is kept as before: the second anonymous read comes from the output cache.
+        // Issued cursors still page, and their pages are kept as before: the second anonymous read comes from the output cache.
         var again = await http.GetAsync($"/api/topics/{topicId}/replies?limit=2&cursor={issued}");
         Assert.NotNull(again.Headers.Age);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/topics?limit=1&cursor={topicsCursor}")).StatusCode);
+        // A cursor at a reply that has been removed since still pages: the position was issued.
+        var removedAt = (string)first["items"]![1]!["id"]!;
+        using var moderator = app.Moderator().Http();
+        Assert.Equal(HttpStatusCode.NoContent, (await moderator.DeleteAsync($"/api/replies/{removedAt}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/topics/{topicId}/replies?limit=2&cursor={issued}")).StatusCode);
     }
 
     [Theory]
