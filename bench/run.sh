@@ -57,6 +57,8 @@ if [ -z "${CLUSTER_A:-}" ]; then
   trap 'scripts/cluster.sh down >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
   scripts/cluster.sh rebuild >/dev/null && scripts/cluster.sh down >/dev/null && scripts/cluster.sh up >/dev/null \
     && CLUSTER_A=http://127.0.0.1:5101 CLUSTER_B=http://127.0.0.1:5102
+  # The cluster has no dev tokens: the load generator mints tokens with the cluster's signing key.
+  export LC_SIGNING_KEY_FILE="${LC_CLUSTER_DIR:-.cluster}/signing-key"
 fi
 # The first run warms the freshly started instances (JIT, pools, Redis subscriptions) and is not reported.
 LT cluster-latency ${CLUSTER_A:+--target "$CLUSTER_A"} ${CLUSTER_B:+--target2 "$CLUSTER_B"} --watchers 500 --rate 30 --duration 10 \
