@@ -3,6 +3,8 @@
 # SignalR baseline and LiveCommunity (the load generator starts both on free loopback ports, with a temp
 # database, one after the other), then regenerates docs/benchmarks.md and its plots from bench/results/.
 # Sized to finish within about 40 minutes on a 2-core machine (25 without the soak). Loopback only.
+# BENCH_SOAK_SECONDS=0 skips the soak (its section of the doc is kept); BENCH_PREVIOUS=REV also runs fan-out and
+# the hot topic against that revision's build, for a same-run comparison with the previous main.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +16,13 @@ dotnet build -c Release bench/LiveCommunity.Baseline -nologo -v q
 dotnet build -c Release bench/LiveCommunity.LoadTest -nologo -v q
 
 WORK=$(mktemp -d -t livecommunity-bench.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+PREV="" CLUSTER_STARTED=""
+cleanup() {
+  if [ -n "$CLUSTER_STARTED" ]; then scripts/cluster.sh down >/dev/null 2>&1 || true; fi
+  if [ -n "$PREV" ]; then git worktree remove --force "$PREV" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 RESULTS=bench/results
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 LT() { dotnet bench/LiveCommunity.LoadTest/bin/Release/net10.0/LiveCommunity.LoadTest.dll "$@" --work-dir "$WORK" --timeout 300 || echo "(scenario $1 reported failures)"; }
@@ -38,6 +46,20 @@ for mode in replies reactions; do
     LT hot-topic --mode "$mode" --transport "$transport" --in-flight 1,10,100,200 --duration 6 --out "$RESULTS/hot-topic-$mode-$transport.json"
   done
 done
+# The same fan-out and hot-topic runs against an earlier build (BENCH_PREVIOUS: a git revision), so a change is
+# judged against the previous main in the same run (reported as *-previous), not against figures of another day.
+if [ -n "${BENCH_PREVIOUS:-}" ]; then
+  PREV="$WORK/previous"
+  git worktree add -q --detach "$PREV" "$BENCH_PREVIOUS"
+  dotnet build -c Release "$PREV/src/LiveCommunity.Server" -p:SkipWebBuild=true -nologo -v q
+  PREV_DLL="$PREV/src/LiveCommunity.Server/bin/Release/net10.0/LiveCommunity.Server.dll"
+  LT fanout --server-dll "$PREV_DLL" --watchers "${BENCH_MAX_WATCHERS:-1000}" --topics 2 --rate "${BENCH_MAX_RATE:-100}" --duration 10 \
+    --out "$RESULTS/fanout-max-previous.json"
+  for transport in rest hub; do
+    LT hot-topic --server-dll "$PREV_DLL" --mode replies --transport "$transport" --in-flight 1,10,100,200 --duration 6 \
+      --out "$RESULTS/hot-topic-replies-$transport-previous.json"
+  done
+fi
 # Does a write or a read cost more as a story grows? One topic filled in bulk to each size, beside 100k known
 # users and a 1M-event log (SQLite, every per-write check at its default).
 LT growth --sizes 0,10000,50000,200000 --in-flight 100 --duration 6 --out "$RESULTS/growth.json"
@@ -54,7 +76,7 @@ LT read-herd --in-flight 64 --duration 8 --readers "${BENCH_HERD_READERS:-20000}
 if [ -z "${CLUSTER_A:-}" ]; then
   export LC_PORT=18080
   source bench/lift-limits.sh
-  trap 'scripts/cluster.sh down >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+  CLUSTER_STARTED=1
   scripts/cluster.sh rebuild >/dev/null && scripts/cluster.sh down >/dev/null && scripts/cluster.sh up >/dev/null \
     && CLUSTER_A=http://127.0.0.1:5101 CLUSTER_B=http://127.0.0.1:5102
   # The cluster has no dev tokens: the load generator mints tokens with the cluster's signing key.
