@@ -34,6 +34,10 @@ public sealed class ReplyService(
         {
             return Rejection.SignInRequired("sign in to post");
         }
+        if (caller.Role == Roles.Publisher)
+        {
+            return Rejection.Forbidden(Roles.PublisherIsNoReader);
+        }
         var errors = new Dictionary<string, string[]>();
         TextRules.Check(errors, "body", input.Body, limits.Value.ReplyMaxLength);
         if (input.ParentId is { Length: > 128 })
@@ -55,6 +59,10 @@ public sealed class ReplyService(
         {
             return Rejection.SignInRequired("sign in to edit");
         }
+        if (caller.Role == Roles.Publisher)
+        {
+            return Rejection.Forbidden(Roles.PublisherIsNoReader);
+        }
         var errors = new Dictionary<string, string[]>();
         TextRules.Check(errors, "body", input.Body, limits.Value.ReplyMaxLength);
         if ((errors.ToRejection() ?? rules.Check("body", input.Body!)) is { } invalid)
@@ -72,6 +80,10 @@ public sealed class ReplyService(
         if (caller is null)
         {
             return Rejection.SignInRequired("sign in to remove a reply");
+        }
+        if (caller.Role == Roles.Publisher)
+        {
+            return Rejection.Forbidden(Roles.PublisherIsNoReader);
         }
         if (reason is not null && (reason.Length > limits.Value.ReasonMaxLength || TextRules.HasControlCharacters(reason)))
         {
