@@ -95,4 +95,29 @@ public sealed class ArticleClusterTests(ArticleClusterFixture cluster, ITestOutp
         Assert.All(receiver.Received, w => Assert.True(w.SignatureValid));
         Assert.Equal(50, receiver.Received.Select(w => (long)w.Json["data"]!["seq"]!).Distinct().Count());
     }
+
+    [Fact]
+    public async Task ArticleCountsOnEitherInstanceCountWatchersOnBoth()
+    {
+        var (watched, quiet) = (NewArticleId(), NewArticleId());
+        string topicId;
+        using (var cms = Publisher(cluster.A).Http())
+        {
+            topicId = (string)(await (await cms.PutAsJsonAsync($"/api/articles/{watched}", new { title = "W", url = "https://news.example/w" })).ReadAsync(HttpStatusCode.Created))["id"]!;
+            await (await cms.PutAsJsonAsync($"/api/articles/{quiet}", new { title = "Q", url = "https://news.example/q" })).ReadAsync(HttpStatusCode.Created);
+        }
+        await using var onA = await cluster.A.Anonymous().ConnectAsync();
+        await onA.WatchAsync(topicId);
+        await using var onB = await cluster.B.Anonymous().ConnectAsync();
+        await onB.WatchAsync(topicId);
+
+        foreach (var (host, order) in new[] { (cluster.A, $"{watched},{quiet}"), (cluster.B, $"{quiet},{watched}") })
+        {
+            using var anonymous = host.Anonymous().Http();
+            var items = (await (await anonymous.GetAsync($"/api/articles/counts?ids={order},unknown-article")).ReadAsync(HttpStatusCode.OK))["items"]!.AsObject();
+            Assert.Equal(2, items.Count);
+            Assert.Equal(2, (int)items[watched]!["watchers"]!);
+            Assert.Equal(0, (int)items[quiet]!["watchers"]!);
+        }
+    }
 }
