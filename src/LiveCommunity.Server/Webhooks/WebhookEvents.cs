@@ -1,12 +1,11 @@
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
+using System.Text.Json;
 using LiveCommunity.Server.Auth;
-using LiveCommunity.Server.Realtime;
-using LiveCommunity.Server.Replies;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Topics;
+using Microsoft.EntityFrameworkCore;
 
 namespace LiveCommunity.Server.Webhooks;
 
