@@ -57,8 +57,10 @@ public sealed class ArticleCounts(ReactionCounts reactions, IPresence presence) 
             from c in db.ReactionCounts.Where(c => c.TargetId == t.Id).DefaultIfEmpty()
             select new { ArticleId = t.ArticleId!, t.Id, t.ReplyCount, Kind = c == null ? null : c.Kind, Count = c == null ? 0 : c.Count })
             .ToListAsync(ct);
-        // Presence may be Redis: ask for every topic at once (pipelined), not one after another.
-        var counted = await Task.WhenAll(rows.GroupBy(r => r.ArticleId).Select(async topic =>
+        var topics = rows.GroupBy(r => r.ArticleId).ToList();
+        // Presence may be Redis: one script call for every topic of the answer, not one call per topic.
+        var watchers = await presence.CountManyAsync([.. topics.Select(t => t.First().Id)]);
+        var counted = topics.Select((topic, i) =>
         {
             var first = topic.First();
             var counts = reactions.Zero().ToDictionary();
@@ -66,8 +68,8 @@ public sealed class ArticleCounts(ReactionCounts reactions, IPresence presence) 
             {
                 counts[row.Kind!] = row.Count;
             }
-            return (topic.Key, Count: new ArticleCount(first.Id, first.ReplyCount, counts, await presence.CountAsync(first.Id)));
-        }));
+            return (topic.Key, Count: new ArticleCount(first.Id, first.ReplyCount, counts, watchers[i]));
+        });
         var result = new ArticleCountsResult(counted.ToDictionary(c => c.Key, c => c.Count, StringComparer.Ordinal));
         _recent.Set(key, result, new MemoryCacheEntryOptions { Size = 1 + result.Items.Count, AbsoluteExpirationRelativeToNow = Kept });
         return result;

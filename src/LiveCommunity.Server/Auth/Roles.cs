@@ -10,6 +10,13 @@ public static class Roles
     /// <summary>The host site's back end: articles and webhooks' reads only, never a reader.</summary>
     public const string Publisher = "publisher";
 
+    /// <summary>Why a publisher token is refused where readers act (REST 403, hub HubException).</summary>
+    public const string PublisherIsNoReader =
+        "a publisher token is the site's back end, never a reader: it cannot post, edit, react, report or watch";
+
+    /// <summary>Who may create topics (POST /topics): moderators, admins and journalists.</summary>
+    public static bool CreatesTopics(string role) => role is Moderator or Admin or Journalist;
+
     /// <summary>Roles whose replies speak for the site: reports never hide them automatically.</summary>
     public static bool IsStaff(string role) => role is Moderator or Admin or Journalist;
 

@@ -11,6 +11,9 @@ public interface IPresence
     Task<int> JoinAsync(string topicId, string connectionId);
     Task<int> LeaveAsync(string topicId, string connectionId);
     Task<int> CountAsync(string topicId);
+
+    /// <summary>Watchers of each topic, in the order asked, in one round trip whatever their number (article counts).</summary>
+    Task<IReadOnlyList<int>> CountManyAsync(IReadOnlyList<string> topicIds);
 }
 
 public sealed class InMemoryPresence : IPresence
@@ -52,6 +55,14 @@ public sealed class InMemoryPresence : IPresence
         lock (_watchers)
         {
             return Task.FromResult(_watchers.TryGetValue(topicId, out var set) ? set.Count : 0);
+        }
+    }
+
+    public Task<IReadOnlyList<int>> CountManyAsync(IReadOnlyList<string> topicIds)
+    {
+        lock (_watchers)
+        {
+            return Task.FromResult<IReadOnlyList<int>>([.. topicIds.Select(id => _watchers.TryGetValue(id, out var set) ? set.Count : 0)]);
         }
     }
 }

@@ -40,6 +40,25 @@ public sealed partial class RedisPresence : IPresence
         return total
         """;
 
+    // Read only: the live total of each key, in KEYS order (expired fields are left to the writers' script).
+    private const string CountManyScript = """
+        local now = tonumber(ARGV[1])
+        local out = {}
+        for k = 1, #KEYS do
+          local total = 0
+          local all = redis.call('HGETALL', KEYS[k])
+          for i = 1, #all, 2 do
+            local sep = string.find(all[i + 1], ':', 1, true)
+            local expires = sep and tonumber(string.sub(all[i + 1], sep + 1)) or 0
+            if expires >= now then
+              total = total + tonumber(string.sub(all[i + 1], 1, sep - 1))
+            end
+          end
+          out[k] = total
+        end
+        return out
+        """;
+
     private readonly RedisConnection _redis;
     private readonly ScaleOutOptions _options;
     private readonly TimeProvider _time;
@@ -65,6 +84,26 @@ public sealed partial class RedisPresence : IPresence
     {
         var local = LocalCount(topicId);
         return await TryCountAsync(topicId, Script(topicId, null)) ?? local;
+    }
+
+    /// <summary>One script call for all the topics; without Redis, this instance's watchers only.</summary>
+    public async Task<IReadOnlyList<int>> CountManyAsync(IReadOnlyList<string> topicIds)
+    {
+        if (topicIds.Count == 0)
+        {
+            return [];
+        }
+        try
+        {
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var result = await _redis.Multiplexer.GetDatabase().ScriptEvaluateAsync(CountManyScript, [.. topicIds.Select(Key)], [now]);
+            return [.. ((RedisResult[])result!).Select(r => (int)r)];
+        }
+        catch (Exception ex) // as in TryCountAsync: anything thrown means Redis did not answer
+        {
+            LogCountFailed(_logger, ex, topicIds[0]); // the first of the topics asked for
+            return [.. topicIds.Select(LocalCount)];
+        }
     }
 
     /// <summary>Topics watched on this instance now, with the total the last heartbeat saw.</summary>

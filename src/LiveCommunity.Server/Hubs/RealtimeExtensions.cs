@@ -34,6 +34,7 @@ public static class RealtimeExtensions
         {
             // In this order, before the filters AddSafety adds (write limits): the outermost sees every refusal.
             hub.AddFilter<HubRefusalFilter>();          // logs each refused call once, at Debug
+            hub.AddFilter<PublisherHubFilter>();        // a publisher token is never a reader
             hub.AddFilter<HubInvocationLimitFilter>();  // per-connection budget, before any work is done
             hub.AddFilter<HubInputFilter>();            // ids checked before any lookup or group join
             hub.AddFilter<StorageBusyHubFilter>();      // a saturated database is "busy, retry in N s", never an error

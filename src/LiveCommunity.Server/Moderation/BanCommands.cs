@@ -45,6 +45,7 @@ internal sealed class BanCommand(Caller caller, string userId, string? reason, b
             target.Banned = true;
             target.BanReason = reason;
             write.Audit(caller, ModerationActions.Ban, userId, reason);
+            write.Webhook(Webhooks.WebhookEvents.UserBanned, Webhooks.WebhookEvents.BanData(userId, caller, reason, removeReplies));
         }
         if (!removeReplies)
         {

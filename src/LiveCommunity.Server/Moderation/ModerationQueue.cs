@@ -27,6 +27,10 @@ public sealed class ModerationQueue(
         {
             return Rejection.SignInRequired("sign in to report a reply");
         }
+        if (caller.Role == Roles.Publisher)
+        {
+            return Rejection.Forbidden(Roles.PublisherIsNoReader);
+        }
         var errors = new Dictionary<string, string[]>();
         if (request?.Reason is not { } reason || !ReportReasons.All.Contains(reason))
         {

@@ -46,6 +46,7 @@ internal sealed class ApproveCommand(Caller caller, string topicId, string reply
         await write.Db.Reports.Where(r => r.ReplyId == reply.Id && r.DismissedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.DismissedAt, now), ct);
         write.Audit(caller, ModerationActions.Approve, reply.Id);
+        write.Webhook(Webhooks.WebhookEvents.QueueDecided, Webhooks.WebhookEvents.DecisionData(topic, reply.Id, QueueStates.Approved, caller, null));
         write.AfterCommit(() => queue.Changed(reply.Id, topic.Id, QueueStates.Approved));
         if (wasVisible)
         {
@@ -66,7 +67,7 @@ internal sealed class RejectCommand(Caller caller, string topicId, string replyI
     public override async Task<Outcome<bool>> ExecuteAsync(WriteContext write, CancellationToken ct)
     {
         var reply = await write.Db.Replies.FirstOrDefaultAsync(r => r.Id == replyId && r.TopicId == topicId, ct);
-        if (reply is null || write.Topic is null)
+        if (reply is null || write.Topic is not { } topic)
         {
             return Rejection.NotFound("reply not found");
         }
@@ -76,6 +77,7 @@ internal sealed class RejectCommand(Caller caller, string topicId, string replyI
         }
         await RemoveReplyCommand.Remove(write, reply, caller, reason, ct);
         write.Audit(caller, ModerationActions.Reject, reply.Id, reason);
+        write.Webhook(Webhooks.WebhookEvents.QueueDecided, Webhooks.WebhookEvents.DecisionData(topic, reply.Id, QueueStates.Rejected, caller, reason));
         write.AfterCommit(() => queue.Changed(reply.Id, reply.TopicId, QueueStates.Rejected));
         return true;
     }

@@ -50,7 +50,8 @@ internal sealed class ReportReplyCommand(
             reply.QueueState = QueueStates.Reported;
             reply.QueuedAt = write.Now;
         }
-        if (counts && await HidesAsync(db, reply, ct))
+        var hidden = counts && await HidesAsync(db, reply, ct);
+        if (hidden)
         {
             // Hidden pending review: for readers exactly like a removal, until a moderator approves it.
             reply.State = ReplyState.Hidden;
@@ -59,6 +60,7 @@ internal sealed class ReportReplyCommand(
             write.Append(seq => new ReplyRemovedEvent(topic.Id, seq, reply.Id));
             write.Audit(AutoModeration.Caller, ModerationActions.Hide, reply.Id, $"hidden after {reply.ReportCount} reports");
         }
+        write.Webhook(Webhooks.WebhookEvents.ReportCreated, Webhooks.WebhookEvents.ReportData(topic, reply.Id, reason, reply.ReportCount, hidden));
         write.AfterCommit(() => queue.Changed(reply.Id, topic.Id, QueueStates.Reported));
         return new ReportResult(true);
     }

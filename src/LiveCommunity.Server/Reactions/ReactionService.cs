@@ -22,6 +22,10 @@ public sealed class ReactionService(CommunityDb db, TopicWriter writer, ReplyTop
         {
             return Rejection.SignInRequired("sign in to react");
         }
+        if (caller.Role == Roles.Publisher)
+        {
+            return Rejection.Forbidden(Roles.PublisherIsNoReader);
+        }
         if (!counts.IsKind(kind))
         {
             return Rejection.Invalid("kind", $"must be one of {string.Join(", ", counts.Kinds)}");

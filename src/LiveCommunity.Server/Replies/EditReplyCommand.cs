@@ -58,6 +58,7 @@ internal sealed class EditReplyCommand(Caller caller, string topicId, string rep
         if (await preModeration.HoldsAsync(write, caller, body, ct))
         {
             await HoldAsync(write, reply, ct);
+            write.Webhook(Webhooks.WebhookEvents.ReplyHeld, Webhooks.WebhookEvents.HeldData(topic, wire with { Status = ReplyMappings.PendingStatus }));
             return wire with { Status = ReplyMappings.PendingStatus };
         }
         write.Append(seq => new ReplyEditedEvent(topic.Id, seq, wire));

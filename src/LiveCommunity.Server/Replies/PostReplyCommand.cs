@@ -78,8 +78,10 @@ internal sealed class PostReplyCommand(Caller caller, string topicId, string bod
             reply.State = ReplyState.Pending;
             reply.QueueState = QueueStates.Pending;
             reply.QueuedAt = write.Now;
+            var held = reply.AsReply(counts.Zero());
+            write.Webhook(Webhooks.WebhookEvents.ReplyHeld, Webhooks.WebhookEvents.HeldData(topic, held));
             write.AfterCommit(() => preModeration.Queue.Changed(reply.Id, topic.Id, QueueStates.Pending));
-            return reply.AsReply(counts.Zero());
+            return held;
         }
         topic.ReplyCount++;
         write.Append(seq =>

@@ -33,6 +33,10 @@ public sealed class ReplyService(
         {
             return Rejection.SignInRequired("sign in to post");
         }
+        if (caller.Role == Roles.Publisher)
+        {
+            return Rejection.Forbidden(Roles.PublisherIsNoReader);
+        }
         var errors = new Dictionary<string, string[]>();
         TextRules.Check(errors, "body", input.Body, limits.Value.ReplyMaxLength);
         if (input.ParentId is { Length: > 128 })
@@ -54,6 +58,10 @@ public sealed class ReplyService(
         {
             return Rejection.SignInRequired("sign in to edit");
         }
+        if (caller.Role == Roles.Publisher)
+        {
+            return Rejection.Forbidden(Roles.PublisherIsNoReader);
+        }
         var errors = new Dictionary<string, string[]>();
         TextRules.Check(errors, "body", input.Body, limits.Value.ReplyMaxLength);
         if ((errors.ToRejection() ?? preModeration.Check("body", input.Body!)) is { } invalid)
@@ -71,6 +79,10 @@ public sealed class ReplyService(
         if (caller is null)
         {
             return Rejection.SignInRequired("sign in to remove a reply");
+        }
+        if (caller.Role == Roles.Publisher)
+        {
+            return Rejection.Forbidden(Roles.PublisherIsNoReader);
         }
         if (reason is not null && (reason.Length > limits.Value.ReasonMaxLength || TextRules.HasControlCharacters(reason)))
         {

@@ -24,9 +24,9 @@ public sealed class TopicService(
 {
     public async Task<Outcome<Topic>> CreateAsync(Caller caller, NewTopic input, CancellationToken ct)
     {
-        if (!caller.IsModerator)
+        if (!Roles.CreatesTopics(caller.Role))
         {
-            return Rejection.Forbidden("only moderators and admins create topics");
+            return Rejection.Forbidden("only moderators, admins and journalists create topics");
         }
         var limit = limits.Value;
         var errors = new Dictionary<string, string[]>();

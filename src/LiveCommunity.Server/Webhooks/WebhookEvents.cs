@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Topics;
@@ -71,6 +72,29 @@ public static class WebhookEvents
 
     private static object ReplyData(TopicEntity topic, long seq, object reply) =>
         new { topicId = topic.Id, articleId = topic.ArticleId, seq, reply };
+
+    // The events below have no topic event behind them. Every one that concerns a reply names it as
+    // `reply: {id, topicId}` (held: the whole reply), so an erasure finds and forgets it like the others.
+
+    /// <summary><c>reply.held</c>: held for review (a new reply, or an edit); no seq, readers saw nothing of it.</summary>
+    public static object HeldData(TopicEntity topic, Reply reply) =>
+        new { topicId = topic.Id, articleId = topic.ArticleId, seq = (long?)null, reply };
+
+    /// <summary><c>report.created</c>: a first report of a reply by one reader (never the reporter, never the text).</summary>
+    public static object ReportData(TopicEntity topic, string replyId, string reason, int reportCount, bool hidden) =>
+        new { topicId = topic.Id, articleId = topic.ArticleId, reply = new { id = replyId, topicId = topic.Id }, reason, reportCount, hidden };
+
+    /// <summary><c>queue.decided</c>: a moderator approved or rejected a queued reply.</summary>
+    public static object DecisionData(TopicEntity topic, string replyId, string decision, Caller moderator, string? reason) =>
+        new
+        {
+            topicId = topic.Id, articleId = topic.ArticleId, reply = new { id = replyId, topicId = topic.Id }, decision,
+            moderator = new { id = moderator.Id, name = moderator.Name }, reason,
+        };
+
+    /// <summary><c>user.banned</c>: a user newly banned (replies removed with it each come as <c>reply.removed</c>).</summary>
+    public static object BanData(string userId, Caller moderator, string? reason, bool removeReplies) =>
+        new { userId, moderator = new { id = moderator.Id, name = moderator.Name }, reason, removeReplies };
 
     /// <summary>
     /// Drops every webhook event not yet delivered that carries the reply (an erasure: PROTOCOL.md promises no

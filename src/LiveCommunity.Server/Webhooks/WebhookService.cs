@@ -18,6 +18,9 @@ public sealed record WebhookAttempt(string WebhookId, string Type, string Messag
 
 public sealed record WebhookAttempts(IReadOnlyList<WebhookAttempt> Items);
 
+/// <summary><c>GET /webhooks</c>: <c>{items}</c> like every list; all of them (at most Webhooks:MaxWebhooks), so no cursor.</summary>
+public sealed record WebhookList(IReadOnlyList<Webhook> Items);
+
 /// <summary>Registering, listing and removing webhooks, and their delivery log (PROTOCOL.md v3 "Webhooks").</summary>
 public sealed class WebhookService(CommunityDb db, TimeProvider time, IOptions<WebhooksOptions> options)
 {
@@ -63,9 +66,9 @@ public sealed class WebhookService(CommunityDb db, TimeProvider time, IOptions<W
         return new RegisteredWebhook(hook.Id, hook.Url, hook.Events, hook.Description, hook.CreatedAt, hook.Secret);
     }
 
-    public async Task<IReadOnlyList<Webhook>> ListAsync(CancellationToken ct) =>
-        await db.Webhooks.AsNoTracking().OrderBy(h => h.CreatedAt)
-            .Select(h => new Webhook(h.Id, h.Url, h.Events, h.Description, h.CreatedAt)).ToListAsync(ct);
+    public async Task<WebhookList> ListAsync(CancellationToken ct) =>
+        new(await db.Webhooks.AsNoTracking().OrderBy(h => h.CreatedAt)
+            .Select(h => new Webhook(h.Id, h.Url, h.Events, h.Description, h.CreatedAt)).ToListAsync(ct));
 
     /// <summary>Removes it and what it was still owed.</summary>
     public async Task<Outcome<bool>> DeleteAsync(string id, CancellationToken ct)

@@ -67,7 +67,7 @@ public static class WebhooksApi
                 (await hooks.RegisterAsync(Caller.From(user)!, input, ct)).ToHttp(h => TypedResults.Created($"/api/webhooks/{h.Id}", h)))
             .WithProblems(400, 401, 403, 409);
 
-        group.MapGet("/", async Task<Results<Ok<IReadOnlyList<Webhook>>, ProblemHttpResult>> (ClaimsPrincipal user, WebhookService hooks, CancellationToken ct) =>
+        group.MapGet("/", async Task<Results<Ok<WebhookList>, ProblemHttpResult>> (ClaimsPrincipal user, WebhookService hooks, CancellationToken ct) =>
                 WebhookService.MayRead(Caller.From(user))
                     ? TypedResults.Ok(await hooks.ListAsync(ct))
                     : Rejection.Forbidden("only admins and publishers read webhooks").ToProblem())

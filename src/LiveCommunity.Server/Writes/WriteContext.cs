@@ -44,6 +44,12 @@ public sealed class WriteContext
     /// <summary>Takes the topic's next seq and logs the event it makes; it is published after the commit.</summary>
     public TEvent Append<TEvent>(Func<long, TEvent> create) where TEvent : TopicEvent => _batch.Append(create);
 
+    /// <summary>
+    /// A webhook event with no topic event behind it (<c>reply.held</c>, <c>report.created</c>, <c>queue.decided</c>,
+    /// <c>user.banned</c>): written to the outbox in this transaction when a webhook is registered.
+    /// </summary>
+    public void Webhook(string type, object data) => _batch.Webhook(type, data);
+
     /// <summary>A moderation-log entry in the same transaction; the metric and log line follow the commit.</summary>
     public void Audit(Caller moderator, string action, string targetId, string? reason = null) =>
         _batch.Audit(moderator, action, targetId, reason);

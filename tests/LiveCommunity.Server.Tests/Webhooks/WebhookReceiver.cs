@@ -32,6 +32,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The status to answer a request with, given how many requests with its webhook-id came before.</summary>
     public Func<string, int, int> Answer { get; set; } = (_, _) => 200;
 
+    /// <summary>Awaited before answering a request (a receiver that hangs); the request is already in <see cref="Received"/>.</summary>
+    public Func<ReceivedWebhook, Task>? Hold { get; set; }
+
     public string Url { get; }
 
     private WebhookReceiver(WebApplication app, string url) => (_app, Url) = (app, url);
@@ -53,7 +56,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var r = receiver!;
             var before = r.Received.Count(w => w.Id == id);
             var status = r.Answer(id, before);
-            r.Received.Enqueue(new ReceivedWebhook(id, timestamp, signature, body, Verify(r.Secret, id, timestamp, body, signature), status));
+            var received = new ReceivedWebhook(id, timestamp, signature, body, Verify(r.Secret, id, timestamp, body, signature), status);
+            r.Received.Enqueue(received);
+            if (r.Hold is { } hold)
+            {
+                await hold(received);
+            }
             return Results.StatusCode(status);
         });
         await app.StartAsync();

@@ -18,9 +18,11 @@ public sealed class WebhookRegistrationTests(AppFactory app) : IClassFixture<App
         Assert.True(Convert.FromBase64String(secret["whsec_".Length..]).Length >= 24);
 
         using var publisher = new TestUser(app, Users.Make("cms", "publisher")).Http();
-        var listed = await publisher.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/webhooks");
-        var mine = Assert.Single(listed!, h => (string?)h!["id"] == (string?)hook["id"]);
+        var listed = (await publisher.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/webhooks"))!;
+        Assert.Equal(["items"], listed.Select(p => p.Key).ToArray()); // {items} like every list, no secret anywhere
+        var mine = Assert.Single(listed["items"]!.AsArray(), h => (string?)h!["id"] == (string?)hook["id"])!;
         Assert.Null(mine!["secret"]);
+        Assert.Equal(["id", "url", "events", "description", "createdAt"], mine.AsObject().Select(p => p.Key).ToArray());
         Assert.Equal(HttpStatusCode.Forbidden, (await publisher.DeleteAsync($"/api/webhooks/{hook["id"]}")).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/webhooks/{hook["id"]}")).StatusCode);

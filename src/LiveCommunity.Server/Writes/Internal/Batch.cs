@@ -50,6 +50,15 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
         return evt;
     }
 
+    /// <summary>A webhook event that is no topic event (held, reported, decided, banned): an outbox row, when anyone listens.</summary>
+    public void Webhook(string type, object data)
+    {
+        if (WebhooksListening)
+        {
+            Db.WebhookOutbox.Add(Webhooks.WebhookEvents.Row(type, Now, data)); // undone with the command's savepoint
+        }
+    }
+
     public void Audit(Caller moderator, string action, string targetId, string? reason)
     {
         Db.ModerationLog.Add(new ModerationEntryEntity
