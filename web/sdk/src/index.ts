@@ -15,5 +15,6 @@ export type { ApiClient } from "./ApiClient";
 export type { Disposer } from "./Emitter";
 export type { HubConnectionFactory, HubConnectionLike } from "./HubConnectionLike";
 export { defineLiveThreadElement, type LiveThreadElement } from "./element/defineLiveThreadElement";
+export { articleTopicId, type ArticleTokenSource } from "./element/articleTopic";
 export { defineModerationQueueElement, type ModerationQueueElement } from "./element/defineModerationQueueElement";
 export type * from "./types";

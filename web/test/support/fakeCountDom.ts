@@ -11,10 +11,10 @@ export class FakeElement {
 
 export class FakeRoot {
   elements: FakeElement[] = [];
-  add(...articleIds: string[]): FakeElement[] {
+  add<T extends string[]>(...articleIds: T): { [K in keyof T]: FakeElement } {
     const added = articleIds.map((id) => new FakeElement(id));
     this.elements.push(...added);
-    return added;
+    return added as { [K in keyof T]: FakeElement };
   }
   querySelectorAll(selector: string): FakeElement[] {
     assert.equal(selector, "[data-livecommunity-count]");
