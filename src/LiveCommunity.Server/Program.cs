@@ -2,12 +2,12 @@ using LiveCommunity.Server.Articles;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Config;
+using LiveCommunity.Server.Hubs;
 using LiveCommunity.Server.Lifecycle;
 using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.ReadCache;
-using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Scaling;
 using LiveCommunity.Server.Storage;
@@ -21,7 +21,9 @@ builder.AddStorage();       // SQLite by default (file under data/), PostgreSQL 
 builder.AddTokenAuth();     // HS256 tokens minted by the host site; we keep no passwords
 builder.AddApiDefaults();   // problem details for every error, input limits, CORS for embedding sites
 builder.AddWrites();        // the one write path: per-topic queues, group commit, bounded batches in flight
-builder.AddDiscussion();    // topics, replies and reactions services, shared by REST and the hub
+builder.AddTopics();        // topics, replies and reactions services, shared by REST and the hub
+builder.AddReplies();
+builder.AddReactions();
 builder.AddArticles();      // topics keyed by the host site's article ids, counts for article lists, closing
 builder.AddWebhooks();      // signed webhooks from a durable outbox, delivered by one instance of a cluster at a time
 builder.AddRealtime();      // the SignalR hub, the per-topic event log and presence

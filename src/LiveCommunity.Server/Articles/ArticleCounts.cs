@@ -1,6 +1,6 @@
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Delivery;
 using LiveCommunity.Server.Reactions;
-using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;

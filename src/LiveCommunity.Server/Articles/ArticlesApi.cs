@@ -2,6 +2,8 @@ using System.Security.Claims;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.Protocol;
+using LiveCommunity.Server.RateLimits;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Topics;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,7 +44,7 @@ public static class ArticlesApi
                 http.Response.Headers.CacheControl = $"public, max-age={(int)ArticleCounts.MaxAge.TotalSeconds}";
                 return TypedResults.Ok(result);
             })
-            .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Reads)
             .WithProblems(400, 429);
 
         group.MapPost("/resolve", async Task<Results<Created<Topic>, Ok<Topic>, ProblemHttpResult>> (ResolveRequest? request, ArticleService articles, CancellationToken ct) =>
@@ -52,13 +54,13 @@ public static class ArticlesApi
                     ? resolved.Rejection!.ToProblem()
                     : result.Created ? TypedResults.Created(Location(result.Topic), result.Topic) : TypedResults.Ok(result.Topic);
             })
-            .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Reads)
             .WithProblems(400, 401, 429);
 
         // Article ids may hold "/": the catch-all takes them whole, escaped ("%2F") or not.
         group.MapGet("/{**articleId}", async Task<Results<Ok<Topic>, ProblemHttpResult>> (string articleId, ClaimsPrincipal user, ArticleService articles, CancellationToken ct) =>
                 (await articles.GetAsync(Caller.From(user), Unescape(articleId), ct)).ToHttp(TypedResults.Ok))
-            .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Reads)
             .WithProblems(400, 404, 429);
 
         group.MapPut("/{**articleId}", async Task<Results<Created<Topic>, Ok<Topic>, ProblemHttpResult>> (string articleId, ArticleInput input, ClaimsPrincipal user, ArticleService articles, CancellationToken ct) =>

@@ -1,4 +1,5 @@
 using LiveCommunity.Server.Storage;
+using LiveCommunity.Server.Topics;
 using LiveCommunity.Server.Writes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -101,7 +101,7 @@ public static partial class ApiExtensions
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
         {
-            if (!Storage.StorageFailures.IsBusy(exception))
+            if (!StorageFailures.IsBusy(exception))
             {
                 return false;
             }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LiveCommunity.Server.Common;
-using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Hubs;
+using LiveCommunity.Server.Storage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;

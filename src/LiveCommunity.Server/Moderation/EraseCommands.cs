@@ -1,5 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
@@ -42,7 +44,7 @@ internal sealed class EraseReplyCommand(Caller caller, string topicId, string re
             write.AfterCommit(() => queue.Changed(reply.Id, reply.TopicId, QueueStates.Rejected));
         }
         // The removal scrubbed the log already; scrubbing again covers a reply removed before erasure existed.
-        await Realtime.EventLog.ScrubReplyAsync(write.Db, reply.TopicId, reply.Id, ct);
+        await EventLog.ScrubReplyAsync(write.Db, reply.TopicId, reply.Id, ct);
         // Readers' notes may quote the text; the reply can never come back, so its reports have nothing left to say.
         await write.Db.Reports.Where(r => r.ReplyId == reply.Id).ExecuteDeleteAsync(ct);
         await Webhooks.WebhookEvents.ForgetReplyAsync(write.Db, reply.Id, ct);

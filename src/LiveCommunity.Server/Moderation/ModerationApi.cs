@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Protocol;
+using LiveCommunity.Server.RateLimits;
 using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Topics;
 using Microsoft.AspNetCore.Http.HttpResults;

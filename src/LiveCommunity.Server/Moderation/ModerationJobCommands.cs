@@ -1,5 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;

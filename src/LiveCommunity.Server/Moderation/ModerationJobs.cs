@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Delivery;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,7 @@
 using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 using Microsoft.EntityFrameworkCore;
@@ -11,9 +14,11 @@ namespace LiveCommunity.Server.Moderation;
 /// its author is new (fewer than Moderation:PremoderateFirstReplies published replies), or it contains a
 /// suspect word. Moderators' and admins' replies are never held.
 /// </summary>
-public sealed class PreModeration(ContentRules rules, IOptions<ModerationOptions> options, QueueNotifier queue)
+public sealed class PreModeration(ContentRules rules, IOptions<ModerationOptions> options, QueueNotifier queue) : IPreModeration
 {
     public QueueNotifier Queue { get; } = queue;
+
+    public Rejection? Check(string field, string text) => rules.Check(field, text);
 
     public async Task<bool> HoldsAsync(WriteContext write, Caller author, string body, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
-using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 using Microsoft.EntityFrameworkCore;
@@ -90,10 +91,4 @@ internal sealed class ReportReplyCommand(
         var authorRole = await db.Users.AsNoTracking().Where(u => u.Id == reply.AuthorId).Select(u => u.Role).FirstOrDefaultAsync(ct);
         return authorRole is null || !Roles.IsStaff(authorRole);
     }
-}
-
-/// <summary>Who the moderation log names for what the rules did by themselves (an automatic hide).</summary>
-public static class AutoModeration
-{
-    public static readonly Caller Caller = new("livecommunity", "Automatic moderation", Roles.Admin);
 }

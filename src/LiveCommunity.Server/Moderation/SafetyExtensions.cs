@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.RateLimits;
+using LiveCommunity.Server.Replies;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
@@ -11,9 +14,6 @@ namespace LiveCommunity.Server.Moderation;
 
 public static class SafetyExtensions
 {
-    public const string ReadsPolicy = "reads";
-    public const string ConnectionsPolicy = "connections";
-
     /// <summary>Moderation services, content rules, and the rate limits on reads, writes and hub connections.</summary>
     public static WebApplicationBuilder AddSafety(this WebApplicationBuilder builder)
     {
@@ -31,6 +31,8 @@ public static class SafetyExtensions
         builder.Services.AddSingleton<ModerationJobs>();
         builder.Services.AddSingleton<QueueNotifier>();
         builder.Services.AddSingleton<PreModeration>();
+        builder.Services.AddSingleton<IPreModeration>(services => services.GetRequiredService<PreModeration>());
+        builder.Services.AddScoped<IReplyErasure, ReplyErasure>();
         builder.Services.AddSingleton<CurrentRoles>();
         builder.Services.AddScoped<ModerationQueue>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModerationJobs>());
@@ -52,8 +54,8 @@ public static class SafetyExtensions
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitsOptions>>((rate, options) =>
         {
             var limits = options.Value;
-            rate.AddPolicy(ReadsPolicy, context => Window(context, ReadsPolicy, ClientKey(context), limits.ReadsPerWindow, limits.ReadWindow));
-            rate.AddPolicy(ConnectionsPolicy, context =>
+            rate.AddPolicy(RateLimitPolicies.Reads, context => Window(context, RateLimitPolicies.Reads, ClientKey(context), limits.ReadsPerWindow, limits.ReadWindow));
+            rate.AddPolicy(RateLimitPolicies.Connections, context =>
             {
                 if (!IsNewHubConnection(context))
                 {
@@ -63,14 +65,14 @@ public static class SafetyExtensions
                 // An address at its cap of open connections: refused, whatever its window has left.
                 return context.RequestServices.GetRequiredService<AddressConnections>().IsFull(address)
                     ? RateLimitPartition.Get("full", _ => new RefuseAllLimiter(AddressConnections.RetryAfter))
-                    : Window(context, ConnectionsPolicy, address, limits.ConnectionsPerWindow, limits.ConnectionWindow);
+                    : Window(context, RateLimitPolicies.Connections, address, limits.ConnectionsPerWindow, limits.ConnectionWindow);
             });
             rate.OnRejected = async (rejected, ct) =>
             {
                 var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
                     ? WriteRateLimiter.Seconds(retryAfter) : 1;
                 var http = rejected.HttpContext;
-                RateLimitLog.Limited(http.RequestServices, http.Request.Path.StartsWithSegments("/hubs") ? ConnectionsPolicy : ReadsPolicy, seconds);
+                RateLimitLog.Limited(http.RequestServices, http.Request.Path.StartsWithSegments("/hubs") ? RateLimitPolicies.Connections : RateLimitPolicies.Reads, seconds);
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
@@ -103,9 +105,6 @@ public static class SafetyExtensions
         }
         await next(context);
     });
-
-    public static TBuilder WithWriteLimit<TBuilder>(this TBuilder builder, WriteKind kind) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(new WriteLimitEndpointFilter(kind));
 
     // A window counted across the cluster (SharedRateLimits), one limiter object per key while it is in use.
     private static RateLimitPartition<string> Window(HttpContext context, string limit, string key, int permits, TimeSpan window) =>

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.RateLimits;
+using LiveCommunity.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LiveCommunity.Server.Reactions;

@@ -16,7 +16,7 @@ public static class ReadCacheExtensions
         builder.Services.AddOptions<ReadCacheOptions>().BindConfiguration("ReadCache")
             .Validate(o => o.MaxBytes >= ReadCacheOptions.MinBytes, $"ReadCache:MaxBytes must be at least {ReadCacheOptions.MinBytes} bytes")
             .ValidateOnStart();
-        var cluster = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(Scaling.ScalingExtensions.RedisConnectionName));
+        var cluster = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(Scaling.RedisConnection.ConnectionStringName));
         if (!builder.Configuration.GetValue("ReadCache:Enabled", true))
         {
             builder.Services.AddSingleton<ITopicVersions, NoTopicVersions>();

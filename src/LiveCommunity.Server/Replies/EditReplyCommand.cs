@@ -1,8 +1,9 @@
 using System.Globalization;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Delivery;
 using LiveCommunity.Server.Moderation;
-using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,7 @@ namespace LiveCommunity.Server.Replies;
 /// a published one that pre-moderation would now hold leaves readers' pages (ReplyRemoved, its text scrubbed
 /// from the log) and waits in the pending queue until a moderator approves it (ReplyRestored).
 /// </summary>
-internal sealed class EditReplyCommand(Caller caller, string topicId, string replyId, string body, TimeSpan editWindow, PreModeration preModeration)
+internal sealed class EditReplyCommand(Caller caller, string topicId, string replyId, string body, TimeSpan editWindow, IPreModeration preModeration)
     : WriteCommand<Reply>
 {
     public override string? TopicId => topicId;

@@ -1,8 +1,8 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Reactions;
-using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +14,7 @@ namespace LiveCommunity.Server.Replies;
 /// for review (pending queue, no event, no seq) when pre-moderation says so.
 /// </summary>
 internal sealed class PostReplyCommand(Caller caller, string topicId, string body, string? parentId, ReactionCounts counts, TimeSpan duplicateWindow,
-    PreModeration? preModeration = null)
+    IPreModeration? preModeration = null)
     : WriteCommand<Reply>
 {
     public override string? TopicId => topicId;

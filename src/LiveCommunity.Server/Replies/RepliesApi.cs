@@ -2,6 +2,8 @@ using System.Security.Claims;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.Protocol;
+using LiveCommunity.Server.RateLimits;
 using LiveCommunity.Server.ReadCache;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,7 +21,7 @@ public static class RepliesApi
                 string topicId, int? limit, string? cursor, string? order, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
             (await replies.ListAsync(Caller.From(user), topicId, order, limit, cursor, ct)).ToHttp(page => new ETagged<ReplyPage>(page)))
             .CachedByTopicVersion()
-            .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Reads)
             .WithProblems(400, 404, 429);
 
         // 202 with status "pending" when the reply is held for review (PROTOCOL.md v2): nobody else sees it yet.

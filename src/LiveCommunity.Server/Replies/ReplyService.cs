@@ -1,6 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
-using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.ReadCache;
 using LiveCommunity.Server.Storage;
@@ -19,11 +20,9 @@ public sealed class ReplyService(
     TopicWriter writer,
     ReplyTopics replyTopics,
     ReactionCounts reactions,
-    ContentRules rules,
-    PreModeration preModeration,
+    IPreModeration preModeration,
+    IReplyErasure erasure,
     QueueNotifier queue,
-    ModerationJobs jobs,
-    IOptions<ModerationOptions> moderation,
     ITopicVersions versions,
     SharedPages pages,
     IOptions<LimitsOptions> limits)
@@ -40,7 +39,7 @@ public sealed class ReplyService(
         {
             errors["parentId"] = ["is not a reply id"];
         }
-        if ((errors.ToRejection() ?? rules.Check("body", input.Body!)) is { } invalid)
+        if ((errors.ToRejection() ?? preModeration.Check("body", input.Body!)) is { } invalid)
         {
             return invalid;
         }
@@ -57,7 +56,7 @@ public sealed class ReplyService(
         }
         var errors = new Dictionary<string, string[]>();
         TextRules.Check(errors, "body", input.Body, limits.Value.ReplyMaxLength);
-        if ((errors.ToRejection() ?? rules.Check("body", input.Body!)) is { } invalid)
+        if ((errors.ToRejection() ?? preModeration.Check("body", input.Body!)) is { } invalid)
         {
             return invalid;
         }
@@ -104,8 +103,7 @@ public sealed class ReplyService(
         {
             return Rejection.NotFound("reply not found");
         }
-        var erased = await writer.WriteAsync(new EraseReplyCommand(caller, topicId, replyId, reason, queue, moderation.Value.JobLease), ct);
-        return await Erasures.AnswerAsync(jobs, erased, moderation.Value.ErasureWait, ct);
+        return await erasure.EraseAsync(caller, topicId, replyId, reason, ct);
     }
 
     public async Task<Outcome<Reply>> RestoreAsync(Caller caller, string replyId, CancellationToken ct)

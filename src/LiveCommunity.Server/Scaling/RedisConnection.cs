@@ -10,13 +10,16 @@ namespace LiveCommunity.Server.Scaling;
 /// </summary>
 public sealed partial class RedisConnection : IDisposable
 {
+    /// <summary>ConnectionStrings:Redis; an instance without it runs alone (no backplane, local presence).</summary>
+    public const string ConnectionStringName = "Redis";
+
     private readonly ILogger<RedisConnection> _logger;
 
     public RedisConnection(
         IConfiguration configuration, IOptions<ScaleOutOptions> options, Observability.CommunityMetrics metrics, ILogger<RedisConnection> logger)
     {
         _logger = logger;
-        var config = ConfigurationOptions.Parse(configuration.GetConnectionString(ScalingExtensions.RedisConnectionName)!);
+        var config = ConfigurationOptions.Parse(configuration.GetConnectionString(ConnectionStringName)!);
         config.AbortOnConnectFail = false;
         config.ChannelPrefix = RedisChannel.Literal(options.Value.ChannelPrefix + ":");
         // Fail at once while disconnected instead of queueing: a publish that cannot go through Redis is

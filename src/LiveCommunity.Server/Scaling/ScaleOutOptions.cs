@@ -1,3 +1,5 @@
+using LiveCommunity.Server.Delivery;
+
 namespace LiveCommunity.Server.Scaling;
 
 /// <summary>Configuration section "Redis"; only read where <c>ConnectionStrings:Redis</c> is set.</summary>

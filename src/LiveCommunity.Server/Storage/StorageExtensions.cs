@@ -1,6 +1,7 @@
+using LiveCommunity.Server.Common;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 
 namespace LiveCommunity.Server.Storage;
 

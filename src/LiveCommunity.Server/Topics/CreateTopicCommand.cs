@@ -1,7 +1,8 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Reactions;
-using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 

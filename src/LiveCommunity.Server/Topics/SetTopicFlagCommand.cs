@@ -1,7 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
-using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Writes;
 
 namespace LiveCommunity.Server.Topics;

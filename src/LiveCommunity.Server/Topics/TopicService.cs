@@ -1,10 +1,11 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Reactions;
-using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.ReadCache;
-using LiveCommunity.Server.Writes;
 using LiveCommunity.Server.Storage;
+using LiveCommunity.Server.Writes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ public sealed class TopicService(
     ITopicVersions versions,
     SharedPages pages,
     IOptions<LimitsOptions> limits,
-    IOptions<Articles.ClosingOptions> closing)
+    IOptions<ClosingOptions> closing)
 {
     public async Task<Outcome<Topic>> CreateAsync(Caller caller, NewTopic input, CancellationToken ct)
     {

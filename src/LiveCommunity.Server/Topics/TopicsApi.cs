@@ -2,6 +2,8 @@ using System.Security.Claims;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.Protocol;
+using LiveCommunity.Server.RateLimits;
 using LiveCommunity.Server.ReadCache;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -18,13 +20,13 @@ public static class TopicsApi
         group.MapGet("/", async Task<Results<ETagged<Page<Topic>>, ProblemHttpResult>> (int? limit, string? cursor, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
             (await topics.ListAsync(Caller.From(user), limit, cursor, ct)).ToHttp(page => new ETagged<Page<Topic>>(page)))
             .CachedByTopicVersion()
-            .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Reads)
             .WithProblems(400, 429);
 
         group.MapGet("/{topicId}", async Task<Results<ETagged<Topic>, ProblemHttpResult>> (string topicId, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>
             (await topics.GetAsync(Caller.From(user), topicId, ct)).ToHttp(topic => new ETagged<Topic>(topic)))
             .CachedByTopicVersion()
-            .RequireRateLimiting(SafetyExtensions.ReadsPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Reads)
             .WithProblems(404, 429);
 
         group.MapPost("/", async Task<Results<Created<Topic>, ProblemHttpResult>> (NewTopic input, ClaimsPrincipal user, TopicService topics, CancellationToken ct) =>

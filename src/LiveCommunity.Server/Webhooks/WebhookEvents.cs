@@ -1,10 +1,10 @@
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using LiveCommunity.Server.Realtime;
+using System.Text.Json;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Topics;
+using Microsoft.EntityFrameworkCore;
 
 namespace LiveCommunity.Server.Webhooks;
 

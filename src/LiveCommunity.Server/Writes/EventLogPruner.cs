@@ -1,5 +1,5 @@
 using LiveCommunity.Server.Common;
-using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Delivery;
 using LiveCommunity.Server.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using LiveCommunity.Server.Auth;
-using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes.Internal;
 

@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Http.Json;
-using LiveCommunity.Server.Realtime;
+using System.Net;
+using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Hubs;
 using LiveCommunity.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveCommunity.Server.Tests.Realtime;

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using LiveCommunity.Server.Common;
-using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Hubs;
 using LiveCommunity.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Hubs;
+using LiveCommunity.Server.Protocol;
 using Microsoft.AspNetCore.SignalR;
 
 namespace LiveCommunity.Server.Tests.Realtime;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Delivery;
 using LiveCommunity.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
-using LiveCommunity.Server.Realtime;
+using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Hubs;
 using LiveCommunity.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;

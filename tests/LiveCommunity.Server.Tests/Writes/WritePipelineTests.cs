@@ -1,15 +1,15 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Reactions;
-using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Tests.Infrastructure;
 using LiveCommunity.Server.Writes;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Delivery;
 using LiveCommunity.Server.Observability;
+using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Reactions;
-using LiveCommunity.Server.Realtime;
 using LiveCommunity.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

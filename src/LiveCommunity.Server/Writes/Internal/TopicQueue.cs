@@ -1,4 +1,4 @@
-using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.Storage;
 
 namespace LiveCommunity.Server.Writes.Internal;
 

@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Delivery.Internal;
+using LiveCommunity.Server.Scaling;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace LiveCommunity.Server.Delivery;
+
+/// <summary>
+/// Delivers to this instance's connections through a bound per connection, so a stalled reader is cut off and
+/// delays nobody (DESIGN.md, reliability 5), on one instance and through the Redis backplane alike; and keeps
+/// local watchers served through a Redis outage (3).
+/// <para>
+/// One instance (no Redis): group messages are written by this class to the local members, serialized once, and
+/// waited for by nobody (<see cref="SendBound"/>).
+/// </para>
+/// <para>
+/// With Redis: wraps the backplane (RedisHubLifetimeManager), which sends every group message through Redis
+/// pub/sub, even to connections on this instance. The backplane knows each local connection as a
+/// <see cref="DeliveryProxy"/> whose writes go through the same bound, so its subscription handler never waits on a
+/// member. This class also keeps its own record of which local connections are in which group, and:
+/// </para>
+/// <list type="bullet">
+/// <item>while Redis is unreachable (or a publish fails), writes group messages straight to the local members;</item>
+/// <item>never lets a Redis failure fail a connect or a group join (Watch keeps working during an outage);</item>
+/// <item>re-subscribes groups whose subscription failed once Redis is back, delivering their messages locally
+///   meanwhile, and reports who may have missed messages (<see cref="Missed"/>) so they can be told to catch up.</item>
+/// </list>
+/// A message may reach a local watcher twice around a recovery; clients drop repeated seqs. A Watch result, which
+/// SignalR writes itself, is counted with the sends by <see cref="CountPendingResult"/>.
+/// </summary>
+public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<THub>, IDisposable where THub : Hub
+{
+    private readonly HubLifetimeManager<THub> _inner;
+    private readonly RedisConnection? _redis;
+    private readonly ILogger _logger;
+    private readonly SendBound _bound;
+    private readonly LocalGroups _groups = new();
+    private readonly ConcurrentDictionary<string, LocalConnection> _connections = new(StringComparer.Ordinal);
+    private readonly BackplaneHealer<THub>? _healer;
+
+    /// <param name="redis">The backplane's connection; null on a single instance, where every delivery is local.</param>
+    /// <param name="time">The clock of the stall timeout and the backplane's healing; the system clock by default.</param>
+    public LocalDeliveryHubLifetimeManager(
+        HubLifetimeManager<THub> inner, RedisConnection? redis, IOptions<LimitsOptions> limits, ILogger<LocalDeliveryHubLifetimeManager<THub>> logger,
+        TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        (_inner, _redis, _logger) = (inner, redis, logger);
+        _bound = new SendBound(limits.Value.MaxPendingSends, limits.Value.StalledSendTimeout, time, logger);
+        if (redis is not null)
+        {
+            _healer = new BackplaneHealer<THub>(inner, redis, _groups, (groups, gap) => Missed?.Invoke(groups, gap), time, logger);
+        }
+    }
+
+    /// <summary>
+    /// Groups whose members may have missed messages, once the backplane works again: this instance's members after
+    /// an outage, or other instances' members after a publish from here failed. Raised on a timer thread.
+    /// </summary>
+    public event Action<IReadOnlyList<string>, DeliveryGap>? Missed;
+
+    /// <summary>Groups with a member on this instance now.</summary>
+    public IReadOnlyList<string> LocalGroupNames => _groups.Names;
+
+    /// <summary>Local groups (topics with a watcher on this instance); tests use it to see that none is left behind.</summary>
+    internal int GroupCount => _groups.Count;
+
+    /// <summary>Whether a connection is open on this instance (tests see a cut-off this way).</summary>
+    internal bool HasConnection(string connectionId) => _connections.ContainsKey(connectionId);
+
+    public override async Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        var local = new LocalConnection(connection);
+        local.Proxy = new DeliveryProxy(local, _bound);
+        _connections[connection.ConnectionId] = local;
+        await TryRedisAsync(() => _inner.OnConnectedAsync(local.Proxy), "connect");
+    }
+
+    public override async Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        if (_connections.TryRemove(connection.ConnectionId, out var local))
+        {
+            foreach (var group in local.Groups.Keys)
+            {
+                _groups.Leave(group, connection.ConnectionId);
+            }
+            await TryRedisAsync(() => _inner.OnDisconnectedAsync(local.Proxy!), "disconnect");
+        }
+    }
+
+    public override async Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        if (!_connections.TryGetValue(connectionId, out var local))
+        {
+            await _inner.AddToGroupAsync(connectionId, groupName, cancellationToken); // another instance's connection
+            return;
+        }
+        local.Groups[groupName] = 0;
+        _groups.Join(groupName, local);
+        if (!await TryRedisAsync(() => _inner.AddToGroupAsync(connectionId, groupName, cancellationToken), "subscribe", cancellationToken))
+        {
+            _healer?.SubscribeFailed(groupName);
+        }
+    }
+
+    public override async Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        if (!_connections.TryGetValue(connectionId, out var local))
+        {
+            await _inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
+            return;
+        }
+        local.Groups.TryRemove(groupName, out _);
+        _groups.Leave(groupName, connectionId);
+        await TryRedisAsync(() => _inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken), "unsubscribe", cancellationToken);
+    }
+
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendGroupCoreAsync(groupName, methodName, args, null, cancellationToken);
+
+    public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds,
+        CancellationToken cancellationToken = default) =>
+        SendGroupCoreAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken);
+
+    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Task.WhenAll(groupNames.Select(group => SendGroupCoreAsync(group, methodName, args, null, cancellationToken)));
+
+    private async Task SendGroupCoreAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string>? excluded, CancellationToken ct)
+    {
+        if (_redis is null)
+        {
+            SendLocal(groupName, methodName, args, excluded);
+            return;
+        }
+        var viaRedis = _redis.IsConnected && await TryRedisAsync(
+            () => excluded is null
+                ? _inner.SendGroupAsync(groupName, methodName, args, ct)
+                : _inner.SendGroupExceptAsync(groupName, methodName, args, excluded, ct),
+            "publish", ct);
+        if (!viaRedis)
+        {
+            _healer!.PublishFailed(groupName);
+        }
+        // Through Redis, local members get it from this instance's own subscription, unless that is missing.
+        if (!viaRedis || _healer!.IsUnsubscribed(groupName))
+        {
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                var members = _groups.MembersOf(groupName).Count;
+                DeliveryLog.LocalDelivery(_logger, groupName, members);
+            }
+            SendLocal(groupName, methodName, args, excluded);
+        }
+    }
+
+    /// <summary>
+    /// Writes one message, serialized once, to this instance's members of a group only, through the send bound
+    /// (never waits). For what concerns each instance's own members alone, such as a heartbeat.
+    /// </summary>
+    public void SendLocal(string groupName, string methodName, object?[] args, IReadOnlyList<string>? excluded = null)
+    {
+        var members = _groups.MembersOf(groupName);
+        if (members.Count == 0)
+        {
+            return;
+        }
+        var message = new SerializedHubMessage(new InvocationMessage(methodName, args));
+        foreach (var (connectionId, local) in members)
+        {
+            if (excluded is null || !excluded.Contains(connectionId))
+            {
+                _bound.Deliver(local, message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Counts a hub method's result that SignalR is about to write (a Watch replay) with the connection's pending
+    /// sends until the returned handle is disposed (see <see cref="SendBound.CountPendingResult"/>). Null for a
+    /// connection of another instance (a caller's own connection never is).
+    /// </summary>
+    public IDisposable? CountPendingResult(string connectionId, int events) =>
+        _connections.TryGetValue(connectionId, out var local) ? _bound.CountPendingResult(local, events) : null;
+
+    private Task<bool> TryRedisAsync(Func<Task> call, string what, CancellationToken ct = default) =>
+        Backplane.TryAsync(call, what, _logger, ct);
+
+    // Everything else is the backplane's job, unchanged: it reaches local connections through their proxies.
+    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _inner.SendAllAsync(methodName, args, cancellationToken);
+
+    public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        _inner.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken);
+
+    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _connections.TryGetValue(connectionId, out var local)
+            ? local.Context.WriteAsync(new InvocationMessage(methodName, args), cancellationToken).AsTask()
+            : _inner.SendConnectionAsync(connectionId, methodName, args, cancellationToken);
+
+    public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Task.WhenAll(connectionIds.Select(id => SendConnectionAsync(id, methodName, args, cancellationToken)));
+
+    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _inner.SendUserAsync(userId, methodName, args, cancellationToken);
+
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _inner.SendUsersAsync(userIds, methodName, args, cancellationToken);
+
+    public override Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken) =>
+        _inner.InvokeConnectionAsync<T>(connectionId, methodName, args, cancellationToken);
+
+    public override Task SetConnectionResultAsync(string connectionId, CompletionMessage result) =>
+        _inner.SetConnectionResultAsync(connectionId, result);
+
+    public override bool TryGetReturnType(string invocationId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Type? type) =>
+        _inner.TryGetReturnType(invocationId, out type);
+
+    public void Dispose()
+    {
+        _healer?.Dispose();
+        (_inner as IDisposable)?.Dispose();
+    }
+}
+
+/// <summary>Who may have missed a group's messages (<see cref="LocalDeliveryHubLifetimeManager{THub}.Missed"/>).</summary>
+public enum DeliveryGap
+{
+    /// <summary>This instance's members: the backplane was down, so what other instances sent did not reach them.</summary>
+    LocalMembers,
+
+    /// <summary>Other instances' members: a publish from this instance failed (its own members got it).</summary>
+    OtherInstances,
+}

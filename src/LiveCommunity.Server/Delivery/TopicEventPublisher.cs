@@ -1,0 +1,98 @@
+using LiveCommunity.Server.Observability;
+using LiveCommunity.Server.Protocol;
+using Microsoft.AspNetCore.SignalR;
+
+namespace LiveCommunity.Server.Delivery;
+
+/// <summary>
+/// Sends committed events to the topic's group. Runs only after commit: if a send is lost (backplane down,
+/// process killed), the database still has the event and the next event's seq shows watchers the gap.
+/// Sends are issued in seq order but not awaited: a watcher whose buffer is full delays only itself, never
+/// the writer or the other watchers.
+/// </summary>
+public sealed partial class TopicEventPublisher(
+    IDiscussionClients hub, CommunityMetrics metrics, TopicListBroadcaster topicList, ILogger<TopicEventPublisher> logger)
+{
+    private const string GroupPrefix = "topic:";
+
+    public static string GroupOf(string topicId) => GroupPrefix + topicId;
+
+    /// <summary>The topic whose group this is; null for other groups (the topic list, the moderation queue).</summary>
+    public static string? TopicOf(string groupName) =>
+        groupName.StartsWith(GroupPrefix, StringComparison.Ordinal) ? groupName[GroupPrefix.Length..] : null;
+
+    /// <param name="committedAt">Stopwatch timestamp of the commit that stored the events.</param>
+    public Task PublishAsync(IReadOnlyList<TopicEvent> events, long committedAt)
+    {
+        string? counted = null;
+        foreach (var evt in events)
+        {
+            Send(evt);
+            metrics.Published(EventLog.TypeOf(evt), evt.TopicId, committedAt);
+            // The live topic list shows visible replies and the topic's own reactions: tell it once per batch.
+            if (counted != evt.TopicId && ChangesTopicStats(evt))
+            {
+                counted = evt.TopicId;
+                topicList.Changed(evt.TopicId);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    private static bool ChangesTopicStats(TopicEvent evt) =>
+        evt is ReplyPostedEvent or ReplyRemovedEvent or ReplyRestoredEvent or ReactionsChangedEvent { ReplyId: null };
+
+    private void Send(TopicEvent evt)
+    {
+        try
+        {
+            var group = hub.Clients.Group(GroupOf(evt.TopicId));
+            var send = evt switch
+            {
+                ReplyPostedEvent e => group.ReplyPosted(e),
+                ReplyEditedEvent e => group.ReplyEdited(e),
+                ReplyRemovedEvent e => group.ReplyRemoved(e),
+                ReplyRestoredEvent e => group.ReplyRestored(e),
+                ReactionsChangedEvent e => group.ReactionsChanged(e),
+                TopicUpdatedEvent e => group.TopicUpdated(e),
+                _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "not a topic event"),
+            };
+            if (!send.IsCompletedSuccessfully)
+            {
+                _ = ObserveAsync(send, evt.TopicId, evt.Seq);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogPublishFailed(logger, ex, evt.TopicId, evt.Seq);
+        }
+    }
+
+    private async Task ObserveAsync(Task send, string topicId, long seq)
+    {
+        try
+        {
+            await send;
+        }
+        catch (Exception ex)
+        {
+            LogPublishFailed(logger, ex, topicId, seq);
+        }
+    }
+
+    public async Task PublishPresenceAsync(PresenceChangedEvent presence)
+    {
+        try
+        {
+            await hub.Clients.Group(GroupOf(presence.TopicId)).PresenceChanged(presence);
+        }
+        catch (Exception ex)
+        {
+            LogPublishFailed(logger, ex, presence.TopicId, 0);
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
+        Message = "Publishing event {TopicId}/{Seq} failed; watchers will recover it from the log by seq")]
+    private static partial void LogPublishFailed(ILogger logger, Exception ex, string topicId, long seq);
+}

@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using LiveCommunity.Server.Replies;
+using LiveCommunity.Server.Topics;
+
+namespace LiveCommunity.Server.Protocol;
+
+/// <summary>
+/// A logged event of one topic. The "type" discriminator is the event's hub method name, which is exactly
+/// what PROTOCOL.md asks for in Watch's <c>missed</c> list.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(ReplyPostedEvent), nameof(IDiscussionClient.ReplyPosted))]
+[JsonDerivedType(typeof(ReplyEditedEvent), nameof(IDiscussionClient.ReplyEdited))]
+[JsonDerivedType(typeof(ReplyRemovedEvent), nameof(IDiscussionClient.ReplyRemoved))]
+[JsonDerivedType(typeof(ReplyRestoredEvent), nameof(IDiscussionClient.ReplyRestored))]
+[JsonDerivedType(typeof(ReactionsChangedEvent), nameof(IDiscussionClient.ReactionsChanged))]
+[JsonDerivedType(typeof(TopicUpdatedEvent), nameof(IDiscussionClient.TopicUpdated))]
+public abstract record TopicEvent(string TopicId, long Seq);
+
+public sealed record ReplyPostedEvent(string TopicId, long Seq, Reply Reply) : TopicEvent(TopicId, Seq);
+
+public sealed record ReplyEditedEvent(string TopicId, long Seq, Reply Reply) : TopicEvent(TopicId, Seq);
+
+public sealed record ReplyRemovedEvent(string TopicId, long Seq, string ReplyId) : TopicEvent(TopicId, Seq);
+
+public sealed record ReplyRestoredEvent(string TopicId, long Seq, Reply Reply) : TopicEvent(TopicId, Seq);
+
+/// <summary>Absolute counts for one target: the topic itself when <c>ReplyId</c> is null.</summary>
+public sealed record ReactionsChangedEvent(string TopicId, long Seq, string? ReplyId, IReadOnlyDictionary<string, int> Reactions)
+    : TopicEvent(TopicId, Seq);
+
+public sealed record TopicUpdatedEvent(string TopicId, long Seq, Topic Topic) : TopicEvent(TopicId, Seq);
+
+/// <summary>Not logged and without seq: presence is a live hint, not history.</summary>
+public sealed record PresenceChangedEvent(string TopicId, int Watchers);
+
+/// <summary>
+/// Not logged and without seq: the topic's last seq now, so a watcher that missed events (a backplane outage, a
+/// failed publish) notices even when nothing else happens in the topic, and re-watches from its last applied seq.
+/// </summary>
+public sealed record TopicSeqEvent(string TopicId, long LastSeq);
+
+public sealed record WatchResult(string TopicId, long LastSeq, int Watchers, bool Reset, IReadOnlyList<TopicEvent> Missed);

@@ -1,0 +1,35 @@
+using LiveCommunity.Server.Storage;
+
+namespace LiveCommunity.Server.Reactions;
+
+public static class ReactionsExtensions
+{
+    /// <summary>Reactions for REST and the hub: the configured kinds, the counts and the sweep of owed events.</summary>
+    public static WebApplicationBuilder AddReactions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ReactionsOptions>().BindConfiguration("Reactions")
+            .PostConfigure<IConfiguration>((options, configuration) =>
+            {
+                // "Reactions:Kinds" may be one comma-separated string (handy in environment variables).
+                if (configuration["Reactions:Kinds"] is { Length: > 0 } list)
+                {
+                    options.Kinds = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                }
+                if (options.Kinds.Count == 0)
+                {
+                    options.Kinds = [.. ReactionsOptions.DefaultKinds];
+                }
+                options.Kinds = [.. options.Kinds.Select(k => k.Trim().ToLowerInvariant()).Distinct()];
+            })
+            .Validate(o => o.Kinds.All(k => k.Length is > 0 and <= 32 && k.All(char.IsAsciiLetterOrDigit)),
+                "Reactions:Kinds must be short names of letters and digits")
+            .Validate(o => o.CoalesceWindow >= TimeSpan.Zero && o.PendingSweepInterval > TimeSpan.Zero,
+                "Reactions:CoalesceWindow must not be negative and Reactions:PendingSweepInterval must be positive")
+            .ValidateOnStart();
+
+        builder.Services.AddScoped<ReactionService>();
+        builder.Services.AddSingleton<ReactionCounts>();
+        builder.Services.AddHostedService<PendingReactionEventSweep>();
+        return builder;
+    }
+}

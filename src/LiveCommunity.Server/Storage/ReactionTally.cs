@@ -1,0 +1,88 @@
+using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.Storage;
+
+namespace LiveCommunity.Server.Storage;
+
+/// <summary>
+/// Reaction counts of one batch: read once per target, changed in memory by each command, stored once and
+/// announced with one ReactionsChanged per target when the batch finishes. A storm of a thousand reactions in
+/// a batch costs one count update and one event per target instead of a thousand.
+/// </summary>
+public sealed class ReactionTally
+{
+    private readonly CommunityDb _db;
+    private readonly ReactionCounts _counts;
+    private readonly Dictionary<string, Target> _targets = new(StringComparer.Ordinal);
+    private readonly List<(Target Target, string Kind, int Delta)> _changes = [];
+
+    internal ReactionTally(CommunityDb db, ReactionCounts counts) => (_db, _counts) = (db, counts);
+
+    /// <summary>Records one user's reaction appearing (+1) or going (-1) on a target.</summary>
+    public async Task ChangeAsync(string topicId, string? replyId, string kind, int delta, CancellationToken ct)
+    {
+        var target = await TargetAsync(topicId, replyId, ct);
+        target.Delta[kind] = target.Delta.GetValueOrDefault(kind) + delta;
+        _changes.Add((target, kind, delta));
+    }
+
+    /// <summary>
+    /// Makes the batch send the target's ReactionsChanged (its current counts) even if nothing in it changes them:
+    /// the event a coalescing window or a crash left owed.
+    /// </summary>
+    public async Task OweEventAsync(string topicId, string? replyId, CancellationToken ct) =>
+        (await TargetAsync(topicId, replyId, ct)).Owed = true;
+
+    /// <summary>The target's counts as this batch has left them so far (every configured kind, zero included).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountsAsync(string topicId, string? replyId, CancellationToken ct) =>
+        (await TargetAsync(topicId, replyId, ct)).Current();
+
+    internal int Mark() => _changes.Count;
+
+    /// <summary>Undoes the changes of a refused command (everything after <paramref name="mark"/>).</summary>
+    internal void Undo(int mark)
+    {
+        for (var i = _changes.Count - 1; i >= mark; i--)
+        {
+            var (target, kind, delta) = _changes[i];
+            target.Delta[kind] -= delta;
+        }
+        _changes.RemoveRange(mark, _changes.Count - mark);
+    }
+
+    /// <summary>Targets whose counts this batch changed or that are owed an event, with their absolute counts and the changes to store.</summary>
+    internal IEnumerable<Target> Changed() => _targets.Values.Where(t => t.Owed || t.Delta.Values.Any(d => d != 0));
+
+    private async Task<Target> TargetAsync(string topicId, string? replyId, CancellationToken ct)
+    {
+        var id = replyId ?? topicId;
+        if (!_targets.TryGetValue(id, out var target))
+        {
+            // Counts rows change only when the batch finishes, so what is read here stays the base all batch long.
+            target = new Target(id, topicId, replyId, await _counts.ForAsync(_db, id, ct));
+            _targets[id] = target;
+        }
+        return target;
+    }
+
+    internal sealed class Target(string id, string topicId, string? replyId, IReadOnlyDictionary<string, int> stored)
+    {
+        public string Id { get; } = id;
+        public string TopicId { get; } = topicId;
+        public string? ReplyId { get; } = replyId;
+        public Dictionary<string, int> Delta { get; } = new(StringComparer.Ordinal);
+        public bool Owed { get; set; }
+
+        public IReadOnlyDictionary<string, int> Current()
+        {
+            var counts = new Dictionary<string, int>(stored, StringComparer.Ordinal);
+            foreach (var (kind, delta) in Delta)
+            {
+                if (counts.ContainsKey(kind))
+                {
+                    counts[kind] += delta;
+                }
+            }
+            return counts;
+        }
+    }
+}
