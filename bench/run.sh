@@ -40,6 +40,8 @@ LT reconnect-storm --watchers 300 --topics 5 --rate 10 --duration 15 --out "$RES
 # server itself sees sends waiting: only then can it cut the client off (at smaller sizes nothing waits on it).
 LT slow-consumer --watchers 100 --rate 50 --body-chars 4800 --duration 8 --stall 45 --out "$RESULTS/slow-consumer.json"
 LT moderation --watchers 500 --replies 50 --rate 10 --out "$RESULTS/moderation.json"
+# Teaser lists: GET /api/articles/counts with 100 ids, one shared front page vs distinct lists.
+LT counts --clients 100 --duration 8 --out "$RESULTS/counts.json"
 # A breaking story on one instance: writes on one topic (baseline: one transaction per write), then reads.
 for mode in replies reactions; do
   for transport in rest hub; do

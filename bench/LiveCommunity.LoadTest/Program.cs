@@ -351,6 +351,19 @@ Scenario("growth", "one topic at growing sizes (bulk-filled SQLite): replies/s, 
             new() { ["sizes"] = string.Join(' ', sizes), ["inFlight"] = S(o.InFlight), ["knownUsers"] = S(o.KnownUsers), ["history"] = S(o.HistoryEvents) },
             1, (host, t) => Growth.RunAsync(host, o, t), ct);
     });
+// counts
+var countsClients = Int("--clients", 100, "clients in flight, each asking again as soon as it is answered");
+var countsArticles = Int("--articles", 300, "articles created first (each request asks for 100 of them)");
+var countsWarmup = Int("--warmup", 2, "seconds of unmeasured requests before each measured phase");
+Scenario("counts", "GET /api/articles/counts with 100 ids from many clients: one shared front page vs distinct lists; requests/s, p50/p99, server CPU per request",
+    [countsClients, countsArticles, countsWarmup],
+    (p, c, ct) =>
+    {
+        var o = new Counts.Options(p.GetValue(countsClients), c.Duration, p.GetValue(countsArticles), p.GetValue(countsWarmup));
+        return Runner.RunAsync("counts", c with { NoBaseline = true },
+            new() { ["clients"] = S(o.Clients), ["articles"] = S(o.Articles), ["warmup"] = S(o.WarmupSeconds) },
+            1, (host, t) => Counts.RunAsync(host, o, t), ct);
+    });
 root.Subcommands.Add(Rolling.Command()); // rolling restarts of a running cluster (scripts/cluster-smoke.sh)
 
 // report

@@ -2,6 +2,7 @@
 // Hash routing (#/topics/{id}) keeps the server's side to static files.
 import { defineLiveThreadElement, LiveCommunity, type LiveThreadElement, type Topic, type TopicList, type TopicStatsEvent } from "../sdk/src/index";
 import { avatar, refreshTimes, timeElement } from "../sdk/src/element/dom";
+import { showArticle, showArticles } from "./articles";
 import { showQueue, updateQueueLink } from "./queue";
 
 defineLiveThreadElement();
@@ -37,7 +38,10 @@ async function route(): Promise<void> {
   leavePage?.();
   leavePage = undefined;
   const match = /^#\/topics\/(.+)$/.exec(location.hash);
+  const article = /^#\/articles\/(.+)$/.exec(location.hash);
   if (location.hash === "#/queue") showQueue(app, server, session);
+  else if (location.hash === "#/articles") leavePage = await showArticles(app, server);
+  else if (article) showArticle(app, server, decodeURIComponent(article[1]!), token);
   else if (match) showTopic(decodeURIComponent(match[1]!));
   else await showFrontPage();
 }

@@ -102,7 +102,7 @@ public sealed class PresenceBroadcaster
     public void Changed(string topicId)
     {
         // List watchers are counted with presence too (the heartbeat heals their entry), but they are no topic.
-        if (topicId == TopicListBroadcaster.PresenceKey)
+        if (topicId is TopicListBroadcaster.PresenceKey or TopicListBroadcaster.StatsPresenceKey)
         {
             return;
         }

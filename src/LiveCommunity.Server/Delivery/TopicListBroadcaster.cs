@@ -31,6 +31,12 @@ public sealed partial class TopicListBroadcaster
     /// <summary>Presence entry of list watchers: not a topic id (ours are "t_…", and Watch joins only existing topics).</summary>
     public const string PresenceKey = "(topic list)";
 
+    /// <summary>Presence entry of WatchStats connections (PROTOCOL.md v3), counted like list watchers.</summary>
+    public const string StatsPresenceKey = "(topic stats)";
+
+    /// <summary>The SignalR group of one topic's WatchStats watchers ("stats:…", never a topic group "topic:…").</summary>
+    public static string StatsGroupOf(string topicId) => "stats:" + topicId;
+
     private readonly IDiscussionClients _hub;
     private readonly IPresence _presence;
     private readonly IServiceScopeFactory _scopes;
@@ -58,7 +64,7 @@ public sealed partial class TopicListBroadcaster
     /// <summary>Something counted in TopicStats changed for this topic (committed, or a watcher came or went).</summary>
     public void Changed(string topicId)
     {
-        if (topicId != PresenceKey)
+        if (topicId is not (PresenceKey or StatsPresenceKey))
         {
             _ = _throttle.Signal(topicId);
         }
@@ -81,7 +87,8 @@ public sealed partial class TopicListBroadcaster
 
     private async Task FlushStatsAsync(string topicId)
     {
-        if (!await AnyoneWatchesAsync())
+        var (list, stats) = await WatchersAsync();
+        if (!list && !stats)
         {
             return;
         }
@@ -103,10 +110,23 @@ public sealed partial class TopicListBroadcaster
         }
         var reactions = await _counts.ForAsync(db, topicId);
         var watchers = await _presence.CountAsync(topicId);
-        await _hub.Clients.Group(Group).TopicStats(new TopicStatsEvent(topicId, replyCount.Value, reactions, watchers));
+        var e = new TopicStatsEvent(topicId, replyCount.Value, reactions, watchers);
+        // The one pacer slot serves list watchers and this topic's WatchStats watchers alike, so neither gets more
+        // than MaxStatsPerSecond; a connection in both hears of the topic twice.
+        var to = (list, stats) switch
+        {
+            (true, true) => _hub.Clients.Groups(Group, StatsGroupOf(topicId)),
+            (true, false) => _hub.Clients.Group(Group),
+            _ => _hub.Clients.Group(StatsGroupOf(topicId)),
+        };
+        await to.TopicStats(e);
     }
 
     private async Task<bool> AnyoneWatchesAsync() => await _presence.CountAsync(PresenceKey) > 0;
+
+    // Whether anyone, on any instance, watches the list and anyone watches stats (of some topic).
+    private async Task<(bool List, bool Stats)> WatchersAsync() =>
+        (await _presence.CountAsync(PresenceKey) > 0, await _presence.CountAsync(StatsPresenceKey) > 0);
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Sending TopicPosted for {TopicId} failed; list watchers see it on their next reload")]
     private static partial void LogPostFailed(ILogger logger, Exception ex, string topicId);

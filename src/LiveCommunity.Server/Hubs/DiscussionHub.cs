@@ -227,6 +227,7 @@ public sealed partial class DiscussionHub(
             await LeaveAsync(topicId);
         }
         await LeaveListAsync();
+        await LeaveStatsAsync();
         metrics.ConnectionClosed();
         LogDisconnected(logger, exception, Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);

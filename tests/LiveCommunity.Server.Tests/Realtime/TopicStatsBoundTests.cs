@@ -48,4 +48,33 @@ public sealed class TopicStatsBoundTests(SlowStatsAppFactory app) : IClassFixtur
         Assert.True(received <= 1 + SlowStatsAppFactory.PerSecond * elapsed.TotalSeconds,
             $"{received} TopicStats in {elapsed.TotalSeconds:F1} s");
     }
+
+    [Fact]
+    public async Task ReadersChurningThroughManyTopicsCannotFloodAStatsWatcher()
+    {
+        var topics = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            topics.Add((string)(await app.Moderator().CreateTopicAsync($"Teased {i}"))["id"]!);
+        }
+        await using var teasers = await app.Anonymous().ConnectAsync();
+        await teasers.Connection.InvokeAsync("WatchStats", topics.ToArray());
+
+        // The same pacer serves WatchStats: thirty topics changing at once still arrive at most 2 a second.
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            await using var reader = await app.Anonymous().ConnectAsync();
+            foreach (var topicId in topics)
+            {
+                await reader.WatchAsync(topicId);
+                await reader.Connection.InvokeAsync("Unwatch", topicId);
+            }
+        }));
+        await teasers.WaitUntilAsync(w => w.Of("TopicStats").Count >= 12, timeoutMs: 60_000, what: "twelve TopicStats");
+        var received = teasers.Of("TopicStats").Count;
+        var elapsed = clock.Elapsed;
+        Assert.True(received <= 1 + SlowStatsAppFactory.PerSecond * elapsed.TotalSeconds,
+            $"{received} TopicStats in {elapsed.TotalSeconds:F1} s");
+    }
 }

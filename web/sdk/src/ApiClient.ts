@@ -1,5 +1,5 @@
 import type { QueuePage, QueueQuery, ReportReason, ReportResult } from "./moderationTypes";
-import type { Page, Reply, ReplyPage, ServerConfig, Topic } from "./types";
+import type { ArticleCounts, Page, Reply, ReplyPage, ServerConfig, Topic } from "./types";
 
 /** A failed REST or hub call, with the server's problem details where it sent them. */
 export class LiveCommunityError extends Error {
@@ -33,6 +33,21 @@ export class ApiClient {
 
   getTopic(topicId: string): Promise<Topic> {
     return this.send("GET", `/api/topics/${enc(topicId)}`);
+  }
+
+  /** The topic of a host site's article; 404 when there is none yet. */
+  getArticle(articleId: string): Promise<Topic> {
+    return this.send("GET", `/api/articles/${enc(articleId)}`);
+  }
+
+  /** Creates the article's topic from a token the host site signed (or finds it). */
+  resolveArticle(token: string): Promise<Topic> {
+    return this.send("POST", "/api/articles/resolve", { token });
+  }
+
+  /** Counts of at most 100 articles (the server's bound). */
+  getArticleCounts(articleIds: readonly string[]): Promise<ArticleCounts> {
+    return this.send("GET", `/api/articles/counts${query({ ids: articleIds.join(",") })}`);
   }
 
   getReplies(topicId: string, options: { order?: "oldest" | "newest"; limit?: number; cursor?: string | null }): Promise<ReplyPage> {

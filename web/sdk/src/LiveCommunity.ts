@@ -6,6 +6,8 @@ import { QueueWatch, type QueueHost } from "./QueueWatch";
 import { defaultRetryPolicy, type RetryPolicy } from "./RetryPolicy";
 import { ThreadState } from "./ThreadState";
 import { TopicList, type TopicListHost } from "./TopicList";
+import { StatsWatch, type StatsWatchHost } from "./counts/StatsWatch";
+import { counts, type CountsHandle, type CountsOptions } from "./counts/counts";
 import type { HintEventMap, Page, Reply, ServerConfig, Topic, TopicEvent, TopicEventMap, TopicEventType } from "./types";
 
 export interface LiveCommunityOptions {
@@ -40,6 +42,8 @@ export class LiveCommunity {
   private readonly threads = new Map<string, LiveThread>();
   private topicList: TopicList | undefined;
   private readonly listHost: TopicListHost;
+  private statsWatch: StatsWatch | undefined;
+  private readonly statsHost: StatsWatchHost;
   private configValue: Promise<ServerConfig> | undefined;
   private readonly retryPolicy: RetryPolicy;
   private readonly host: ThreadHost;
@@ -67,7 +71,10 @@ export class LiveCommunity {
     this.onHint("PresenceChanged", ({ topicId, watchers }) => this.threads.get(topicId)?.presence(watchers));
     this.onHint("TopicSeq", ({ topicId, lastSeq }) => this.threads.get(topicId)?.heard(lastSeq));
     this.onHint("TopicPosted", (payload) => this.topicList?.posted(payload));
-    this.onHint("TopicStats", (payload) => this.topicList?.stats(payload));
+    this.onHint("TopicStats", (payload) => {
+      this.topicList?.stats(payload);
+      this.statsWatch?.stats(payload);
+    });
     this.connection.on("QueueChanged", (payload) => this.queueWatch?.receive(payload as QueueChangedEvent));
     this.connection.onclose((error) => this.connectionLost(error ?? new Error("connection closed")));
 
@@ -89,6 +96,17 @@ export class LiveCommunity {
       invoke: (method, ...args) => this.invoke(method, ...args),
       release: (list) => this.releaseList(list),
     };
+    this.statsHost = {
+      get connected() {
+        return client.connectionState === ThreadState.Live;
+      },
+      invoke: (method, ...args) => this.invoke(method, ...args),
+      release: (watch) => {
+        if (this.statsWatch !== watch) return;
+        this.statsWatch = undefined;
+        if (this.connectionState === ThreadState.Live) this.connection.invoke("UnwatchStats").catch(() => undefined);
+      },
+    };
     this.queueHost = {
       api: this.api,
       invoke: (method, ...args) => this.invoke(method, ...args),
@@ -98,6 +116,11 @@ export class LiveCommunity {
     this.networkEvents = options.networkEvents ?? (typeof window !== "undefined" ? window : undefined);
     this.networkEvents?.addEventListener("online", this.onOnline);
     this.networkEvents?.addEventListener("offline", this.onOffline);
+  }
+
+  /** Fills and keeps live the reply counts of a page's article teasers (see `counts`). */
+  static counts(options: CountsOptions): Promise<CountsHandle> {
+    return counts(options);
   }
 
   /** The state of the hub connection shared by all watched threads. */
@@ -140,6 +163,26 @@ export class LiveCommunity {
       await attempted;
     }
     return list;
+  }
+
+  /**
+   * Watches the counts of chosen topics (`WatchStats`, at most 100): `topicStats` as they change, on the client's
+   * one hub connection, watched again after every reconnect with `resumed`. A second call changes the set of the
+   * same watch. `LiveCommunity.counts` builds teaser lists on it.
+   */
+  async watchStats(topicIds: readonly string[]): Promise<StatsWatch> {
+    if (this.closed) throw new LiveCommunityError("the client is closed");
+    const watch = this.statsWatch ?? new StatsWatch(this.statsHost);
+    this.statsWatch = watch;
+    if (this.connectionState === ThreadState.Live) await watch.set(topicIds).catch(() => undefined);
+    else {
+      void watch.set(topicIds).catch(() => undefined); // keeps the set; the connect below joins it
+      watch.setState(this.connectionState === ThreadState.Connecting ? ThreadState.Connecting : ThreadState.Reconnecting);
+      const attempted = new Promise<void>((resolve) => this.attemptWaiters.push(resolve));
+      this.ensureConnected();
+      await attempted;
+    }
+    return watch;
   }
 
   /**
@@ -246,6 +289,7 @@ export class LiveCommunity {
     this.networkEvents?.removeEventListener("offline", this.onOffline);
     for (const thread of [...this.threads.values()]) thread.close();
     this.topicList?.close();
+    this.statsWatch?.close();
     this.queueWatch?.close();
     this.connectionState = ThreadState.Offline;
     this.wakeUp?.();
@@ -316,6 +360,7 @@ export class LiveCommunity {
     if (state === ThreadState.Live) return;
     for (const thread of this.threads.values()) thread.setState(state);
     this.topicList?.setState(state);
+    this.statsWatch?.setState(state);
     this.queueWatch?.setState(state);
   }
 
@@ -379,7 +424,7 @@ export class LiveCommunity {
       }
       this.everConnected = true;
       this.setConnectionState(ThreadState.Live);
-      const rejoining = [...this.threads.values(), ...(this.topicList ? [this.topicList] : []), ...(this.queueWatch ? [this.queueWatch] : [])];
+      const rejoining = [...this.threads.values(), ...(this.topicList ? [this.topicList] : []), ...(this.statsWatch ? [this.statsWatch] : []), ...(this.queueWatch ? [this.queueWatch] : [])];
       await Promise.all(rejoining.map((live) => live.join().catch(() => undefined)));
       return;
     }
@@ -399,7 +444,7 @@ export class LiveCommunity {
 
   private readonly onOnline = () => {
     if (this.wakeUp) this.wakeUp();
-    else if (this.connectionState === ThreadState.Offline && (this.threads.size > 0 || this.topicList || this.queueWatch)) this.ensureConnected();
+    else if (this.connectionState === ThreadState.Offline && (this.threads.size > 0 || this.topicList || this.statsWatch || this.queueWatch)) this.ensureConnected();
   };
 
   /** The socket may take a server timeout to notice; the browser knows now. */

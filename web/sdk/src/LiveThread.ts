@@ -16,7 +16,9 @@ export interface ThreadEventMap {
   replyRestored: { reply: Reply; seq: number };
   /**
    * The reader's own reply was held for review (`status: "pending"`): it is in `replies` for this reader only,
-   * until its `replyPosted` (approved) or `replyRemoved` arrives.
+   * until its `replyPosted` (approved) or `replyRemoved` arrives. Also when the reader's edit of a published
+   * reply is held: other readers lose it (`ReplyRemoved`), its author keeps it in place, awaiting review, until
+   * `replyRestored` (approved) or another `replyRemoved` (rejected).
    */
   replyHeld: { reply: Reply };
   /** `replyId` null: the topic's own reactions. */
@@ -51,6 +53,8 @@ export class LiveThread {
   private replyList: Reply[] = [];
   private olderCursor: string | null = null;
   private removedIds = new Set<string>();
+  /** The reader's own published replies whose edit is held: the ReplyRemoved that hides them from others is not theirs. */
+  private heldEdits = new Set<string>();
   private stateValue = ThreadState.Connecting;
   private joining: Promise<void> | undefined;
   /** A Watch refused as rate limited or busy is tried again when the server said, not left behind. */
@@ -153,9 +157,15 @@ export class LiveThread {
     return this.host.api.restoreReply(replyId);
   }
 
-  /** Author, within the edit window. */
-  editReply(replyId: string, body: string): Promise<Reply> {
-    return this.host.api.editReply(replyId, body);
+  /**
+   * Author, within the edit window. An edit that pre-moderation holds comes back with `status: "pending"`: the
+   * reply stays in `replies` for its author, in its place, awaiting review (`replyHeld`), while other readers
+   * lose it until a moderator approves it.
+   */
+  async editReply(replyId: string, body: string): Promise<Reply> {
+    const reply = await this.host.api.editReply(replyId, body);
+    if (reply.status === "pending") this.holdEdit(reply);
+    return reply;
   }
 
   /** Moderator: locks or unlocks the topic (a `topicUpdated` event follows). */
@@ -280,6 +290,11 @@ export class LiveThread {
         return;
       }
       case "ReplyRemoved": {
+        if (this.heldEdits.delete(event.replyId)) {
+          // Readers lost the reader's own reply to its held edit; the reader keeps it, awaiting review.
+          if (counts) this.adjustCount(-1);
+          return;
+        }
         if (this.removedIds.has(event.replyId)) return;
         this.removedIds.add(event.replyId);
         const wasHeld = this.unhold(event.replyId); // never counted: readers had not seen it
@@ -312,6 +327,23 @@ export class LiveThread {
     if (this.closed || this.removedIds.has(reply.id) || this.replyList.some((r) => r.id === reply.id)) return;
     this.insert({ ...reply, seq: null });
     this.events.emit("replyHeld", { reply });
+  }
+
+  /**
+   * The reader's own edit was held. Still published here: its ReplyRemoved is yet to come and is kept from
+   * removing it. Already removed (the event came before the answer): it comes back, held, at its old place.
+   */
+  private holdEdit(reply: Reply): void {
+    if (this.closed) return;
+    const shown = this.replyList.find((r) => r.id === reply.id);
+    const held = { ...this.adopt(reply), seq: shown?.seq ?? reply.seq, status: "pending" as const };
+    if (shown) {
+      if (shown.status !== "pending") this.heldEdits.add(reply.id); // a held reply was never shown to others
+      this.replace(held);
+    } else if (this.removedIds.delete(reply.id)) {
+      this.insert(held);
+    } else return; // not loaded (an older page): nothing to show
+    this.events.emit("replyHeld", { reply: held });
   }
 
   /** Takes a held reply out of the list; whether there was one. */

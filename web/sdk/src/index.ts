@@ -2,6 +2,8 @@
 export { LiveCommunity, type LiveCommunityOptions } from "./LiveCommunity";
 export { LiveThread, type ThreadEventMap } from "./LiveThread";
 export { TopicList, type TopicListEventMap } from "./TopicList";
+export { StatsWatch, type StatsWatchEventMap } from "./counts/StatsWatch";
+export { counts, defaultCountFormat, COUNT_ATTRIBUTE, type CountsHandle, type CountsOptions } from "./counts/counts";
 export { QueueWatch, type QueueWatchEventMap } from "./QueueWatch";
 export { REPORT_NOTE_MAX, REPORT_REASONS } from "./moderationTypes";
 export type * from "./moderationTypes";
@@ -13,5 +15,6 @@ export type { ApiClient } from "./ApiClient";
 export type { Disposer } from "./Emitter";
 export type { HubConnectionFactory, HubConnectionLike } from "./HubConnectionLike";
 export { defineLiveThreadElement, type LiveThreadElement } from "./element/defineLiveThreadElement";
+export { articleTopicId, type ArticleTokenSource } from "./element/articleTopic";
 export { defineModerationQueueElement, type ModerationQueueElement } from "./element/defineModerationQueueElement";
 export type * from "./types";

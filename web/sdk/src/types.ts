@@ -21,9 +21,23 @@ export interface Topic {
   replyCount: number;
   reactions: Reactions;
   lastSeq: number;
+  /** The host site's own id of the article this topic discusses (PROTOCOL.md v3), or null. */
+  articleId?: string | null;
+  /** The article's address, or null. */
+  url?: string | null;
+  /** When new replies stop being taken, or null. */
+  closesAt?: string | null;
+  /** Whether new replies are refused (409 "closed"). */
+  closed?: boolean;
   /** The reaction kinds the signed-in caller has set on it (REST answers only; `[]` when anonymous). */
   mine?: string[];
 }
+
+/** One article of `GET /api/articles/counts`. */
+export interface ArticleCount { topicId: string; replyCount: number; reactions: Reactions; watchers: number }
+
+/** `GET /api/articles/counts?ids=`: unknown ids are absent. */
+export interface ArticleCounts { items: Record<string, ArticleCount> }
 
 export interface Reply {
   id: string;

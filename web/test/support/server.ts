@@ -128,6 +128,11 @@ export class Api {
     return this.send("POST", "/api/topics", token, { title, body, sourceUrls });
   }
 
+  /** PUT /api/articles/{id} as a publisher would (a moderator's token will do). */
+  async putArticle(token: string, articleId: string, title: string, url = `https://news.example/${articleId}`): Promise<Topic> {
+    return this.send("PUT", `/api/articles/${encodeURIComponent(articleId)}`, token, { title, url });
+  }
+
   async postReply(token: string, topicId: string, body: string): Promise<Reply> {
     return this.send("POST", `/api/topics/${topicId}/replies`, token, { body });
   }

@@ -1,4 +1,5 @@
 import type { LiveCommunity } from "../LiveCommunity";
+import { articleTopicId, type ArticleTokenSource } from "./articleTopic";
 import { h, viewerFromToken } from "./dom";
 import { ElementClient } from "./ElementClient";
 import { moderationStyles } from "./moderationStyles";
@@ -13,12 +14,19 @@ export interface LiveThreadElement extends HTMLElement {
    * anonymously.
    */
   accessToken: (() => string | Promise<string>) | undefined;
+  /**
+   * For `article="…"`: the article token the host site signed (or a function returning it, or a promise of it).
+   * Used only when the article has no discussion yet, to create it on first view; without one the element says
+   * there is no discussion yet.
+   */
+  articleToken: ArticleTokenSource | undefined;
   /** The client the element uses while connected to the page. */
   readonly client: LiveCommunity | undefined;
 }
 
 /**
- * Registers `<live-thread topic="…" server="…" category="…">`: a whole live thread, in a shadow root,
+ * Registers `<live-thread topic="…" server="…" category="…">` (or `article="…"`, the host site's own id,
+ * instead of `topic`): a whole live thread, in a shadow root,
  * themed by --lc-* custom properties. `server` defaults to the page's own origin; `category` (optional) is
  * the section label shown above the title. The reply box counts against the server's limit (`GET /api/config`).
  * Runs only in a browser; call it once (the browser bundle does).
@@ -27,7 +35,8 @@ export function defineLiveThreadElement(tagName = "live-thread"): void {
   if (customElements.get(tagName)) return;
 
   class LiveThreadElementImpl extends HTMLElement implements LiveThreadElement {
-    static observedAttributes = ["topic", "server", "category"];
+    static observedAttributes = ["topic", "article", "server", "category"];
+    private articleTokenValue: ArticleTokenSource | undefined;
     private readonly shadow = this.attachShadow({ mode: "open" });
     private readonly life = new ElementClient<ThreadView>(this, tagName, (client, provider, isCurrent) => this.start(client, provider, isCurrent));
 
@@ -37,6 +46,17 @@ export function defineLiveThreadElement(tagName = "live-thread"): void {
 
     set accessToken(provider) {
       this.life.accessToken = provider;
+    }
+
+    get articleToken() {
+      return this.articleTokenValue;
+    }
+
+    set articleToken(token) {
+      this.articleTokenValue = token;
+      // A load under way reads the token when it needs it; only an element that already found no discussion
+      // starts again. A shown thread keeps going.
+      if (this.isConnected && this.shadow.querySelector(".no-discussion")) void this.life.restart();
     }
 
     get client() {
@@ -56,11 +76,24 @@ export function defineLiveThreadElement(tagName = "live-thread"): void {
     }
 
     private async start(client: LiveCommunity, provider: (() => string | Promise<string>) | undefined, isCurrent: () => boolean) {
-      const topicId = this.getAttribute("topic");
-      const message = h("p", { class: "hint", role: "status" }, topicId ? "Loading discussion…" : "No topic given.");
+      let topicId = this.getAttribute("topic");
+      const articleId = topicId ? null : this.getAttribute("article");
+      const message = h("p", { class: "hint", role: "status" }, topicId || articleId ? "Loading discussion…" : "No topic given.");
       this.shadow.replaceChildren(h("style", {}, styles + moderationStyles), message);
-      if (!topicId) return undefined;
+      if (!topicId && !articleId) return undefined;
       try {
+        if (!topicId) {
+          topicId = await articleTopicId(client.api, articleId!, () => {
+            const token = this.articleTokenValue;
+            return typeof token === "function" ? token() : token ?? "";
+          });
+          if (!isCurrent()) return undefined;
+          if (!topicId) {
+            message.textContent = "There is no discussion for this article yet.";
+            message.className = "hint no-discussion";
+            return undefined;
+          }
+        }
         const viewer = viewerFromToken(provider ? await provider() : "");
         // The server's limits are a nicety: a server without /api/config still gets its thread, uncounted.
         const [thread, config] = await Promise.all([client.watch(topicId), client.config().catch(() => undefined)]);
