@@ -11,13 +11,13 @@ echo "== restore and build"
 dotnet tool restore >/dev/null
 dotnet build LiveCommunity.sln -c Debug -nologo -v q
 
-# The cross-instance tests (namespace LiveCommunity.Server.Tests.Scaling) always use Redis + PostgreSQL, and the
-# PostgreSQL-only ones (namespace .Postgres: pool bounds) always PostgreSQL; the rest runs once per provider.
-scaling="FullyQualifiedName~LiveCommunity.Server.Tests.Scaling.|FullyQualifiedName~LiveCommunity.Server.Tests.Postgres."
-suite="FullyQualifiedName!~LiveCommunity.Server.Tests.Scaling.&FullyQualifiedName!~LiveCommunity.Server.Tests.Postgres.&FullyQualifiedName!~LiveCommunity.Server.Tests.Queries."
+# Tests say what they need with a trait (tests/.../Infrastructure/TestCategories.cs): Category=Cluster (two hosts,
+# Redis + PostgreSQL) and Category=Postgres (pool bounds) always use PostgreSQL; the rest runs once per provider.
+scaling="Category=Cluster|Category=Postgres"
+suite="Category!=Cluster&Category!=Postgres&Category!=QueryPlans"
 # Query plans are read from EF's process-wide diagnostics: in a process of their own, since inside the whole
 # suite the capture missed the read statements of its host (not understood yet; alone it is reliable).
-plans="FullyQualifiedName~LiveCommunity.Server.Tests.Queries."
+plans="Category=QueryPlans"
 
 echo "== .NET tests on SQLite"
 dotnet test LiveCommunity.sln --no-build -nologo --filter "$suite" --logger "console;verbosity=minimal"

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace LiveCommunity.Server.Common;
 
@@ -11,10 +12,8 @@ public static partial class ApiExtensions
     /// <summary>Problem details for every error, limits from "Limits", and CORS for embedding host sites.</summary>
     public static WebApplicationBuilder AddApiDefaults(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<LimitsOptions>().BindConfiguration("Limits")
-            .Validate(o => o.ReplyMaxLength > 0 && o.TitleMaxLength > 0 && o.MaxWatchedTopics > 0 && o.EditWindow >= TimeSpan.Zero,
-                "Limits:* must be positive")
-            .ValidateOnStart();
+        builder.Services.AddOptions<LimitsOptions>().BindConfiguration("Limits").ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             // Framework answers (no token, wrong role, no route) get a sentence too, like our own rejections.

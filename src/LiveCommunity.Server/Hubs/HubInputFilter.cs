@@ -15,12 +15,12 @@ public sealed class HubInputFilter : IHubFilter
     // Hub methods are few and fixed: which of their arguments to check is worked out once per method.
     private static readonly ConcurrentDictionary<MethodInfo, (int Index, string Name)[]> IdParameters = new();
 
-    public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
+    public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        var parameters = IdParameters.GetOrAdd(invocation.HubMethod, static method => [.. method.GetParameters()
+        var parameters = IdParameters.GetOrAdd(invocationContext.HubMethod, static method => [.. method.GetParameters()
             .Where(p => p.ParameterType == typeof(string) && p.Name is not null && Ids.IsIdParameter(p.Name))
             .Select(p => (p.Position, p.Name!))]);
-        var arguments = invocation.HubMethodArguments;
+        var arguments = invocationContext.HubMethodArguments;
         foreach (var (index, name) in parameters)
         {
             if (index < arguments.Count && Ids.Problem(name, arguments[index] as string) is { } problem)
@@ -28,6 +28,6 @@ public sealed class HubInputFilter : IHubFilter
                 throw new HubException($"{name} {problem}");
             }
         }
-        return next(invocation);
+        return next(invocationContext);
     }
 }

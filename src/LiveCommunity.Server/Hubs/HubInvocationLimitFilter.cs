@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace LiveCommunity.Server.Hubs;
 
 /// <summary>
-/// The per-connection invocation limit (Limits:HubInvocationBurst, HubInvocationsPerSecond), and the one its
+/// The per-connection invocationContext limit (Limits:HubInvocationBurst, HubInvocationsPerSecond), and the one its
 /// address's connections share (Limits:AddressHubInvocationBurst, AddressHubInvocationsPerSecond): past either a call
 /// gets "rate limited, retry in N s" and changes nothing; a connection that keeps calling regardless is closed.
 /// Runs before any other filter that does work, so a flood costs a dictionary lookup per call.
@@ -16,19 +16,19 @@ public sealed partial class HubInvocationLimitFilter(IOptions<LimitsOptions> lim
 {
     public const string LimitName = "hub-invocations";
 
-    public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
+    public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        var budget = HubConnectionBudget.Of(invocation.Context, limits.Value, time);
-        if (budget.TryTakeInvocation(invocation.Context, out var retryAfter, out var addressLimit))
+        var budget = HubConnectionBudget.Of(invocationContext.Context, limits.Value, time);
+        if (budget.TryTakeInvocation(invocationContext.Context, out var retryAfter, out var addressLimit))
         {
-            return next(invocation);
+            return next(invocationContext);
         }
         // Counted here; logged once, like every refusal, by HubRefusalFilter.
         metrics.RateLimited(addressLimit ?? LimitName);
         if (budget.Refused())
         {
-            LogClosed(logger, invocation.Context.ConnectionId, limits.Value.HubRefusalsBeforeClose);
-            invocation.Context.Abort();
+            LogClosed(logger, invocationContext.Context.ConnectionId, limits.Value.HubRefusalsBeforeClose);
+            invocationContext.Context.Abort();
         }
         throw new HubException($"rate limited, retry in {HubConnectionBudget.Seconds(retryAfter)} s");
     }

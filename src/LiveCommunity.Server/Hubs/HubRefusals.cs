@@ -9,15 +9,15 @@ namespace LiveCommunity.Server.Hubs;
 /// </summary>
 public sealed partial class HubRefusalFilter(ILogger<HubRefusalFilter> logger) : IHubFilter
 {
-    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try
         {
-            return await next(invocation);
+            return await next(invocationContext);
         }
         catch (HubException refusal)
         {
-            LogRefused(logger, invocation.Context.ConnectionId, invocation.HubMethodName, refusal.Message);
+            LogRefused(logger, invocationContext.Context.ConnectionId, invocationContext.HubMethodName, refusal.Message);
             throw;
         }
     }

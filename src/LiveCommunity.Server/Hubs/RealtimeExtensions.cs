@@ -17,10 +17,6 @@ public static class RealtimeExtensions
                     && o.MaxReplayEvents > 0 && o.MaxReplayBytes > 0,
                 "EventLog:* must be positive")
             .ValidateOnStart();
-        builder.Services.AddOptions<LimitsOptions>()
-            .Validate(o => o.HubInvocationBurst > 0 && o.HubInvocationsPerSecond > 0 && o.HubRefusalsBeforeClose > 0
-                    && o.ReplayBurst > 0 && o.ReplaysPerSecond > 0 && o.MaxPendingSends > 0,
-                "Limits:Hub*, Limits:Replay* and Limits:MaxPendingSends must be positive");
         builder.Services.AddOptions<PresenceOptions>().BindConfiguration("Presence");
         builder.Services.AddOptions<RealtimeOptions>().BindConfiguration("Realtime")
             .Validate(o => o.SeqHeartbeat > TimeSpan.Zero, "Realtime:SeqHeartbeat must be positive")

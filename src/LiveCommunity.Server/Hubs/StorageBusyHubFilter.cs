@@ -12,11 +12,11 @@ public sealed class StorageBusyHubFilter : IHubFilter
 {
     private static readonly Rejection Busy = Rejection.Busy(TimeSpan.FromSeconds(2));
 
-    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try
         {
-            return await next(invocation);
+            return await next(invocationContext);
         }
         catch (Exception ex) when (ex is not HubException && StorageFailures.IsBusy(ex))
         {

@@ -44,11 +44,6 @@ public static class SafetyExtensions
             hub.AddFilter<AddressConnectionsHubFilter>();
             hub.AddFilter<WriteLimitHubFilter>();
         });
-        builder.Services.AddOptions<LimitsOptions>()
-            .Validate(o => o.ConnectionsPerAddress > 0, "Limits:ConnectionsPerAddress must be positive")
-            .Validate(o => o.SharedLimitTimeout > TimeSpan.Zero, "Limits:SharedLimitTimeout must be positive")
-            .Validate(o => o.AddressHubInvocationBurst > 0 && o.AddressHubInvocationsPerSecond > 0 && o.AddressReplayBurst > 0 && o.AddressReplaysPerSecond > 0,
-                "Limits:AddressHubInvocationBurst, AddressHubInvocationsPerSecond, AddressReplayBurst and AddressReplaysPerSecond must be positive");
 
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitsOptions>>((rate, options) =>

@@ -26,22 +26,22 @@ public sealed class WriteLimitEndpointFilter(WriteKind kind) : IEndpointFilter
 /// <summary>Hub side of the same limits: a HubException that says when to retry; the connection stays open.</summary>
 public sealed class WriteLimitHubFilter(WriteRateLimiter limiter, IServiceProvider services) : IHubFilter
 {
-    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        WriteKind? kind = invocation.HubMethodName switch
+        WriteKind? kind = invocationContext.HubMethodName switch
         {
             "PostReply" => WriteKind.Reply,
             "SetReaction" => WriteKind.Reaction,
             _ => null,
         };
-        if (kind is { } k && Caller.From(invocation.Context.User) is { } caller && WriteRateLimiter.Applies(k, caller)
+        if (kind is { } k && Caller.From(invocationContext.Context.User) is { } caller && WriteRateLimiter.Applies(k, caller)
             && await limiter.TryAcquireAsync(k, caller.Id) is { } retryAfter)
         {
             var seconds = WriteRateLimiter.Seconds(retryAfter);
             RateLimitLog.Limited(services, WriteRateLimiter.NameOf(k), seconds);
             throw new HubException($"rate limited, retry in {seconds} s");
         }
-        return await next(invocation);
+        return await next(invocationContext);
     }
 }
 

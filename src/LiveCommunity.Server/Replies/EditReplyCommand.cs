@@ -26,12 +26,12 @@ internal sealed class EditReplyCommand(Caller caller, string topicId, string rep
 
     public override async Task<Outcome<Reply>> ExecuteAsync(WriteContext write, CancellationToken ct)
     {
-        var reply = await write.Db.Replies.FirstOrDefaultAsync(r => r.Id == replyId, ct);
+        var reply = await write.ReplyAsync(replyId, ct);
         // Held for review (never published, or taken off readers' pages by an earlier edit): only its author may see it.
         var ownHeld = reply is { QueueState: QueueStates.Pending, State: ReplyState.Pending or ReplyState.Hidden } && reply.AuthorId == caller.Id;
         if (reply is null || write.Topic is not { } topic || (reply.State != ReplyState.Published && !ownHeld))
         {
-            return Rejection.NotFound("reply not found");
+            return WriteContext.ReplyNotFound;
         }
         if (reply.AuthorId != caller.Id)
         {

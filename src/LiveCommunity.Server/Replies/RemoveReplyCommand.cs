@@ -22,10 +22,9 @@ internal sealed class RemoveReplyCommand(Caller caller, string topicId, string r
 
     public override async Task<Outcome<bool>> ExecuteAsync(WriteContext write, CancellationToken ct)
     {
-        var reply = await write.Db.Replies.FirstOrDefaultAsync(r => r.Id == replyId, ct);
-        if (reply is null || write.Topic is null)
+        if (await write.ReplyAsync(replyId, ct) is not { } reply)
         {
-            return Rejection.NotFound("reply not found");
+            return WriteContext.ReplyNotFound;
         }
         var byModerator = reply.AuthorId != caller.Id;
         if (byModerator && !caller.IsModerator)

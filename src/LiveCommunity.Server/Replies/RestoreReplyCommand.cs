@@ -18,10 +18,9 @@ internal sealed class RestoreReplyCommand(Caller caller, string topicId, string 
 
     public override async Task<Outcome<Reply>> ExecuteAsync(WriteContext write, CancellationToken ct)
     {
-        var reply = await write.Db.Replies.FirstOrDefaultAsync(r => r.Id == replyId, ct);
-        if (reply is null || write.Topic is not { } topic)
+        if (await write.ReplyAsync(replyId, ct) is not { } reply || write.Topic is not { } topic)
         {
-            return Rejection.NotFound("reply not found");
+            return WriteContext.ReplyNotFound;
         }
         if (reply.Erased)
         {

@@ -1,7 +1,9 @@
 using LiveCommunity.Server.Auth;
+using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes.Internal;
+using Microsoft.EntityFrameworkCore;
 
 namespace LiveCommunity.Server.Writes;
 
@@ -56,4 +58,13 @@ public sealed class WriteContext
 
     /// <summary>Work to do once the batch has committed (live notifications that carry no seq).</summary>
     public void AfterCommit(Action action) => _batch.AfterCommit(action);
+
+    /// <summary>
+    /// The start of every command on one reply: the reply with that id in this batch's topic, tracked for change,
+    /// or null (the command answers <see cref="ReplyNotFound"/>) when the topic or the reply does not exist.
+    /// </summary>
+    public async Task<ReplyEntity?> ReplyAsync(string replyId, CancellationToken ct) =>
+        Topic is { } topic ? await Db.Replies.FirstOrDefaultAsync(r => r.Id == replyId && r.TopicId == topic.Id, ct) : null;
+
+    public static Rejection ReplyNotFound => Rejection.NotFound("reply not found");
 }

@@ -51,21 +51,6 @@ public sealed class PipeConnection
             }
         }
     });
-
-    /// <summary>Waits (polling, generously) until <paramref name="condition"/> holds; false when it never did.</summary>
-    public static async Task<bool> EventuallyAsync(Func<bool> condition, int timeoutMs = 20_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-            await Task.Delay(20);
-        }
-        return true;
-    }
 }
 
 /// <summary>Two pipes crossed: what one side writes, the other reads.</summary>

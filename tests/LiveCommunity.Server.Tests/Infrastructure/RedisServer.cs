@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace LiveCommunity.Server.Tests.Infrastructure;
 
@@ -31,7 +32,7 @@ public sealed class RedisServer : IDisposable
     {
         var binary = LocalProcess.Require("redis-server", "/usr/bin/redis-server", "/usr/local/bin/redis-server");
         var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
+        foreach (var arg in new[] { "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
         {
             info.ArgumentList.Add(arg);
         }

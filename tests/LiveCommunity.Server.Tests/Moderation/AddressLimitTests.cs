@@ -54,11 +54,7 @@ public sealed class AddressLimitTests(AddressCapApp app) : IClassFixture<Address
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(condition);
         Assert.True(condition());
     }
 }

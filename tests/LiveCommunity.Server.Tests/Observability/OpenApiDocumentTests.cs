@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using LiveCommunity.Server.Tests.Infrastructure;
@@ -46,10 +47,10 @@ public sealed class OpenApiDocumentTests(AppFactory app) : IClassFixture<AppFact
         var operation = document["paths"]?[path]?[method];
         Assert.True(operation is not null, $"{method.ToUpperInvariant()} {path} is not in /openapi/v1.json");
         var responses = operation!["responses"]!.AsObject();
-        Assert.True(responses.ContainsKey(success.ToString()), $"{method} {path} lacks {success}");
+        Assert.True(responses.ContainsKey(success.ToString(CultureInfo.InvariantCulture)), $"{method} {path} lacks {success}");
         foreach (var status in problems)
         {
-            var response = responses[status.ToString()];
+            var response = responses[status.ToString(CultureInfo.InvariantCulture)];
             Assert.True(response is not null, $"{method} {path} lacks {status}");
             Assert.True(response!["content"]?["application/problem+json"] is not null, $"{method} {path} {status} is not problem details");
         }

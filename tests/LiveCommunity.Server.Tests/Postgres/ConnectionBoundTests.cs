@@ -45,6 +45,7 @@ public sealed class SmallPoolHost() : AppFactory(TestDatabase.CreatePostgres())
 /// One instance never holds more PostgreSQL connections than its pools allow, and a saturated database is
 /// answered 503 with Retry-After (reads and writes alike), never 500; it recovers by itself.
 /// </summary>
+[Trait("Category", TestCategories.Postgres)]
 [Collection(ClusterCollection.Name)]
 public sealed class ConnectionBoundTests(SmallPoolHost app) : IClassFixture<SmallPoolHost>
 {

@@ -27,6 +27,7 @@ public sealed class DefaultChecksApp : AppFactory
 [CollectionDefinition(nameof(QueryPlanTests), DisableParallelization = true)]
 public sealed class QueryPlanCollection;
 
+[Trait("Category", TestCategories.QueryPlans)]
 [Collection(nameof(QueryPlanTests))]
 public sealed partial class QueryPlanTests(DefaultChecksApp app, ITestOutputHelper output) : IClassFixture<DefaultChecksApp>
 {

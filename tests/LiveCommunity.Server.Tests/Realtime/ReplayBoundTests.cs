@@ -97,11 +97,7 @@ public sealed class ReplayBoundTests(ReplayBoundApp app) : IClassFixture<ReplayB
         // No live event follows: the unread result alone, past the bound for StalledSendTimeout, cuts it off, the
         // same way (and with the same log entry) as a watcher whose live events pile up. (A websocket closes at
         // once; this long-polling one is gone when its transport times out.)
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!app.Logs.Any(CutOff) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.TrueAsync(() => app.Logs.Any(CutOff), every: TimeSpan.FromMilliseconds(50));
         Assert.Contains(app.Logs, CutOff);
         Assert.Equal(HubConnectionState.Connected, healthy.Connection.State);
         await app.Member().PostReplyAsync(topicId, "life goes on");

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LiveCommunity.Server.Tests.Scaling;
 
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class CrossInstanceDeliveryTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {

@@ -16,6 +16,7 @@ public sealed class LimitedClusterFixture : ClusterFixture
     ];
 }
 
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class HubLimitClusterTests(LimitedClusterFixture cluster) : IClassFixture<LimitedClusterFixture>
 {

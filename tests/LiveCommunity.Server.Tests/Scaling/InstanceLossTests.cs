@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LiveCommunity.Server.Tests.Scaling;
 
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class InstanceLossTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {

@@ -5,6 +5,7 @@ using LiveCommunity.Server.Tests.Infrastructure;
 namespace LiveCommunity.Server.Tests.Scaling;
 
 /// <summary>Moderation decisions on one instance use what the other saw (two hosts, PostgreSQL, Redis).</summary>
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class ModerationClusterTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {

@@ -3,6 +3,7 @@ using StackExchange.Redis;
 
 namespace LiveCommunity.Server.Tests.Scaling;
 
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class PresenceHealingTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LiveCommunity.Server.Tests.Scaling;
 
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class RedisOutageTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {

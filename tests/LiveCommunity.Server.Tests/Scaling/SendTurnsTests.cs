@@ -7,6 +7,7 @@ namespace LiveCommunity.Server.Tests.Scaling;
 /// PresenceChanged is "about one a second per topic" (PROTOCOL.md) however many instances readers come and go on:
 /// the instances take turns through Redis instead of each sending its own once a second.
 /// </summary>
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class SendTurnsTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {

@@ -18,6 +18,7 @@ public sealed class SharedLimitClusterFixture : ClusterFixture
     ];
 }
 
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class SharedLimitClusterTests(SharedLimitClusterFixture cluster) : IClassFixture<SharedLimitClusterFixture>
 {
@@ -68,6 +69,7 @@ public sealed class SharedLimitClusterTests(SharedLimitClusterFixture cluster) :
 }
 
 /// <summary>Limits while Redis is down: counted per instance, never a 500 and never lifted.</summary>
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class SharedLimitOutageTests(SharedLimitClusterFixture cluster) : IClassFixture<SharedLimitClusterFixture>
 {

@@ -24,6 +24,7 @@ public sealed class StalledReaderClusterFixture : ClusterFixture
 /// With Redis up, a watcher that never reads costs the other watchers on its instance nothing: the backplane's
 /// subscription used to wait for every local member's write, so one stalled member held the topic's channel.
 /// </summary>
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class StalledReaderClusterTests(StalledReaderClusterFixture cluster) : IClassFixture<StalledReaderClusterFixture>
 {
@@ -62,7 +63,7 @@ public sealed class StalledReaderClusterTests(StalledReaderClusterFixture cluste
         {
             await watcher.WaitUntilAsync(w => w.LiveBySeq(topicId).Count == first, what: $"{first} replies");
         }
-        Assert.True(await PipeConnection.EventuallyAsync(() => reading.Received >= first), $"the reading connection got {reading.Received}");
+        Assert.True(await Eventually.TrueAsync(() => reading.Received >= first, TimeSpan.FromSeconds(20)), $"the reading connection got {reading.Received}");
         // They got everything while the stalled reader, which never read, is still connected: nobody waited for it.
         Assert.False(stalled.Context.ConnectionAborted.IsCancellationRequested, "the stalled reader was cut off before the others got their replies");
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace LiveCommunity.Server.Tests.Scaling;
 
 /// <summary>The live topic list across two instances: what happens on one reaches list watchers on the other.</summary>
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class TopicListClusterTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {

@@ -9,6 +9,7 @@ public sealed class NoHeartbeatClusterFixture : ClusterFixture
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("Realtime:SeqHeartbeat", "01:00:00")];
 }
 
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class TopicSeqClusterTests(NoHeartbeatClusterFixture cluster) : IClassFixture<NoHeartbeatClusterFixture>
 {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -51,7 +52,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
             var body = await reader.ReadToEndAsync();
             var id = context.Request.Headers["webhook-id"].ToString();
-            var timestamp = long.Parse(context.Request.Headers["webhook-timestamp"].ToString());
+            var timestamp = long.Parse(context.Request.Headers["webhook-timestamp"].ToString(), CultureInfo.InvariantCulture);
             var signature = context.Request.Headers["webhook-signature"].ToString();
             var r = receiver!;
             var before = r.Received.Count(w => w.Id == id);
@@ -71,7 +72,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static bool Verify(string? secret, string id, long timestamp, string body, string signatureHeader)
     {
-        if (secret is null || !secret.StartsWith("whsec_"))
+        if (secret is null || !secret.StartsWith("whsec_", StringComparison.Ordinal))
         {
             return false;
         }

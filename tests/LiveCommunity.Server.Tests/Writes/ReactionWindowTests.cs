@@ -53,13 +53,12 @@ public sealed class ReactionWindowTests(LongReactionWindowApp app) : IClassFixtu
         await watcher.WaitForAsync("ReplyRemoved", e => (string?)e["replyId"] == replyId);
 
         // The window ends, the owed event is settled without a word: the removal was the reply's last event.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
         var owed = true;
-        while (owed && DateTime.UtcNow < deadline)
+        await Eventually.TrueAsync(async () =>
         {
-            await Task.Delay(200);
             await app.Member().WithDbAsync(async db => owed = await db.PendingReactionEvents.AnyAsync(p => p.TargetId == replyId));
-        }
+            return !owed;
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
         Assert.False(owed);
         await app.Member().WithDbAsync(async db => await LogConsistency.AssertAsync(db, topicId, nothingOwed: true));
         Assert.DoesNotContain(watcher.Of("ReactionsChanged"), e => (int)e["reactions"]!["like"]! == 2);

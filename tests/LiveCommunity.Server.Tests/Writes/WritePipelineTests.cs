@@ -200,12 +200,8 @@ public sealed class WritePipelineTests(AppFactory app) : IClassFixture<AppFactor
 
     private async Task WaitUntilQueuedAsync(int commands)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
         // The blocker itself counts as one queued (running) write.
-        while (Writer.Queued < commands + 1 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => Writer.Queued >= commands + 1, TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Holds the topic's queue (on SQLite: every write) until released, so commands pile up behind it.</summary>

@@ -195,7 +195,7 @@ internal sealed class BatchRunner(
         }
         metrics.WritesFinished(refused, "rejected");
 
-        await StoreReactionsAsync(batch, windows, ct);
+        await BatchReactions.StoreAsync(batch, windows, ct);
         if (topic is not null && snapshot != (topic.LastSeq, topic.ReplyCount, topic.Locked, topic.Premoderated))
         {
             await db.Topics.Where(t => t.Id == topic.Id).ExecuteUpdateAsync(set => set
@@ -215,61 +215,4 @@ internal sealed class BatchRunner(
         database.IsSqlite
             ? await db.Topics.AsNoTracking().FirstOrDefaultAsync(t => t.Id == topicId, ct)
             : await db.Topics.FromSql($"""SELECT * FROM "Topics" WHERE "Id" = {topicId} FOR UPDATE""").AsNoTracking().FirstOrDefaultAsync(ct);
-
-    /// <summary>
-    /// Stores what the batch did to reaction counts and, in this same transaction, either appends one
-    /// ReactionsChanged (absolute counts) per changed target, or, for a target whose last event is younger than
-    /// the coalescing window, records the event as owed (a PendingReactionEvents row) for the queue to send when
-    /// the window ends: no stored change is ever without its event, even after a crash. A reply that is no longer
-    /// published gets no event (its removal is the event that describes it).
-    /// </summary>
-    private static async Task StoreReactionsAsync(Batch batch, IReactionWindows windows, CancellationToken ct)
-    {
-        var changed = batch.Reactions.Changed().ToList();
-        if (changed.Count == 0)
-        {
-            return;
-        }
-        var db = batch.Db;
-        foreach (var target in changed)
-        {
-            foreach (var (kind, delta) in target.Delta)
-            {
-                if (delta != 0)
-                {
-                    await db.Database.ExecuteSqlAsync($"""
-                        INSERT INTO "ReactionCounts" ("TargetId", "Kind", "Count") VALUES ({target.Id}, {kind}, {delta})
-                        ON CONFLICT ("TargetId", "Kind") DO UPDATE SET "Count" = "ReactionCounts"."Count" + {delta}
-                        """, ct);
-                }
-            }
-        }
-        var replyIds = changed.Where(t => t.ReplyId is not null).Select(t => t.ReplyId!).ToList();
-        var published = replyIds.Count == 0
-            ? []
-            : (await db.Replies.AsNoTracking().Where(r => replyIds.Contains(r.Id) && r.State == ReplyState.Published)
-                .Select(r => r.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        foreach (var target in changed)
-        {
-            var visible = target.ReplyId is null || published.Contains(target.ReplyId);
-            if (visible && !windows.MayEmit(target.Id))
-            {
-                await db.Database.ExecuteSqlAsync($"""
-                    INSERT INTO "PendingReactionEvents" ("TargetId", "TopicId", "ReplyId", "Since")
-                    VALUES ({target.Id}, {target.TopicId}, {target.ReplyId}, {batch.Now}) ON CONFLICT DO NOTHING
-                    """, ct);
-                batch.OweReactionEvent(target.Id);
-                continue;
-            }
-            // An owed event that no flush has taken is settled by this one (or by the removal of its reply).
-            if (windows.IsOwed(target.Id))
-            {
-                await db.Database.ExecuteSqlAsync($"""DELETE FROM "PendingReactionEvents" WHERE "TargetId" = {target.Id}""", ct);
-            }
-            if (visible)
-            {
-                batch.Append(seq => new ReactionsChangedEvent(target.TopicId, seq, target.ReplyId, target.Current()));
-            }
-        }
-    }
 }

@@ -1,5 +1,3 @@
-using LiveCommunity.Server.Storage;
-
 namespace LiveCommunity.Server.Writes.Internal;
 
 /// <summary>
@@ -13,10 +11,7 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
 {
     private readonly object _lock = new();
     private readonly List<PendingWrite> _pending = [];
-    private readonly Dictionary<string, long> _lastEmitted = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _owed = new(StringComparer.Ordinal);
-    private readonly Dictionary<PendingWrite, string> _flushes = [];
-    private readonly HashSet<string> _flushing = new(StringComparer.Ordinal); // the targets of _flushes
+    private readonly ReactionWindows _windows = new(key, owner);
     private bool _draining;
     private bool _retired;
     private TaskCompletionSource? _arrived;
@@ -50,8 +45,7 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
     {
         lock (_lock)
         {
-            return !_lastEmitted.TryGetValue(targetId, out var at)
-                || owner.Time.GetElapsedTime(at) >= owner.Reactions.CoalesceWindow;
+            return _windows.MayEmit(targetId);
         }
     }
 
@@ -59,7 +53,7 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
     {
         lock (_lock)
         {
-            return _owed.Contains(targetId);
+            return _windows.IsOwed(targetId);
         }
     }
 
@@ -81,12 +75,12 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
             {
                 var now = owner.Time.GetTimestamp();
                 _pending.RemoveAll(w => !w.IsQueued); // abandoned by their callers or the wait limit
-                wait = QueueDueFlushes(now);
+                wait = _windows.QueueDueFlushes(now, _pending);
                 if (_pending.Count > 0)
                 {
                     arrived = Task.CompletedTask;
                 }
-                else if (_owed.Count == 0 && CoolDown(now) is not { } coolDown)
+                else if (!_windows.AnyOwed && _windows.CoolDown(now) is not { } coolDown)
                 {
                     _retired = true;
                     _draining = false;
@@ -95,7 +89,7 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
                 }
                 else
                 {
-                    wait = _owed.Count > 0 ? wait : CoolDown(now)!.Value;
+                    wait = _windows.AnyOwed ? wait : _windows.CoolDown(now)!.Value;
                     _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     arrived = _arrived.Task;
                 }
@@ -132,47 +126,10 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
                 var result = await owner.Runner.PublishAsync(committed);
                 lock (_lock)
                 {
-                    var at = owner.Time.GetTimestamp();
-                    foreach (var emitted in result.EmittedKeys)
-                    {
-                        _lastEmitted[emitted] = at;
-                        _owed.Remove(emitted);
-                    }
-                    _owed.UnionWith(result.OwedKeys);
+                    _windows.Finished(result, owner.Time.GetTimestamp());
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// Queues a flush for every owed target whose window has ended; returns how long until the next one ends. A
-    /// queued flush takes the obligation over (the target leaves <see cref="_owed"/> when the flush starts).
-    /// </summary>
-    private TimeSpan QueueDueFlushes(long now)
-    {
-        var next = TimeSpan.MaxValue;
-        foreach (var target in _owed)
-        {
-            if (_flushing.Contains(target))
-            {
-                continue;
-            }
-            var left = _lastEmitted.TryGetValue(target, out var at)
-                ? owner.Reactions.CoalesceWindow - owner.Time.GetElapsedTime(at, now)
-                : TimeSpan.Zero;
-            if (left <= TimeSpan.Zero)
-            {
-                var flush = new PendingWrite<bool>(new FlushReactionsCommand(Key, target)) { EnqueuedAt = now };
-                _flushes[flush] = target;
-                _flushing.Add(target);
-                _pending.Add(flush);
-            }
-            else if (left < next)
-            {
-                next = left;
-            }
-        }
-        return next;
     }
 
     // With a batch delay configured, give a young batch a moment to fill before it starts.
@@ -212,46 +169,12 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
             if (write.TryStart())
             {
                 batch.Add(write);
-                if (_flushes.Remove(write, out var target))
-                {
-                    _flushing.Remove(target);
-                    _owed.Remove(target); // the flush owns it now; a batch that defers it again says so
-                }
+                _windows.Started(write);
             }
             return true;
         });
         return batch;
     }
-
-    /// <summary>Null when no target emitted within the window (the queue may retire); otherwise how long until none has.</summary>
-    private TimeSpan? CoolDown(long now)
-    {
-        var window = owner.Reactions.CoalesceWindow;
-        TimeSpan? longest = null;
-        foreach (var (k, at) in _lastEmitted.ToList())
-        {
-            var left = window - owner.Time.GetElapsedTime(at, now);
-            if (left <= TimeSpan.Zero)
-            {
-                _lastEmitted.Remove(k);
-            }
-            else if (longest is null || left > longest)
-            {
-                longest = left;
-            }
-        }
-        return longest;
-    }
-}
-
-/// <summary>What a batch needs of its queue's reaction coalescing windows.</summary>
-internal interface IReactionWindows
-{
-    /// <summary>True when the target's last ReactionsChanged on this instance is at least a window old.</summary>
-    bool MayEmit(string targetId);
-
-    /// <summary>True when the target has a pending row (an owed event) that no flush has taken yet.</summary>
-    bool IsOwed(string targetId);
 }
 
 internal enum EnqueueResult
