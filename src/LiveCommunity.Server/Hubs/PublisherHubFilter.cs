@@ -10,8 +10,8 @@ namespace LiveCommunity.Server.Hubs;
 /// </summary>
 public sealed class PublisherHubFilter : IHubFilter
 {
-    public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next) =>
-        Caller.From(invocation.Context.User) is { Role: Roles.Publisher }
+    public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next) =>
+        Caller.From(invocationContext.Context.User) is { Role: Roles.Publisher }
             ? throw new HubException(Roles.PublisherIsNoReader)
-            : next(invocation);
+            : next(invocationContext);
 }

@@ -21,6 +21,7 @@ public sealed class ArticleClusterFixture : ClusterFixture
 }
 
 /// <summary>Articles and webhooks on two instances sharing PostgreSQL and Redis.</summary>
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class ArticleClusterTests(ArticleClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ArticleClusterFixture>
 {

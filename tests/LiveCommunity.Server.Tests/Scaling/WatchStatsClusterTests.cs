@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace LiveCommunity.Server.Tests.Scaling;
 
 /// <summary>WatchStats across two instances: a topic changed on one reaches a stats watcher on the other.</summary>
+[Trait("Category", TestCategories.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class WatchStatsClusterTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
