@@ -50,6 +50,7 @@ internal sealed class CreateArticleCommand(
             SourceUrls = article.SourceUrls,
             AuthorId = caller?.Id ?? Newsroom.Id,
             AuthorName = caller?.Name ?? Newsroom.Name,
+            AuthorBadge = caller?.Badge,
             CreatedAt = write.Now,
             ArticleId = article.ArticleId,
             Url = article.Url,

@@ -7,6 +7,9 @@ public sealed record Caller(string Id, string Name, string Role)
 {
     public bool IsModerator => Role is Roles.Moderator or Roles.Admin;
 
+    /// <summary>The optional <c>badge</c> claim, trimmed; null when absent or blank (checked by TokenClaimsException).</summary>
+    public string? Badge { get; init; }
+
     public static Caller? From(ClaimsPrincipal? principal)
     {
         if (principal?.Identity?.IsAuthenticated != true)
@@ -19,7 +22,11 @@ public sealed record Caller(string Id, string Name, string Role)
         {
             return null;
         }
-        return new Caller(id, name, Roles.Normalize(principal.FindFirstValue(TokenClaims.Role)));
+        var badge = principal.FindFirstValue(TokenClaims.Badge)?.Trim();
+        return new Caller(id, name, Roles.Normalize(principal.FindFirstValue(TokenClaims.Role)))
+        {
+            Badge = string.IsNullOrEmpty(badge) ? null : badge,
+        };
     }
 }
 
@@ -28,4 +35,5 @@ public static class TokenClaims
     public const string Subject = "sub";
     public const string Name = "name";
     public const string Role = "role";
+    public const string Badge = "badge";
 }

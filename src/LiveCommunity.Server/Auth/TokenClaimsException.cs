@@ -4,7 +4,7 @@ using LiveCommunity.Server.Common;
 namespace LiveCommunity.Server.Auth;
 
 /// <summary>
-/// A token whose signature is good but whose claims this server cannot use: no <c>sub</c> or <c>name</c>, or one
+/// A token whose signature is good but whose claims this server cannot use: no <c>sub</c> or <c>name</c>, or one (or a <c>badge</c>)
 /// longer than the column it goes into, or with control characters. Its message is the 401's detail.
 /// </summary>
 public sealed class TokenClaimsException(string message) : Exception(message)
@@ -26,6 +26,12 @@ public sealed class TokenClaimsException(string message) : Exception(message)
         if (caller.Name.Length > MaxNameLength || HasControlCharacters(caller.Name))
         {
             return new TokenClaimsException($"the token's 'name' claim must be at most {MaxNameLength} characters without control characters");
+        }
+        // Refused rather than cut or ignored: a host site that sends a bad badge learns it at once, and a label
+        // that speaks for the site is never shown altered.
+        if (caller.Badge is { } badge && (badge.Length > Author.MaxBadgeLength || HasControlCharacters(badge)))
+        {
+            return new TokenClaimsException($"the token's 'badge' claim must be at most {Author.MaxBadgeLength} characters without control characters");
         }
         return null;
     }

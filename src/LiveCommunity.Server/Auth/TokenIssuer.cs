@@ -10,16 +10,21 @@ public sealed class TokenIssuer(SigningKeys keys, IOptions<AuthOptions> options,
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public string Issue(string userId, string name, string role)
+    public string Issue(string userId, string name, string role, string? badge = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        var identity = new ClaimsIdentity([
+            new Claim(TokenClaims.Subject, userId),
+            new Claim(TokenClaims.Name, name),
+            new Claim(TokenClaims.Role, role),
+        ]);
+        if (badge is not null)
+        {
+            identity.AddClaim(new Claim(TokenClaims.Badge, badge));
+        }
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
-            Subject = new ClaimsIdentity([
-                new Claim(TokenClaims.Subject, userId),
-                new Claim(TokenClaims.Name, name),
-                new Claim(TokenClaims.Role, role),
-            ]),
+            Subject = identity,
             Issuer = options.Value.Issuer,
             Audience = options.Value.Audience,
             IssuedAt = now,

@@ -37,7 +37,7 @@ public static class ReplyMappings
     public const string PendingStatus = "pending";
 
     public static Reply AsReply(this ReplyEntity reply, IReadOnlyDictionary<string, int> reactions) => new(
-        reply.Id, reply.TopicId, reply.ParentId, new Author(reply.AuthorId, reply.AuthorName), reply.Body,
+        reply.Id, reply.TopicId, reply.ParentId, new Author(reply.AuthorId, reply.AuthorName) { Badge = reply.AuthorBadge }, reply.Body,
         reply.CreatedAt, reply.EditedAt, reactions, reply.Seq)
     {
         Status = reply.State == ReplyState.Pending ? PendingStatus : null,

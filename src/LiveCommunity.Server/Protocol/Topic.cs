@@ -38,7 +38,7 @@ public sealed record NewTopic(string? Title, string? Body, List<string>? SourceU
 public static class TopicMappings
 {
     public static Topic AsTopic(this TopicEntity topic, IReadOnlyDictionary<string, int> reactions) => new(
-        topic.Id, topic.Title, topic.Body, topic.SourceUrls, new Author(topic.AuthorId, topic.AuthorName),
+        topic.Id, topic.Title, topic.Body, topic.SourceUrls, new Author(topic.AuthorId, topic.AuthorName) { Badge = topic.AuthorBadge },
         topic.CreatedAt, topic.Locked, topic.Premoderated, topic.ReplyCount, reactions, topic.LastSeq)
     {
         ArticleId = topic.ArticleId,

@@ -69,6 +69,7 @@ internal sealed class PostReplyCommand(Caller caller, string topicId, string bod
             ParentId = parentId,
             AuthorId = caller.Id,
             AuthorName = caller.Name,
+            AuthorBadge = caller.Badge,
             Body = body,
             CreatedAt = write.Now,
         };

@@ -1,3 +1,4 @@
+using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -51,6 +52,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             topic.Property(t => t.Title).HasMaxLength(Columns.Title);
             topic.Property(t => t.Body).HasMaxLength(Columns.Text);
             topic.Property(t => t.AuthorName).HasMaxLength(Columns.Name);
+            topic.Property(t => t.AuthorBadge).HasMaxLength(Author.MaxBadgeLength);
             topic.PrimitiveCollection(t => t.SourceUrls).HasMaxLength(Columns.Text);
             topic.HasIndex(t => new { t.CreatedAt, t.Id });
             topic.Property(t => t.ArticleId).HasMaxLength(Columns.Id);
@@ -64,6 +66,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             reply.ToTable("Replies");
             reply.Property(r => r.Body).HasMaxLength(Columns.Text);
             reply.Property(r => r.AuthorName).HasMaxLength(Columns.Name);
+            reply.Property(r => r.AuthorBadge).HasMaxLength(Author.MaxBadgeLength);
             reply.Property(r => r.RemovedReason).HasMaxLength(Columns.Reason);
             reply.HasOne<TopicEntity>().WithMany().HasForeignKey(r => r.TopicId);
             reply.HasIndex(r => new { r.TopicId, r.Seq }).IsUnique();

@@ -21,6 +21,8 @@ public sealed class TopicEntity
     public List<string> SourceUrls { get; set; } = [];
     public required string AuthorId { get; set; }
     public required string AuthorName { get; set; }
+    /// <summary>The author's <c>badge</c> claim at write time (e.g. "Reporter"); null: none.</summary>
+    public string? AuthorBadge { get; set; }
     public DateTime CreatedAt { get; set; }
     public bool Locked { get; set; }
     /// <summary>Every new reply is held for review before readers see it.</summary>
@@ -46,6 +48,8 @@ public sealed class ReplyEntity
     public string? ParentId { get; set; }
     public required string AuthorId { get; set; }
     public required string AuthorName { get; set; }
+    /// <summary>The author's <c>badge</c> claim when the reply was posted: replies show it as it was then.</summary>
+    public string? AuthorBadge { get; set; }
     private string body = "";
 
     /// <summary>Setting the text sets <see cref="BodyHash"/>, so the two never disagree.</summary>

@@ -31,6 +31,7 @@ internal sealed class CreateTopicCommand(
             SourceUrls = sourceUrls,
             AuthorId = caller.Id,
             AuthorName = caller.Name,
+            AuthorBadge = caller.Badge,
             CreatedAt = write.Now,
             ClosesAt = closeAfter is { } after ? write.Now + after : null, // Topics:CloseAfter
         };

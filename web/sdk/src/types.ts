@@ -6,6 +6,8 @@ export type Reactions = Record<string, number>;
 export interface Author {
   id: string;
   name: string;
+  /** The author's label at the time of writing (e.g. "Reporter", at most 32 characters); absent when none. */
+  badge?: string;
 }
 
 export interface Topic {

@@ -116,6 +116,25 @@ test("a reader's own reactions are pressed in a fresh browser session, and press
   assert.equal(await other.page.locator("live-thread .topic button[data-kind=insightful]").getAttribute("aria-pressed"), "false");
 });
 
+test("a badge shows next to its author's name, as text, on the topic, a loaded reply and a live one", async () => {
+  const reporter = await api.token("Rita", "moderator", "Reporter");
+  const topic = await api.createTopic(reporter.token, "Badges in the thread");
+  await api.postReply(reporter.token, topic.id, "Loaded with the page.");
+  const { page } = await topicPage(topic.id, "Reader");
+  const meta = page.locator("live-thread .meta .author-badge");
+  assert.equal(await meta.textContent(), "Reporter");
+  assert.equal(await replyItem(page, "Loaded with the page.").locator(".author-badge").textContent(), "Reporter");
+
+  // Markup in a badge stays text: the host site's label can never inject elements.
+  const sly = await api.token("Sly", "member", "<b>Staff</b>");
+  await api.postReply(sly.token, topic.id, "Arrived live.");
+  const live = replyItem(page, "Arrived live.");
+  await live.waitFor({ timeout: 10_000 });
+  assert.equal(await live.locator(".author-badge").textContent(), "<b>Staff</b>");
+  assert.equal(await live.locator(".author-badge b").count(), 0);
+  await assertAccessible(page, "a thread with badges");
+});
+
 test("no request fails and nothing is logged as an error while pages load", async () => {
   const topic = await api.createTopic(moderatorToken, "Quiet console", "Body", ["https://example.com/a"]);
   const { token } = await api.token("Ann");

@@ -120,8 +120,8 @@ function kill(child: ChildProcess): Promise<void> {
 export class Api {
   constructor(readonly url: string) {}
 
-  async token(name: string, role: "member" | "moderator" | "admin" = "member"): Promise<{ token: string; userId: string }> {
-    return this.send("POST", "/api/dev/token", "", { name, role });
+  async token(name: string, role: "member" | "moderator" | "admin" = "member", badge?: string): Promise<{ token: string; userId: string }> {
+    return this.send("POST", "/api/dev/token", "", { name, role, badge });
   }
 
   async createTopic(token: string, title: string, body = "What do you think?", sourceUrls: string[] = []): Promise<Topic> {

@@ -4,7 +4,7 @@ import type { LiveThread } from "../LiveThread";
 import { ThreadState } from "../ThreadState";
 import type { Reactions, Reply, ServerConfig } from "../types";
 import { CharacterCounter } from "./CharacterCounter";
-import { avatar, h, refreshTimes, safeLink, timeElement, webUrl, type Viewer } from "./dom";
+import { authorLabel, avatar, h, refreshTimes, safeLink, timeElement, webUrl, type Viewer } from "./dom";
 import { openReportDialog } from "./reportDialog";
 
 const REACTION_LABELS: Record<string, string> = { like: "Like", insightful: "Insightful", disagree: "Disagree" };
@@ -193,7 +193,7 @@ export class ThreadView {
     this.title.id = "lc-title";
     this.meta.replaceChildren(
       avatar(topic.author),
-      h("span", { class: "author" }, topic.author.name),
+      ...authorLabel(topic.author),
       h("span", { "aria-hidden": "true" }, "·"),
       timeElement(topic.createdAt),
     );
@@ -298,7 +298,7 @@ export class ThreadView {
     const li = h("li", { class: `reply${reply.author.id === this.viewer.userId ? " mine" : ""}${held ? " held" : ""}`, "data-reply-id": reply.id },
       h("div", { class: "reply-head" },
         avatar(reply.author),
-        h("span", { class: "author" }, reply.author.name),
+        ...authorLabel(reply.author),
         timeElement(reply.createdAt),
         reply.editedAt && h("span", { class: "edited" }, "(edited)"),
         held && h("span", { class: "badge held-badge" }, "Awaiting review"),

@@ -48,6 +48,12 @@ export function refreshTimes(root: ParentNode): void {
   }
 }
 
+/** The author's name, then their badge ("Reporter") when they have one; both as text, never markup. */
+export function authorLabel(author: { name: string; badge?: string }): Node[] {
+  const name = h("span", { class: "author" }, author.name);
+  return author.badge ? [name, h("span", { class: "badge author-badge" }, author.badge)] : [name];
+}
+
 /**
  * A round badge with the author's initial, coloured by their id (the same person, the same colour). Decorative:
  * the name is always written next to it.

@@ -5,6 +5,7 @@ export const moderationStyles: string = `
 .held-badge, .badge.pending { color: var(--_warn); }
 .badge.hidden-flag { color: var(--_danger); }
 .badge.reported { color: var(--_accent); }
+.badge.author-badge { color: var(--_accent); }
 .reply.held { border: 1px dashed var(--_warn); }
 button.report[aria-disabled="true"] { cursor: default; font-style: italic; }
 .lc-dialog { color: var(--_text); background: var(--_bg); border: 1px solid var(--_border); border-radius: var(--_radius); padding: 1.1em 1.3em; width: min(28em, calc(100vw - 2em)); box-shadow: 0 8px 32px rgba(0,0,0,.3); }

@@ -23,6 +23,25 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("LiveCommunity.Server.Storage.LeaseEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Leases", (string)null);
+                });
+
             modelBuilder.Entity("LiveCommunity.Server.Storage.ModerationEntryEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -192,6 +211,10 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<string>("AuthorBadge")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("AuthorId")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -312,6 +335,10 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.Property<string>("ArticleId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
+
+                    b.Property<string>("AuthorBadge")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("AuthorId")
                         .IsRequired()
@@ -439,26 +466,7 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.ToTable("Users", (string)null);
                 });
 
-            modelBuilder.Entity("LiveCommunity.Server.Webhooks.LeaseEntity", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("Holder")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<DateTime>("Until")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("Leases", (string)null);
-                });
-
-            modelBuilder.Entity("LiveCommunity.Server.Webhooks.WebhookAttemptEntity", b =>
+            modelBuilder.Entity("LiveCommunity.Server.Storage.WebhookAttemptEntity", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -503,7 +511,7 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.ToTable("WebhookAttempts", (string)null);
                 });
 
-            modelBuilder.Entity("LiveCommunity.Server.Webhooks.WebhookDeliveryEntity", b =>
+            modelBuilder.Entity("LiveCommunity.Server.Storage.WebhookDeliveryEntity", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -548,7 +556,7 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.ToTable("WebhookDeliveries", (string)null);
                 });
 
-            modelBuilder.Entity("LiveCommunity.Server.Webhooks.WebhookEntity", b =>
+            modelBuilder.Entity("LiveCommunity.Server.Storage.WebhookEntity", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -581,7 +589,7 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.ToTable("Webhooks", (string)null);
                 });
 
-            modelBuilder.Entity("LiveCommunity.Server.Webhooks.WebhookOutboxEntity", b =>
+            modelBuilder.Entity("LiveCommunity.Server.Storage.WebhookOutboxEntity", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

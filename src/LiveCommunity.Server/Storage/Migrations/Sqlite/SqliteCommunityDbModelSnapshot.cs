@@ -17,6 +17,25 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("LiveCommunity.Server.Storage.LeaseEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Leases", (string)null);
+                });
+
             modelBuilder.Entity("LiveCommunity.Server.Storage.ModerationEntryEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -186,6 +205,10 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AuthorBadge")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("AuthorId")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -305,6 +328,10 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
 
                     b.Property<string>("ArticleId")
                         .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorBadge")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("AuthorId")
@@ -433,26 +460,7 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.ToTable("Users", (string)null);
                 });
 
-            modelBuilder.Entity("LiveCommunity.Server.Webhooks.LeaseEntity", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Holder")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("Until")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("Leases", (string)null);
-                });
-
-            modelBuilder.Entity("LiveCommunity.Server.Webhooks.WebhookAttemptEntity", b =>
+            modelBuilder.Entity("LiveCommunity.Server.Storage.WebhookAttemptEntity", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -495,7 +503,7 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.ToTable("WebhookAttempts", (string)null);
                 });
 
-            modelBuilder.Entity("LiveCommunity.Server.Webhooks.WebhookDeliveryEntity", b =>
+            modelBuilder.Entity("LiveCommunity.Server.Storage.WebhookDeliveryEntity", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -538,7 +546,7 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.ToTable("WebhookDeliveries", (string)null);
                 });
 
-            modelBuilder.Entity("LiveCommunity.Server.Webhooks.WebhookEntity", b =>
+            modelBuilder.Entity("LiveCommunity.Server.Storage.WebhookEntity", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
@@ -571,7 +579,7 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.ToTable("Webhooks", (string)null);
                 });
 
-            modelBuilder.Entity("LiveCommunity.Server.Webhooks.WebhookOutboxEntity", b =>
+            modelBuilder.Entity("LiveCommunity.Server.Storage.WebhookOutboxEntity", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
