@@ -17,6 +17,9 @@ public static class Roles
     /// <summary>Who may create topics (POST /topics): moderators, admins and journalists.</summary>
     public static bool CreatesTopics(string role) => role is Moderator or Admin or Journalist;
 
+    /// <summary>Who may feature and unfeature replies (PUT/DELETE /replies/{id}/featured).</summary>
+    public static bool FeaturesReplies(string role) => role is Moderator or Admin or Journalist;
+
     /// <summary>Roles whose replies speak for the site: reports never hide them automatically.</summary>
     public static bool IsStaff(string role) => role is Moderator or Admin or Journalist;
 

@@ -34,6 +34,7 @@ public sealed class EventLog(IOptions<EventLogOptions> options, TimeProvider tim
         ReplyEditedEvent => nameof(IDiscussionClient.ReplyEdited),
         ReplyRemovedEvent => RemovedType,
         ReplyRestoredEvent => nameof(IDiscussionClient.ReplyRestored),
+        ReplyFeaturedEvent => nameof(IDiscussionClient.ReplyFeatured),
         ReactionsChangedEvent => nameof(IDiscussionClient.ReactionsChanged),
         TopicUpdatedEvent => nameof(IDiscussionClient.TopicUpdated),
         _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "not a logged event"),

@@ -53,6 +53,7 @@ public sealed partial class TopicEventPublisher(
                 ReplyEditedEvent e => group.ReplyEdited(e),
                 ReplyRemovedEvent e => group.ReplyRemoved(e),
                 ReplyRestoredEvent e => group.ReplyRestored(e),
+                ReplyFeaturedEvent e => group.ReplyFeatured(e),
                 ReactionsChangedEvent e => group.ReactionsChanged(e),
                 TopicUpdatedEvent e => group.TopicUpdated(e),
                 _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "not a topic event"),

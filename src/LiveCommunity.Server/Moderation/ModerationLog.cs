@@ -15,4 +15,6 @@ public static class ModerationActions
     public const string Approve = "approve";
     public const string Reject = "reject";
     public const string Erase = "erase";
+    public const string Feature = "feature";
+    public const string Unfeature = "unfeature";
 }

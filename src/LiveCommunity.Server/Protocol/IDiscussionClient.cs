@@ -10,6 +10,7 @@ public interface IDiscussionClient
     Task ReplyEdited(ReplyEditedEvent e);
     Task ReplyRemoved(ReplyRemovedEvent e);
     Task ReplyRestored(ReplyRestoredEvent e);
+    Task ReplyFeatured(ReplyFeaturedEvent e);
     Task ReactionsChanged(ReactionsChangedEvent e);
     Task TopicUpdated(TopicUpdatedEvent e);
     Task PresenceChanged(PresenceChangedEvent e);

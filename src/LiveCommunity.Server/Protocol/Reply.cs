@@ -21,6 +21,9 @@ public sealed record Reply(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Mine { get; init; }
 
+    /// <summary>Lifted by the newsroom (PROTOCOL.md v3 "Featured replies"); changed live by ReplyFeatured.</summary>
+    public bool Featured { get; init; }
+
     /// <summary><c>pending</c> when the reply is held for review (the 202 answer); absent otherwise.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Status { get; init; }
@@ -41,5 +44,6 @@ public static class ReplyMappings
         reply.CreatedAt, reply.EditedAt, reactions, reply.Seq)
     {
         Status = reply.State == ReplyState.Pending ? PendingStatus : null,
+        Featured = reply.Featured,
     };
 }

@@ -13,6 +13,7 @@ namespace LiveCommunity.Server.Protocol;
 [JsonDerivedType(typeof(ReplyEditedEvent), nameof(IDiscussionClient.ReplyEdited))]
 [JsonDerivedType(typeof(ReplyRemovedEvent), nameof(IDiscussionClient.ReplyRemoved))]
 [JsonDerivedType(typeof(ReplyRestoredEvent), nameof(IDiscussionClient.ReplyRestored))]
+[JsonDerivedType(typeof(ReplyFeaturedEvent), nameof(IDiscussionClient.ReplyFeatured))]
 [JsonDerivedType(typeof(ReactionsChangedEvent), nameof(IDiscussionClient.ReactionsChanged))]
 [JsonDerivedType(typeof(TopicUpdatedEvent), nameof(IDiscussionClient.TopicUpdated))]
 public abstract record TopicEvent(string TopicId, long Seq);
@@ -24,6 +25,9 @@ public sealed record ReplyEditedEvent(string TopicId, long Seq, Reply Reply) : T
 public sealed record ReplyRemovedEvent(string TopicId, long Seq, string ReplyId) : TopicEvent(TopicId, Seq);
 
 public sealed record ReplyRestoredEvent(string TopicId, long Seq, Reply Reply) : TopicEvent(TopicId, Seq);
+
+/// <summary>A reply was featured or unfeatured; no text, so a later removal has nothing of it to scrub.</summary>
+public sealed record ReplyFeaturedEvent(string TopicId, long Seq, string ReplyId, bool Featured) : TopicEvent(TopicId, Seq);
 
 /// <summary>Absolute counts for one target: the topic itself when <c>ReplyId</c> is null.</summary>
 public sealed record ReactionsChangedEvent(string TopicId, long Seq, string? ReplyId, IReadOnlyDictionary<string, int> Reactions)

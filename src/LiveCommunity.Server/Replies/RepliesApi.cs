@@ -18,8 +18,8 @@ public static class RepliesApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/topics/{topicId}/replies", async Task<Results<ETagged<ReplyPage>, ProblemHttpResult>> (
-                string topicId, int? limit, string? cursor, string? order, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
-            (await replies.ListAsync(Caller.From(user), topicId, order, limit, cursor, ct)).ToHttp(page => new ETagged<ReplyPage>(page)))
+                string topicId, int? limit, string? cursor, string? order, bool? featured, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
+            (await replies.ListAsync(Caller.From(user), topicId, order, limit, cursor, ct, featured == true)).ToHttp(page => new ETagged<ReplyPage>(page)))
             .CachedByTopicVersion()
             .RequireRateLimiting(RateLimitPolicies.Reads)
             .WithProblems(400, 404, 429);
@@ -53,6 +53,14 @@ public static class RepliesApi
             .RequireAuthorization()
             .WithWriteLimit(WriteKind.Change)
             .WithProblems(400, 401, 403, 404, 429);
+
+        // The newsroom's picks (moderators, admins, journalists; the service says who, with why): PUT lifts, DELETE lowers.
+        group.MapMethods("/replies/{replyId}/featured", [HttpMethods.Put, HttpMethods.Delete], async Task<Results<Ok<Reply>, ProblemHttpResult>> (
+                string replyId, HttpRequest request, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
+            (await replies.FeatureAsync(Caller.From(user), replyId, featured: HttpMethods.IsPut(request.Method), ct)).ToHttp(TypedResults.Ok))
+            .RequireAuthorization()
+            .WithWriteLimit(WriteKind.Change)
+            .WithProblems(401, 403, 404, 409, 429);
 
         return group;
     }

@@ -129,12 +129,28 @@ public sealed class ReplyService(
             : Rejection.NotFound("reply not found");
     }
 
+    /// <summary>Features or unfeatures a published reply: moderators, admins and journalists (PROTOCOL.md v3).</summary>
+    public async Task<Outcome<Reply>> FeatureAsync(Caller? caller, string replyId, bool featured, CancellationToken ct)
+    {
+        if (caller is null)
+        {
+            return Rejection.SignInRequired("sign in to feature replies");
+        }
+        if (!Roles.FeaturesReplies(caller.Role))
+        {
+            return Rejection.Forbidden("only moderators, admins and journalists feature replies");
+        }
+        return await replyTopics.TopicOfAsync(db, replyId, ct) is { } topicId
+            ? await WithMineAsync(caller, await writer.WriteAsync(new FeatureReplyCommand(caller, topicId, replyId, featured), ct), ct)
+            : Rejection.NotFound("reply not found");
+    }
+
     /// <summary>
     /// A page of visible replies in thread order (the seq of their posting), with the caller's own reactions.
     /// The topic's lastSeq is read before the page, so Watch(topicId, lastSeq) afterwards can only repeat,
     /// never miss, a change.
     /// </summary>
-    public async Task<Outcome<JsonBody<ReplyPage>>> ListAsync(Caller? caller, string topicId, string? order, int? limit, string? cursor, CancellationToken ct)
+    public async Task<Outcome<JsonBody<ReplyPage>>> ListAsync(Caller? caller, string topicId, string? order, int? limit, string? cursor, CancellationToken ct, bool featured = false)
     {
         var errors = new Dictionary<string, string[]>();
         var take = TextRules.CheckLimit(errors, limit, fallback: 50, max: 200);
@@ -166,17 +182,18 @@ public sealed class ReplyService(
         // own reactions are merged in from one small query on the reactions' key. Keyed by the decoded position.
         var version = await versions.TopicAsync(db, topicId, ct);
         var madeUp = false;
-        var shared = await pages.GetOrBuildAsync($"replies|{topicId}|{(newest == true ? "n" : "o")}|{take}|{after}", version, async () =>
+        var shared = await pages.GetOrBuildAsync($"replies|{topicId}|{(newest == true ? "n" : "o")}{(featured ? "f" : "")}|{take}|{after}", version, async () =>
         {
             // A cursor names the seq of the last reply of a page this server answered (removed since or not; reply
             // rows are never deleted). Any other position was made up: refused before a page is built for it, so a
             // crowd of made-up cursors costs one indexed lookup each, not a page each. Checked only on a miss.
+            // A featured page's cursor may name a reply unfeatured since: any reply of the topic will do.
             if (after is { } a && !await db.Replies.AsNoTracking().AnyAsync(r => r.TopicId == topicId && r.Seq == a, ct))
             {
                 madeUp = true;
                 return null;
             }
-            var page = await ReadPageAsync(topicId, newest == true, take!.Value, after, ct);
+            var page = await ReadPageAsync(topicId, newest == true, featured, take!.Value, after, ct);
             if (page is not null)
             {
                 versions.Observed(topicId, page.LastSeq);
@@ -195,7 +212,7 @@ public sealed class ReplyService(
     }
 
     // The topic's lastSeq is read before the page, so Watch(topicId, lastSeq) afterwards can only repeat, never miss, a change.
-    private async Task<ReplyPage?> ReadPageAsync(string topicId, bool newest, int take, long? after, CancellationToken ct)
+    private async Task<ReplyPage?> ReadPageAsync(string topicId, bool newest, bool featured, int take, long? after, CancellationToken ct)
     {
         var lastSeq = await db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => (long?)t.LastSeq).FirstOrDefaultAsync(ct);
         if (lastSeq is null)
@@ -203,6 +220,10 @@ public sealed class ReplyService(
             return null;
         }
         var query = db.Replies.AsNoTracking().Where(r => r.TopicId == topicId && r.State == ReplyState.Published);
+        if (featured)
+        {
+            query = query.Where(r => r.Featured); // the (TopicId, Featured, Seq) index: as cheap in a huge topic as in a small one
+        }
         if (after is { } a)
         {
             query = newest ? query.Where(r => r.Seq < a) : query.Where(r => r.Seq > a);

@@ -70,6 +70,8 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             reply.Property(r => r.RemovedReason).HasMaxLength(Columns.Reason);
             reply.HasOne<TopicEntity>().WithMany().HasForeignKey(r => r.TopicId);
             reply.HasIndex(r => new { r.TopicId, r.Seq }).IsUnique();
+            // ?featured=true: the topic's featured replies in seq order, one short range whatever the topic's size.
+            reply.HasIndex(r => new { r.TopicId, r.Featured, r.Seq });
             // The duplicate check: the same author, topic and text lately; one short range whatever the topic's size.
             // Its prefix also serves every reply of one author (moderation jobs, pre-moderation's count).
             reply.HasIndex(r => new { r.AuthorId, r.TopicId, r.BodyHash, r.CreatedAt });

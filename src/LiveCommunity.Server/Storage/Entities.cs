@@ -50,6 +50,8 @@ public sealed class ReplyEntity
     public required string AuthorName { get; set; }
     /// <summary>The author's <c>badge</c> claim when the reply was posted: replies show it as it was then.</summary>
     public string? AuthorBadge { get; set; }
+    /// <summary>Lifted by the newsroom (PUT /replies/{id}/featured); only ever changed with a ReplyFeatured event.</summary>
+    public bool Featured { get; set; }
     private string body = "";
 
     /// <summary>Setting the text sets <see cref="BodyHash"/>, so the two never disagree.</summary>

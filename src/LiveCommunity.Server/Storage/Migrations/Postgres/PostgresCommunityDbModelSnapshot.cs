@@ -242,6 +242,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.Property<bool>("Erased")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("Featured")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("ParentId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
@@ -287,6 +290,8 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("QueueState", "QueuedAt", "Id");
+
+                    b.HasIndex("TopicId", "Featured", "Seq");
 
                     b.HasIndex("AuthorId", "TopicId", "BodyHash", "CreatedAt");
 

@@ -236,6 +236,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.Property<bool>("Erased")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Featured")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ParentId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
@@ -281,6 +284,8 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("QueueState", "QueuedAt", "Id");
+
+                    b.HasIndex("TopicId", "Featured", "Seq");
 
                     b.HasIndex("AuthorId", "TopicId", "BodyHash", "CreatedAt");
 
