@@ -50,8 +50,9 @@ export class ApiClient {
     return this.send("GET", `/api/articles/counts${query({ ids: articleIds.join(",") })}`);
   }
 
-  getReplies(topicId: string, options: { order?: "oldest" | "newest"; limit?: number; cursor?: string | null }): Promise<ReplyPage> {
-    return this.send("GET", `/api/topics/${enc(topicId)}/replies${query({ order: options.order, limit: options.limit, cursor: options.cursor })}`);
+  getReplies(topicId: string, options: { order?: "oldest" | "newest"; limit?: number; cursor?: string | null; featured?: boolean }): Promise<ReplyPage> {
+    const featured = options.featured ? "true" : undefined;
+    return this.send("GET", `/api/topics/${enc(topicId)}/replies${query({ order: options.order, limit: options.limit, cursor: options.cursor, featured })}`);
   }
 
   createTopic(topic: { title: string; body: string; sourceUrls?: string[] }): Promise<Topic> {
@@ -60,6 +61,11 @@ export class ApiClient {
 
   removeReply(replyId: string, reason?: string): Promise<void> {
     return this.send("DELETE", `/api/replies/${enc(replyId)}${query({ reason })}`);
+  }
+
+  /** Moderators, admins and journalists: lifts a reply into the "Featured" strip, or takes it out. */
+  setFeatured(replyId: string, featured: boolean): Promise<Reply> {
+    return this.send(featured ? "PUT" : "DELETE", `/api/replies/${enc(replyId)}/featured`);
   }
 
   restoreReply(replyId: string): Promise<Reply> {

@@ -30,7 +30,7 @@ export interface LiveCommunityOptions {
 }
 
 const HUB_PATH = "/hubs/discussion";
-const EVENT_TYPES: readonly TopicEventType[] = ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReactionsChanged", "TopicUpdated"];
+const EVENT_TYPES: readonly TopicEventType[] = ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReplyFeatured", "ReactionsChanged", "TopicUpdated"];
 
 /**
  * A LiveCommunity client: REST for snapshots and moderation, one hub connection for

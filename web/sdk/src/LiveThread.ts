@@ -5,6 +5,9 @@ import { Sequencer } from "./Sequencer";
 import { ThreadState } from "./ThreadState";
 import type { Reactions, ReactionsResult, Reply, Topic, TopicEvent, WatchResult } from "./types";
 
+/** How many featured replies the strip shows: the newsroom's picks are few by nature. */
+const FEATURED_LIMIT = 20;
+
 /** The key of the topic's own reactions in `mineByTarget` (reply ids are never empty). */
 const TOPIC_TARGET = "";
 
@@ -14,6 +17,8 @@ export interface ThreadEventMap {
   replyEdited: { reply: Reply; seq: number };
   replyRemoved: { replyId: string; seq: number };
   replyRestored: { reply: Reply; seq: number };
+  /** A reply went into (`featured` true) or out of the "Featured" strip; `featured` (the getter) is current. */
+  replyFeatured: { replyId: string; featured: boolean; seq: number };
   /**
    * The reader's own reply was held for review (`status: "pending"`): it is in `replies` for this reader only,
    * until its `replyPosted` (approved) or `replyRemoved` arrives. Also when the reader's edit of a published
@@ -51,6 +56,8 @@ export class LiveThread {
   /** Seq at which `topic` (its replyCount above all) was read; later events adjust it. */
   private topicSeq = 0;
   private replyList: Reply[] = [];
+  /** The topic's featured replies, oldest first: loaded apart from the pages, since they may be on any of them. */
+  private featuredList: Reply[] = [];
   private olderCursor: string | null = null;
   private removedIds = new Set<string>();
   /** The reader's own published replies whose edit is held: the ReplyRemoved that hides them from others is not theirs. */
@@ -78,6 +85,11 @@ export class LiveThread {
   }
 
   /** Loaded replies, oldest first. Replaced (never mutated) on every change. */
+  /** Featured replies, oldest first (PROTOCOL.md v3): the thread's "Featured" strip. */
+  get featured(): readonly Reply[] {
+    return this.featuredList;
+  }
+
   get replies(): readonly Reply[] {
     return this.replyList;
   }
@@ -168,6 +180,11 @@ export class LiveThread {
     return reply;
   }
 
+  /** Moderators, admins, journalists: features or unfeatures a reply (a `replyFeatured` event follows). */
+  setFeatured(replyId: string, featured: boolean): Promise<Reply> {
+    return this.host.api.setFeatured(replyId, featured);
+  }
+
   /** Moderator: locks or unlocks the topic (a `topicUpdated` event follows). */
   setLocked(locked: boolean): Promise<Topic> {
     return this.host.api.setLocked(this.topicId, locked);
@@ -187,7 +204,11 @@ export class LiveThread {
   /** @internal Loads topic and latest replies over REST. Replies first: their `lastSeq` is where watching resumes. */
   async load(): Promise<void> {
     const page = await this.host.api.getReplies(this.topicId, { order: "newest", limit: this.host.pageSize });
-    const topic = await this.host.api.getTopic(this.topicId);
+    // After the page, so its lastSeq covers them too: a later ReplyFeatured only ever moves them forward.
+    const [topic, featured] = await Promise.all([
+      this.host.api.getTopic(this.topicId),
+      this.host.api.getReplies(this.topicId, { featured: true, limit: FEATURED_LIMIT }),
+    ]);
     // The reader's own held replies are not in the page (readers never see them); keep them until decided.
     const listed = new Set(page.items.map((r) => r.id));
     const held = this.replyList.filter((r) => r.status === "pending" && !listed.has(r.id));
@@ -195,6 +216,7 @@ export class LiveThread {
     this.topicValue = this.adoptTopic(topic);
     this.topicSeq = topic.lastSeq;
     this.replyList = [...page.items.slice().reverse().map((r) => this.adopt(r)), ...held];
+    this.featuredList = featured.items.map((r) => this.adopt(r));
     this.olderCursor = page.nextCursor;
     this.removedIds.clear();
     this.sequencer.reset(page.lastSeq);
@@ -299,6 +321,7 @@ export class LiveThread {
         this.removedIds.add(event.replyId);
         const wasHeld = this.unhold(event.replyId); // never counted: readers had not seen it
         this.replyList = this.replyList.filter((r) => r.id !== event.replyId);
+        this.featuredList = this.featuredList.filter((r) => r.id !== event.replyId);
         if (counts && !wasHeld) this.adjustCount(-1);
         this.events.emit("replyRemoved", { replyId: event.replyId, seq: event.seq });
         return;
@@ -311,6 +334,9 @@ export class LiveThread {
         this.events.emit("replyRestored", { reply, seq: event.seq });
         return;
       }
+      case "ReplyFeatured":
+        this.applyFeatured(event.replyId, event.featured, event.seq);
+        return;
       case "ReactionsChanged":
         this.applyReactions(event.replyId, event.reactions, event.seq);
         return;
@@ -354,6 +380,26 @@ export class LiveThread {
     return true;
   }
 
+  private applyFeatured(replyId: string, featured: boolean, seq: number): void {
+    const reply = this.replyList.find((r) => r.id === replyId);
+    if (reply) this.replace({ ...reply, featured });
+    this.featuredList = this.featuredList.filter((r) => r.id !== replyId);
+    if (featured && reply) {
+      this.featuredList = [...this.featuredList, { ...reply, featured }].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+    } else if (featured && !this.removedIds.has(replyId)) {
+      void this.reloadFeatured(replyId, seq); // on a page not loaded: the strip asks the server (a small, indexed list)
+      return;
+    }
+    this.events.emit("replyFeatured", { replyId, featured, seq });
+  }
+
+  private async reloadFeatured(replyId: string, seq: number): Promise<void> {
+    const page = await this.host.api.getReplies(this.topicId, { featured: true, limit: FEATURED_LIMIT }).catch(() => undefined);
+    if (!page || this.closed) return;
+    this.featuredList = page.items.filter((r) => !this.removedIds.has(r.id)).map((r) => this.adopt(r));
+    this.events.emit("replyFeatured", { replyId, featured: true, seq });
+  }
+
   private applyReactions(replyId: string | null, reactions: Reactions, seq: number): void {
     if (replyId === null) this.topicValue = { ...this.topic, reactions, mine: this.mine(null).slice() };
     else {
@@ -381,6 +427,8 @@ export class LiveThread {
   }
 
   private replace(reply: Reply): boolean {
+    // The strip shows the same reply: an edit or new counts reach it too.
+    this.featuredList = this.featuredList.map((r) => (r.id === reply.id ? { ...reply, featured: true } : r));
     const index = this.replyList.findIndex((r) => r.id === reply.id);
     if (index < 0) return false;
     this.replyList = this.replyList.with(index, reply);

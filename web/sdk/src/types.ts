@@ -57,6 +57,8 @@ export interface Reply {
   mine?: string[];
   /** "pending" when the reply is held for review (only its author and moderators see it). */
   status?: "pending";
+  /** Lifted by the newsroom into the thread's "Featured" strip (PROTOCOL.md v3); changed live by `ReplyFeatured`. */
+  featured?: boolean;
 }
 
 export interface Page<T> {
@@ -73,6 +75,7 @@ export interface ReplyPostedEvent { topicId: string; seq: number; reply: Reply }
 export interface ReplyEditedEvent { topicId: string; seq: number; reply: Reply }
 export interface ReplyRemovedEvent { topicId: string; seq: number; replyId: string }
 export interface ReplyRestoredEvent { topicId: string; seq: number; reply: Reply }
+export interface ReplyFeaturedEvent { topicId: string; seq: number; replyId: string; featured: boolean }
 export interface ReactionsChangedEvent { topicId: string; seq: number; replyId: string | null; reactions: Reactions }
 export interface TopicUpdatedEvent { topicId: string; seq: number; topic: Topic }
 export interface PresenceChangedEvent { topicId: string; watchers: number }
@@ -85,6 +88,7 @@ export interface TopicEventMap {
   ReplyEdited: ReplyEditedEvent;
   ReplyRemoved: ReplyRemovedEvent;
   ReplyRestored: ReplyRestoredEvent;
+  ReplyFeatured: ReplyFeaturedEvent;
   ReactionsChanged: ReactionsChangedEvent;
   TopicUpdated: TopicUpdatedEvent;
 }

@@ -135,6 +135,27 @@ test("a badge shows next to its author's name, as text, on the topic, a loaded r
   await assertAccessible(page, "a thread with badges");
 });
 
+test("a moderator features a reply: it rises into the Featured strip for every reader, live, and leaves it on Unfeature", async () => {
+  const topic = await api.createTopic(moderatorToken, "Featured replies");
+  const writer = await api.token("Wes");
+  await api.postReply(writer.token, topic.id, "An ordinary reply.");
+  await api.postReply(writer.token, topic.id, "The reply worth lifting.");
+  const { page: reader } = await topicPage(topic.id, "Reader");
+  const { page: staff } = await topicPage(topic.id, "Mia", "moderator");
+  const readerStrip = reader.locator("live-thread section.featured");
+  assert.equal(await readerStrip.isHidden(), true);
+  assert.equal(await replyItem(reader, "The reply worth lifting.").locator("button.feature").count(), 0);
+
+  await replyItem(staff, "The reply worth lifting.").locator("button.feature").click();
+  await readerStrip.locator(".featured-reply", { hasText: "The reply worth lifting." }).waitFor({ timeout: 10_000 });
+  assert.equal(await readerStrip.locator(".featured-reply").count(), 1);
+  await assertAccessible(reader, "a thread with a featured reply");
+
+  const unfeature = replyItem(staff, "The reply worth lifting.").locator("button.feature", { hasText: "Unfeature" });
+  await unfeature.click();
+  await readerStrip.waitFor({ state: "hidden", timeout: 10_000 });
+});
+
 test("no request fails and nothing is logged as an error while pages load", async () => {
   const topic = await api.createTopic(moderatorToken, "Quiet console", "Body", ["https://example.com/a"]);
   const { token } = await api.token("Ann");

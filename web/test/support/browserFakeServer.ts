@@ -89,7 +89,10 @@ export class BrowserFakeServer {
     if (staged) return route.fulfill({ status: staged[0], contentType: "application/json", body: staged[1] === null ? "" : JSON.stringify(staged[1]) });
     const json = (value: unknown, status = 200) => route.fulfill({ status, contentType: "application/json", body: JSON.stringify(value) });
     if (url.pathname === "/api/topics/t1") return json(this.topic);
-    if (url.pathname === "/api/topics/t1/replies") return json({ items: this.replies.slice().reverse(), nextCursor: null, lastSeq: this.topic.lastSeq });
+    if (url.pathname === "/api/topics/t1/replies") {
+      const items = url.searchParams.get("featured") === "true" ? this.replies.filter((r) => r.featured) : this.replies.slice().reverse();
+      return json({ items, nextCursor: null, lastSeq: this.topic.lastSeq });
+    }
     if (url.pathname === "/api/moderation/queue") {
       const state = url.searchParams.get("state") ?? "all";
       return json({ items: this.queue.filter((item) => state === "all" || item.state === state), nextCursor: null, counts: this.counts });

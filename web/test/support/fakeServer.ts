@@ -50,6 +50,13 @@ export class FakeServer {
     return this.record({ type: "ReplyRemoved", topicId: "t1", seq: 0, replyId });
   }
 
+  /** Features or unfeatures a reply as the server does: the flag and a ReplyFeatured in the log. */
+  feature(replyId: string, featured: boolean): TopicEvent {
+    const target = this.replies.find((r) => r.id === replyId);
+    if (target) target.featured = featured;
+    return this.record({ type: "ReplyFeatured", topicId: "t1", seq: 0, replyId, featured });
+  }
+
   record(event: TopicEvent): TopicEvent {
     event.seq = ++this.topic.lastSeq;
     this.log.push(event);
@@ -69,8 +76,10 @@ export class FakeServer {
     if (url.pathname === "/api/config") return json(this.config);
     if (url.pathname === "/api/topics/t1") return json({ ...this.topic, mine: this.mine.get("t1") ?? [] });
     if (url.pathname === "/api/topics/t1/replies") {
-      const newest = this.replies.slice().reverse().map((r) => ({ ...r, mine: this.mine.get(r.id) ?? [] }));
-      return json({ items: newest, nextCursor: null, lastSeq: this.topic.lastSeq });
+      const featured = url.searchParams.get("featured") === "true";
+      const listed = featured ? this.replies.filter((r) => r.featured) : this.replies.slice().reverse();
+      const items = listed.map((r) => ({ ...r, mine: this.mine.get(r.id) ?? [] }));
+      return json({ items, nextCursor: null, lastSeq: this.topic.lastSeq });
     }
     return new Response(JSON.stringify({ title: "Not Found", status: 404 }), { status: 404 });
   };

@@ -226,3 +226,38 @@ test("a TopicSeq ahead of the thread makes it watch again from its last applied 
   assert.deepEqual(ids(thread.replies), ["b"], "the removed text is gone");
   assert.equal(thread.lastSeq, 3);
 });
+
+// The thread's "Featured" strip: loaded with the thread, moved by ReplyFeatured in seq order, emptied by removals.
+test("featured replies load with the thread and follow ReplyFeatured, each event once, in seq order", async () => {
+  const server = new FakeServer();
+  for (const id of ["a", "b", "c"]) server.post(reply(id));
+  server.feature("c", true);
+  const thread = await connect(server).watch("t1");
+  assert.deepEqual(ids(thread.featured), ["c"]);
+
+  const seen: boolean[] = [];
+  thread.on("replyFeatured", ({ featured }) => seen.push(featured));
+  const lift = server.feature("a", true);
+  const lower = server.feature("c", false);
+  for (const e of [lower, lift, lower]) server.hub.deliver(e); // out of order and repeated
+  assert.deepEqual(seen, [true, false]);
+  assert.deepEqual(ids(thread.featured), ["a"]);
+  assert.equal(thread.replies.find((r) => r.id === "a")?.featured, true);
+  assert.equal(thread.replies.find((r) => r.id === "c")?.featured, false);
+
+  server.hub.deliver(server.remove("a"));
+  assert.deepEqual(ids(thread.featured), [], "a removed reply leaves the strip");
+});
+
+test("a reply featured on a page not loaded is fetched for the strip", async () => {
+  const server = new FakeServer();
+  server.post(reply("old"));
+  const thread = await connect(server).watch("t1");
+  // As if "old" were on an older page: the thread no longer holds it.
+  server.replies.find((r) => r.id === "old")!.body = "old, on another page";
+  (thread as unknown as { replyList: unknown[] }).replyList = [];
+  server.hub.deliver(server.feature("old", true));
+  await sleep(20);
+  assert.deepEqual(ids(thread.featured), ["old"]);
+  assert.equal(thread.featured[0]?.body, "old, on another page");
+});

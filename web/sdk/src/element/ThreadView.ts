@@ -4,6 +4,7 @@ import type { LiveThread } from "../LiveThread";
 import { ThreadState } from "../ThreadState";
 import type { Reactions, Reply, ServerConfig } from "../types";
 import { CharacterCounter } from "./CharacterCounter";
+import { FeaturedStrip } from "./FeaturedStrip";
 import { authorLabel, avatar, h, refreshTimes, safeLink, timeElement, webUrl, type Viewer } from "./dom";
 import { openReportDialog } from "./reportDialog";
 
@@ -66,6 +67,7 @@ export class ThreadView {
   private readonly loadOlder = h("button", { type: "button", class: "load-older" }, "Show older replies");
   private readonly empty = h("p", { class: "empty" }, "No replies in this topic yet.");
   private readonly list = h("ol", { class: "reply-list", "aria-label": "Replies" });
+  private readonly featured = new FeaturedStrip();
   private readonly sentinel = h("div", { class: "end", "aria-hidden": "true" });
   private readonly pill = h("button", { type: "button", class: "new-pill", hidden: true });
   private readonly announcer = h("div", { class: "visually-hidden announcer", "aria-live": "polite", "aria-atomic": "true" });
@@ -96,6 +98,7 @@ export class ThreadView {
         if (replyId === this.announced) this.clearAnnouncer();
       }),
       thread.on("replyRestored", () => this.renderReplies()),
+      thread.on("replyFeatured", () => this.renderReplies()),
       thread.on("reactionsChanged", ({ replyId }) => (replyId === null ? this.renderTopic() : this.renderReplies())),
       thread.on("topicUpdated", () => this.renderTopic()),
       thread.on("presence", () => this.renderPresence()),
@@ -112,6 +115,11 @@ export class ThreadView {
     this.observer?.disconnect();
     this.counter?.dispose();
     clearInterval(this.timeRefresh);
+  }
+
+  /** Moderators, admins and journalists feature replies; the server checks it again. */
+  private get canFeature(): boolean {
+    return this.canModerate || this.viewer.role === "journalist";
   }
 
   private get canModerate(): boolean {
@@ -162,6 +170,7 @@ export class ThreadView {
       ),
       h("section", { class: "replies", "aria-labelledby": "lc-replies" },
         h("div", { class: "replies-head" }, this.count),
+        this.featured.element,
         this.pageError,
         this.viewer.userId ? this.composer : this.signInHint,
         this.loadOlder,
@@ -284,6 +293,7 @@ export class ThreadView {
         this.items.delete(id);
       }
     }
+    this.featured.render(this.thread.featured);
     this.empty.hidden = replies.length > 0;
     this.loadOlder.hidden = !this.thread.hasOlder;
     this.renderCounts();
@@ -320,6 +330,11 @@ export class ThreadView {
       actions.append(answer);
     }
     if (this.viewer.userId && reply.author.id !== this.viewer.userId) actions.append(this.reportButton(reply, error));
+    if (this.canFeature) {
+      const feature = h("button", { type: "button", class: "link feature" }, reply.featured ? "Unfeature" : "Feature");
+      feature.addEventListener("click", () => this.run(error, () => this.thread.setFeatured(reply.id, !reply.featured)));
+      actions.append(feature);
+    }
     if (this.canModerate) {
       const remove = h("button", { type: "button", class: "link danger remove" }, "Remove");
       remove.addEventListener("click", () => this.openModForm(li, error, "Remove reply", false, (reason) => this.thread.removeReply(reply.id, reason)));

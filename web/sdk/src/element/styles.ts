@@ -42,6 +42,9 @@ h2 { font-size: 1.15em; margin: 0; }
 .category { margin: 0 0 .5em; display: inline-block; font-size: .75em; font-weight: 700; letter-spacing: .06em; text-transform: uppercase; color: var(--_accent); background: color-mix(in srgb, var(--_accent) 12%, transparent); border-radius: 999px; padding: .15em .7em; }
 .meta { display: flex; flex-wrap: wrap; gap: .35em .6em; align-items: center; margin: 0 0 1em; }
 .author { font-weight: 600; color: var(--_text); }
+.featured { border-left: 3px solid var(--_accent); padding: .2em 0 .2em .9em; margin: 0 0 1em; }
+.featured h2 { font-size: 1em; }
+.featured-list { list-style: none; margin: .4em 0 0; padding: 0; display: grid; gap: .6em; }
 .avatar { display: inline-grid; place-items: center; flex: none; width: 2.1em; height: 2.1em; border-radius: 50%; background: hsl(var(--hue, 210) 50% 32%); color: #fff; font-weight: 700; font-size: .85em; line-height: 1; }
 .reply-head .avatar { width: 1.9em; height: 1.9em; font-size: .8em; align-self: center; }
 time { white-space: nowrap; }
