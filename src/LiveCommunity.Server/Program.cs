@@ -67,6 +67,7 @@ app.MapTopics();
 app.MapArticles();
 app.MapWebhooks();
 app.MapReplies();
+app.MapMe(); // GET /api/me and muting: per reader, never cached
 app.MapReactions();
 app.MapModeration();
 app.MapReports();

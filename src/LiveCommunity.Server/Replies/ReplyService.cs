@@ -25,6 +25,7 @@ public sealed class ReplyService(
     QueueNotifier queue,
     ITopicVersions versions,
     SharedPages pages,
+    MuteService mutes,
     IOptions<LimitsOptions> limits)
 {
     public async Task<Outcome<Reply>> PostAsync(Caller? caller, string topicId, NewReply input, CancellationToken ct)
@@ -248,9 +249,15 @@ public sealed class ReplyService(
             return shared;
         }
         var mine = await reactions.MineInTopicAsync(db, caller, items[0].TopicId, items.Select(r => r.Id).ToList(), ct);
-        return mine.Values.All(m => m.Count == 0)
+        // Muted authors leave the caller's copy only; nextCursor still names the shared page's last reply, so
+        // paging goes on where the shared page ends (a page may come out shorter, never overlapping or skipping).
+        var muted = await mutes.MutedAmongAsync(caller, items.Select(r => r.Author.Id).Distinct().ToList(), ct);
+        return muted.Count == 0 && mine.Values.All(m => m.Count == 0)
             ? shared
-            : shared.With(shared.Value with { Items = items.Select(r => r with { Mine = mine[r.Id] }).ToList() });
+            : shared.With(shared.Value with
+            {
+                Items = items.Where(r => !muted.Contains(r.Author.Id)).Select(r => r with { Mine = mine[r.Id] }).ToList(),
+            });
     }
 
     // REST answers carry the caller's own reactions (PROTOCOL.md v2); events never do.

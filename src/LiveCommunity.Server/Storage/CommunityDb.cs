@@ -26,6 +26,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
     public DbSet<WebhookDeliveryEntity> WebhookDeliveries => Set<WebhookDeliveryEntity>();
     public DbSet<WebhookAttemptEntity> WebhookAttempts => Set<WebhookAttemptEntity>();
     public DbSet<LeaseEntity> Leases => Set<LeaseEntity>();
+    public DbSet<MuteEntity> Mutes => Set<MuteEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -44,6 +45,15 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             user.Property(u => u.Name).HasMaxLength(Columns.Name);
             user.Property(u => u.Role).HasMaxLength(16);
             user.Property(u => u.BanReason).HasMaxLength(Columns.Reason);
+        });
+
+        modelBuilder.Entity<MuteEntity>(mute =>
+        {
+            mute.ToTable("Mutes");
+            // The key is the lookup: one user's mutes, or whether they muted these authors.
+            mute.HasKey(m => new { m.UserId, m.MutedUserId });
+            mute.Property(m => m.UserId).HasMaxLength(Columns.Id);
+            mute.Property(m => m.MutedUserId).HasMaxLength(Columns.Id);
         });
 
         modelBuilder.Entity<TopicEntity>(topic =>

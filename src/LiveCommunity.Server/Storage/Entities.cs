@@ -13,6 +13,14 @@ public sealed class UserEntity
     public DateTime UpdatedAt { get; set; }
 }
 
+/// <summary>One reader muting another: lists for <see cref="UserId"/> leave out replies by <see cref="MutedUserId"/>.</summary>
+public sealed class MuteEntity
+{
+    public required string UserId { get; set; }
+    public required string MutedUserId { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
 public sealed class TopicEntity
 {
     public required string Id { get; set; }

@@ -115,15 +115,7 @@ public sealed class FeaturedRepliesTests(AppFactory app) : IClassFixture<AppFact
         }
         using var anonymous = app.Anonymous().Http();
         anonymous.DefaultRequestHeaders.CacheControl = new CacheControlHeaderValue { NoCache = true };
-        var seen = new List<string>();
-        string? cursor = null;
-        do
-        {
-            var page = await (await anonymous.GetAsync($"/api/topics/{topicId}/replies?featured=true&limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).ReadAsync(HttpStatusCode.OK);
-            seen.AddRange(page["items"]!.AsArray().Select(r => (string)r!["id"]!));
-            cursor = (string?)page["nextCursor"];
-        }
-        while (cursor is not null);
+        var seen = await PageWalk.AllAsync(anonymous, $"/api/topics/{topicId}/replies?featured=true&limit=2", "id");
         Assert.Equal([ids[0], ids[2], ids[4]], seen);
     }
 }

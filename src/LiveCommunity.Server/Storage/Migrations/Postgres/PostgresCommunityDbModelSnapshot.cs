@@ -133,6 +133,24 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.ToTable("ModerationJobs", (string)null);
                 });
 
+            modelBuilder.Entity("LiveCommunity.Server.Storage.MuteEntity", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("MutedUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId", "MutedUserId");
+
+                    b.ToTable("Mutes", (string)null);
+                });
+
             modelBuilder.Entity("LiveCommunity.Server.Storage.PendingReactionEventEntity", b =>
                 {
                     b.Property<string>("TargetId")

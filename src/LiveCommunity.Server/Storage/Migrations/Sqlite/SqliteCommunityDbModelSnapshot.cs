@@ -127,6 +127,24 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.ToTable("ModerationJobs", (string)null);
                 });
 
+            modelBuilder.Entity("LiveCommunity.Server.Storage.MuteEntity", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MutedUserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "MutedUserId");
+
+                    b.ToTable("Mutes", (string)null);
+                });
+
             modelBuilder.Entity("LiveCommunity.Server.Storage.PendingReactionEventEntity", b =>
                 {
                     b.Property<string>("TargetId")
