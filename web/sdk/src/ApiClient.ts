@@ -1,5 +1,5 @@
 import type { QueuePage, QueueQuery, ReportReason, ReportResult } from "./moderationTypes";
-import type { ArticleCounts, Page, Reply, ReplyPage, ServerConfig, Topic } from "./types";
+import type { Account, ArticleCounts, Page, Reply, ReplyPage, ServerConfig, Topic } from "./types";
 
 /** A failed REST or hub call, with the server's problem details where it sent them. */
 export class LiveCommunityError extends Error {
@@ -61,6 +61,15 @@ export class ApiClient {
 
   removeReply(replyId: string, reason?: string): Promise<void> {
     return this.send("DELETE", `/api/replies/${enc(replyId)}${query({ reason })}`);
+  }
+
+  getMe(): Promise<Account> {
+    return this.send("GET", "/api/me");
+  }
+
+  /** Signed-in readers: lists leave out replies by users they muted. */
+  setMuted(userId: string, muted: boolean): Promise<void> {
+    return this.send(muted ? "PUT" : "DELETE", `/api/me/muted/${enc(userId)}`);
   }
 
   /** Moderators, admins and journalists: lifts a reply into the "Featured" strip, or takes it out. */

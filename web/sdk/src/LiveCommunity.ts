@@ -8,7 +8,7 @@ import { ThreadState } from "./ThreadState";
 import { TopicList, type TopicListHost } from "./TopicList";
 import { StatsWatch, type StatsWatchHost } from "./counts/StatsWatch";
 import { counts, type CountsHandle, type CountsOptions } from "./counts/counts";
-import type { HintEventMap, Page, Reply, ServerConfig, Topic, TopicEvent, TopicEventMap, TopicEventType } from "./types";
+import type { Account, HintEventMap, Page, Reply, ServerConfig, Topic, TopicEvent, TopicEventMap, TopicEventType } from "./types";
 
 export interface LiveCommunityOptions {
   /** The server's origin (and path prefix, if any), e.g. "https://community.example.com". */
@@ -226,6 +226,16 @@ export class LiveCommunity {
   /** Moderator or admin. */
   createTopic(topic: { title: string; body: string; sourceUrls?: string[] }): Promise<Topic> {
     return this.api.createTopic(topic);
+  }
+
+  /** The signed-in reader: id, name, role and whom they muted. */
+  me(): Promise<Account> {
+    return this.api.getMe();
+  }
+
+  /** Mutes (or unmutes) another reader: lists leave their replies out; `<live-thread>` also hides them live. */
+  mute(userId: string, muted = true): Promise<void> {
+    return this.api.setMuted(userId, muted);
   }
 
   /** Reports a reply to the moderators (signed in; not one's own). Reporting the same reply again is a no-op. */

@@ -61,6 +61,9 @@ export interface Reply {
   featured?: boolean;
 }
 
+/** `GET /api/me`: the signed-in reader. `unread` stays 0 until the server has notifications. */
+export interface Account { id: string; name: string; role: string; muted: string[]; unread: number }
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

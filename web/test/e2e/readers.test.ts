@@ -156,6 +156,27 @@ test("a moderator features a reply: it rises into the Featured strip for every r
   await readerStrip.waitFor({ state: "hidden", timeout: 10_000 });
 });
 
+test("a reader mutes another: their replies go at once, live ones never show, and a reload keeps them out", async () => {
+  const topic = await api.createTopic(moderatorToken, "Muting");
+  const troll = await api.token("Trev");
+  const friend = await api.token("Fay");
+  await api.postReply(friend.token, topic.id, "A friendly reply.");
+  await api.postReply(troll.token, topic.id, "A trolling reply.");
+  const { page } = await topicPage(topic.id, "Quiet Reader");
+  await replyItem(page, "A trolling reply.").getByRole("button", { name: "Mute Trev" }).click();
+  await replyItem(page, "A trolling reply.").waitFor({ state: "detached", timeout: 10_000 });
+
+  await api.postReply(troll.token, topic.id, "Trolling live.");
+  await api.postReply(friend.token, topic.id, "Friendly live.");
+  await replyItem(page, "Friendly live.").waitFor({ timeout: 10_000 });
+  assert.equal(await replyItem(page, "Trolling live.").count(), 0);
+
+  await page.reload();
+  await page.locator("live-thread .status[data-state=live]").waitFor({ timeout: 10_000 });
+  await replyItem(page, "Friendly live.").waitFor({ timeout: 10_000 });
+  assert.equal(await replyItem(page, "Trolling").count(), 0);
+});
+
 test("no request fails and nothing is logged as an error while pages load", async () => {
   const topic = await api.createTopic(moderatorToken, "Quiet console", "Body", ["https://example.com/a"]);
   const { token } = await api.token("Ann");

@@ -89,6 +89,7 @@ export class BrowserFakeServer {
     if (staged) return route.fulfill({ status: staged[0], contentType: "application/json", body: staged[1] === null ? "" : JSON.stringify(staged[1]) });
     const json = (value: unknown, status = 200) => route.fulfill({ status, contentType: "application/json", body: JSON.stringify(value) });
     if (url.pathname === "/api/topics/t1") return json(this.topic);
+    if (url.pathname === "/api/me") return json({ id: "me", name: "Me", role: "member", muted: [], unread: 0 });
     if (url.pathname === "/api/topics/t1/replies") {
       const items = url.searchParams.get("featured") === "true" ? this.replies.filter((r) => r.featured) : this.replies.slice().reverse();
       return json({ items, nextCursor: null, lastSeq: this.topic.lastSeq });

@@ -68,6 +68,8 @@ export class ThreadView {
   private readonly empty = h("p", { class: "empty" }, "No replies in this topic yet.");
   private readonly list = h("ol", { class: "reply-list", "aria-label": "Replies" });
   private readonly featured = new FeaturedStrip();
+  /** Authors the reader muted: their replies, loaded or live, are not shown here (GET /api/me, then the Mute action). */
+  private readonly muted = new Set<string>();
   private readonly sentinel = h("div", { class: "end", "aria-hidden": "true" });
   private readonly pill = h("button", { type: "button", class: "new-pill", hidden: true });
   private readonly announcer = h("div", { class: "visually-hidden announcer", "aria-live": "polite", "aria-atomic": "true" });
@@ -85,6 +87,7 @@ export class ThreadView {
     this.build();
     this.renderAll();
     this.timeRefresh = setInterval(() => refreshTimes(this.root), TIME_REFRESH_MS);
+    if (viewer.userId) void client.me().then((account) => this.setMuted(account.muted), () => undefined);
     this.disposers.push(
       thread.on("replyPosted", ({ reply }) => this.replyArrived(reply)),
       thread.on("replyEdited", () => this.renderReplies()),
@@ -269,8 +272,13 @@ export class ThreadView {
   }
 
   /** Puts the list in the thread's order, touching only replies that changed. */
+  private setMuted(userIds: readonly string[]): void {
+    for (const id of userIds) this.muted.add(id);
+    this.renderReplies();
+  }
+
   private renderReplies(): void {
-    const replies = this.thread.replies;
+    const replies = this.thread.replies.filter((r) => !this.muted.has(r.author.id));
     const seen = new Set<string>();
     let previous: Element | null = null;
     for (const reply of replies) {
@@ -293,7 +301,7 @@ export class ThreadView {
         this.items.delete(id);
       }
     }
-    this.featured.render(this.thread.featured);
+    this.featured.render(this.thread.featured.filter((r) => !this.muted.has(r.author.id)));
     this.empty.hidden = replies.length > 0;
     this.loadOlder.hidden = !this.thread.hasOlder;
     this.renderCounts();
@@ -329,7 +337,15 @@ export class ThreadView {
       answer.addEventListener("click", () => this.setReplyTo(reply));
       actions.append(answer);
     }
-    if (this.viewer.userId && reply.author.id !== this.viewer.userId) actions.append(this.reportButton(reply, error));
+    if (this.viewer.userId && reply.author.id !== this.viewer.userId) {
+      actions.append(this.reportButton(reply, error));
+      const mute = h("button", { type: "button", class: "link mute", "aria-label": `Mute ${reply.author.name}` }, "Mute");
+      mute.addEventListener("click", () => this.run(error, async () => {
+        await this.client.mute(reply.author.id);
+        this.setMuted([reply.author.id]);
+      }));
+      actions.append(mute);
+    }
     if (this.canFeature) {
       const feature = h("button", { type: "button", class: "link feature" }, reply.featured ? "Unfeature" : "Feature");
       feature.addEventListener("click", () => this.run(error, () => this.thread.setFeatured(reply.id, !reply.featured)));
@@ -442,6 +458,7 @@ export class ThreadView {
 
   private replyArrived(reply: Reply): void {
     this.renderReplies();
+    if (this.muted.has(reply.author.id)) return; // not shown, so neither announced nor counted as unseen
     this.items.get(reply.id)?.li.classList.add("fresh");
     this.announcer.textContent = `New reply from ${reply.author.name}: ${reply.body.slice(0, 200)}`;
     this.announced = reply.id;
