@@ -81,7 +81,8 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             reply.HasOne<TopicEntity>().WithMany().HasForeignKey(r => r.TopicId);
             reply.HasIndex(r => new { r.TopicId, r.Seq }).IsUnique();
             // ?featured=true: the topic's featured replies in seq order, one short range whatever the topic's size.
-            reply.HasIndex(r => new { r.TopicId, r.Featured, r.Seq });
+            // Partial, so the planners take it for "WHERE … AND Featured" (a bare boolean is no equality they key on).
+            reply.HasIndex(r => new { r.TopicId, r.Seq }, "IX_Replies_Featured_TopicId_Seq").HasFilter("\"Featured\"");
             // The duplicate check: the same author, topic and text lately; one short range whatever the topic's size.
             // Its prefix also serves every reply of one author (moderation jobs, pre-moderation's count).
             reply.HasIndex(r => new { r.AuthorId, r.TopicId, r.BodyHash, r.CreatedAt });

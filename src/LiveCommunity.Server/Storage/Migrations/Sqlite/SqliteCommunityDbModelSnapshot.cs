@@ -303,9 +303,10 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
 
                     b.HasIndex("QueueState", "QueuedAt", "Id");
 
-                    b.HasIndex("TopicId", "Featured", "Seq");
-
                     b.HasIndex("AuthorId", "TopicId", "BodyHash", "CreatedAt");
+
+                    b.HasIndex(new[] { "TopicId", "Seq" }, "IX_Replies_Featured_TopicId_Seq")
+                        .HasFilter("\"Featured\"");
 
                     b.ToTable("Replies", (string)null);
                 });
