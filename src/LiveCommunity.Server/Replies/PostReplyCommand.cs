@@ -17,9 +17,15 @@ internal sealed class PostReplyCommand(Caller caller, string topicId, string bod
     IPreModeration? preModeration = null)
     : WriteCommand<Reply>
 {
-    public override string? TopicId => topicId;
+    public override string TopicId => topicId;
 
     public override Caller? Writer => caller;
+
+    public string AuthorId => caller.Id;
+
+    public string Body => body;
+
+    public long BodyHash { get; } = ReplyBodyHash.Of(body);
 
     public override async Task<Outcome<Reply>> ExecuteAsync(WriteContext write, CancellationToken ct)
     {
@@ -36,14 +42,11 @@ internal sealed class PostReplyCommand(Caller caller, string topicId, string bod
             return Rejection.Conflict("closed");
         }
         var db = write.Db;
-        var since = write.Now - duplicateWindow;
         // Catches double submits and copy-paste floods; the exact text, so a corrected retry still goes through.
-        // The hash makes it one search of the (author, topic, hash, time) index, whatever the topic's size or
+        // One search of the (author, topic, hash, time) index for the whole batch, whatever the topic's size or
         // how fast the author posts; the text is compared too, so a hash collision refuses nothing.
-        var bodyHash = ReplyBodyHash.Of(body);
-        if (duplicateWindow > TimeSpan.Zero && await db.Replies.AsNoTracking().AnyAsync(
-                r => r.AuthorId == caller.Id && r.TopicId == topic.Id && r.BodyHash == bodyHash && r.CreatedAt >= since
-                    && r.Body == body && r.State != ReplyState.Removed, ct))
+        var recent = duplicateWindow > TimeSpan.Zero ? write.Shared(() => new RecentReplies()) : null;
+        if (recent is not null && await recent.ContainsAsync(write, this, duplicateWindow, ct))
         {
             return Rejection.Conflict("you just posted the same reply in this topic");
         }
@@ -74,6 +77,7 @@ internal sealed class PostReplyCommand(Caller caller, string topicId, string bod
             CreatedAt = write.Now,
         };
         db.Replies.Add(reply);
+        recent?.Add(write, this);
         if (preModeration is not null && await preModeration.HoldsAsync(write, caller, body, ct))
         {
             reply.State = ReplyState.Pending;

@@ -37,6 +37,21 @@ public sealed class WriteContext
     /// </summary>
     public TopicEntity? Topic => _batch.Topic;
 
+    /// <summary>
+    /// The commands of this batch (this one among them), in the order they run: a command may look at its own
+    /// kind among them to do in one query what each would otherwise do alone (see <see cref="Shared{T}"/>).
+    /// </summary>
+    public IReadOnlyList<object> BatchCommands => _batch.Commands;
+
+    /// <summary>One object of type <typeparamref name="T"/> for the whole batch, made by the first command that asks.</summary>
+    public T Shared<T>(Func<T> create) where T : class => _batch.Shared(create);
+
+    /// <summary>
+    /// Runs if this command is taken back (refused, or failed while saving): for what it put in a
+    /// <see cref="Shared{T}"/> object, which no savepoint rolls back.
+    /// </summary>
+    public void OnUndo(Action undo) => _batch.OnUndo(undo);
+
     /// <summary>Whether any webhook was registered when the batch began; write outbox rows only then.</summary>
     public bool WebhooksListening => _batch.WebhooksListening;
 

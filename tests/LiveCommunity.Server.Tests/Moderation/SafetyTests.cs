@@ -161,6 +161,21 @@ public sealed class SafetyTests(StrictApp app) : IClassFixture<StrictApp>
         await app.Member().PostReplyAsync(topicId, "First!"); // someone else may say the same
     }
 
+    [Fact]
+    public async Task CopiesSentAtOnceAreTakenOnce()
+    {
+        // A double click or a retrying client: the copies reach the topic's queue together and mostly run in one
+        // batch, whose duplicate check is one query for all of them; the batch must still see its own first copy.
+        var topicId = (string)(await app.Moderator().CreateTopicAsync())["id"]!;
+        using var http = app.Member().Http();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 3)
+            .Select(_ => http.PostAsJsonAsync($"/api/topics/{topicId}/replies", new { body = "Double click" })));
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(2, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        var listed = await http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/topics/{topicId}/replies");
+        Assert.Single(listed!["items"]!.AsArray());
+    }
+
     [Theory]
     [InlineData("get rich with SCAMCOIN today", "SCAMCOIN")]
     [InlineData("free money for everyone", "free money")]

@@ -92,6 +92,42 @@ public sealed class WritePipelineTests(AppFactory app) : IClassFixture<AppFactor
     }
 
     [Fact]
+    public async Task OneBatchChecksItsRepliesForDuplicatesTogetherAndSeesItsOwn()
+    {
+        var topicId = await NewTopicAsync();
+        var author = new Caller("duplicate-author", "Author", Roles.Member);
+        var counts = app.Services.GetRequiredService<ReactionCounts>();
+        var window = TimeSpan.FromMinutes(1);
+        PostReplyCommand Post(string body) => new(author, topicId, body, null, counts, window);
+        Assert.Null((await Writer.WriteAsync(Post("said before"))).Rejection);
+        await using var blocked = await BlockAsync(topicId);
+
+        var writes = new List<Task<Outcome<Reply>>>
+        {
+            Writer.WriteAsync(Post("said before")), // stored by an earlier batch
+            Writer.WriteAsync(Post("new words")),
+            Writer.WriteAsync(Post("new words")), // the batch's own first copy
+            Writer.WriteAsync(new PostThenFail(Post("taken back"))),
+            Writer.WriteAsync(Post("taken back")), // its first copy failed and was rolled back: not a duplicate
+            Writer.WriteAsync(new PostReplyCommand(new Caller("someone-else", "Else", Roles.Member), topicId, "new words", null, counts, window)),
+        };
+        await WaitUntilQueuedAsync(writes.Count);
+        blocked.Release();
+
+        Assert.Equal(409, (await writes[0]).Rejection?.Status);
+        Assert.Null((await writes[1]).Rejection);
+        Assert.Equal(409, (await writes[2]).Rejection?.Status);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => writes[3]);
+        Assert.Null((await writes[4]).Rejection);
+        Assert.Null((await writes[5]).Rejection);
+        await app.Anonymous().WithDbAsync(async db =>
+        {
+            var bodies = await db.Replies.Where(r => r.TopicId == topicId).Select(r => r.Body).ToListAsync();
+            Assert.Equal(["new words", "new words", "said before", "taken back"], bodies.Order());
+        });
+    }
+
+    [Fact]
     public async Task MixedConcurrentCommandsKeepTheLogAndTheRowsInStep()
     {
         var topicId = await NewTopicAsync();
@@ -248,6 +284,19 @@ public sealed class WritePipelineTests(AppFactory app) : IClassFixture<AppFactor
         {
             see(write);
             return Task.FromResult<Outcome<bool>>(true);
+        }
+    }
+
+    /// <summary>A real post that then fails, as a defect in saving would: the batch must take all of it back.</summary>
+    private sealed class PostThenFail(PostReplyCommand post) : WriteCommand<Reply>
+    {
+        public override string? TopicId => post.TopicId;
+        public override Caller? Writer => post.Writer;
+
+        public override async Task<Outcome<Reply>> ExecuteAsync(WriteContext write, CancellationToken ct)
+        {
+            Assert.Null((await post.ExecuteAsync(write, ct)).Rejection);
+            throw new InvalidOperationException("failed after posting");
         }
     }
 

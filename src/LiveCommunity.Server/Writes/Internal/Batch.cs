@@ -12,8 +12,11 @@ namespace LiveCommunity.Server.Writes.Internal;
 /// after-commit work its commands added. <see cref="Mark"/>/<see cref="Undo"/> take back what one refused
 /// command added, so its neighbours keep theirs.
 /// </summary>
-internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, ReactionCounts counts, bool webhooksListening)
+internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, ReactionCounts counts, bool webhooksListening,
+    IReadOnlyList<object> commands)
 {
+    private readonly Dictionary<Type, object> _shared = [];
+    private readonly List<Action> _undo = [];
     private readonly List<TopicEvent> _events = [];
     private readonly List<(Caller Moderator, string Action, string TargetId)> _audits = [];
     private readonly List<Action> _afterCommit = [];
@@ -26,6 +29,9 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
 
     /// <summary>Whether any webhook was registered when the batch began: without one, no outbox row is written.</summary>
     public bool WebhooksListening { get; } = webhooksListening;
+
+    /// <summary>Every command of the batch, in the order they run.</summary>
+    public IReadOnlyList<object> Commands { get; } = commands;
 
     public IReadOnlyList<TopicEvent> Events => _events;
     public IReadOnlyList<(Caller Moderator, string Action, string TargetId)> Audits => _audits;
@@ -79,12 +85,30 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
     /// <summary>A reaction target whose event this batch stored as owed (after every command ran, never undone).</summary>
     public void OweReactionEvent(string targetId) => _owedReactionEvents.Add(targetId);
 
+    /// <summary>One object of type <typeparamref name="T"/> per batch, made on first use.</summary>
+    public T Shared<T>(Func<T> create) where T : class
+    {
+        if (!_shared.TryGetValue(typeof(T), out var shared))
+        {
+            _shared[typeof(T)] = shared = create();
+        }
+        return (T)shared;
+    }
+
+    /// <summary>Runs if the command now running is taken back, newest first.</summary>
+    public void OnUndo(Action undo) => _undo.Add(undo);
+
     public Mark Mark() => new(
-        _events.Count, _audits.Count, _afterCommit.Count, Reactions.Mark(),
+        _undo.Count, _events.Count, _audits.Count, _afterCommit.Count, Reactions.Mark(),
         Topic?.LastSeq ?? 0, Topic?.ReplyCount ?? 0, Topic?.Locked ?? false, Topic?.Premoderated ?? false);
 
     public void Undo(Mark mark)
     {
+        for (var i = _undo.Count - 1; i >= mark.Undo; i--)
+        {
+            _undo[i]();
+        }
+        _undo.RemoveRange(mark.Undo, _undo.Count - mark.Undo);
         _events.RemoveRange(mark.Events, _events.Count - mark.Events);
         _audits.RemoveRange(mark.Audits, _audits.Count - mark.Audits);
         _afterCommit.RemoveRange(mark.AfterCommit, _afterCommit.Count - mark.AfterCommit);
@@ -98,4 +122,4 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
 
 /// <summary>Where a batch stood before one command ran.</summary>
 internal readonly record struct Mark(
-    int Events, int Audits, int AfterCommit, int Reactions, long LastSeq, int ReplyCount, bool Locked, bool Premoderated);
+    int Undo, int Events, int Audits, int AfterCommit, int Reactions, long LastSeq, int ReplyCount, bool Locked, bool Premoderated);

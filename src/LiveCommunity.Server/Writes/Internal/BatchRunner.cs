@@ -143,7 +143,7 @@ internal sealed class BatchRunner(
         // One look per batch, not per event: a site with no webhook pays no outbox row per write. A receiver
         // registered after this read hears from the next batch on.
         var webhooksListening = await db.Webhooks.AnyAsync(ct);
-        var batch = new Batch(db, now, topic, counts, webhooksListening);
+        var batch = new Batch(db, now, topic, counts, webhooksListening, writes.ConvertAll(w => w.Command));
         var snapshot = topic is null ? default : (topic.LastSeq, topic.ReplyCount, topic.Locked, topic.Premoderated);
         var banned = await writers.RecordAsync(db, database.IsSqlite, writes.Select(w => w.Writer).OfType<Auth.Caller>(), now, ct);
 

@@ -15,6 +15,9 @@ internal abstract class PendingWrite
     public abstract string? TopicId { get; }
     public abstract Caller? Writer { get; }
 
+    /// <summary>The feature's command behind it, for its neighbours in a batch (<see cref="WriteContext.BatchCommands"/>).</summary>
+    public abstract object Command { get; }
+
     /// <summary>TimeProvider timestamp of enqueueing, for the queue-wait metric and the batch delay.</summary>
     public long EnqueuedAt { get; init; }
 
@@ -63,6 +66,7 @@ internal sealed class PendingWrite<T>(WriteCommand<T> command) : PendingWrite
 
     public override string? TopicId => command.TopicId;
     public override Caller? Writer => command.Writer;
+    public override object Command => command;
     public override Task Task => _result.Task;
     public Task<Outcome<T>> Result => _result.Task;
 
