@@ -73,7 +73,6 @@ public sealed class MuteService(CommunityDb db, TimeProvider time)
         return new Account(caller.Id, caller.Name, caller.Role, muted, Unread: 0);
     }
 
-    /// <summary>Which of <paramref name="authorIds"/> the caller muted: one lookup on the key, bounded by a page's authors.</summary>
     /// <summary>
     /// Which of <paramref name="authorIds"/> the caller muted. Runs on every signed-in page read, so it reads the
     /// caller's own rows by the key in a compiled query (at most <see cref="MaxMuted"/>, for most readers none)

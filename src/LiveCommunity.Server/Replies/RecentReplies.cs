@@ -24,8 +24,8 @@ internal sealed class RecentReplies
         {
             // The first to ask searches for the whole batch; a post the batch did not list (one another command
             // wraps) searches for itself.
-            var pairs = (_searched.Count == 0 ? write.BatchCommands.OfType<PostReplyCommand>() : Enumerable.Empty<PostReplyCommand>())
-                .Append(post).Select(p => (p.AuthorId, p.BodyHash)).Distinct().ToList();
+            var batch = _searched.Count == 0 ? write.BatchCommands.OfType<PostReplyCommand>() : [];
+            var pairs = batch.Append(post).Select(p => (p.AuthorId, p.BodyHash)).Distinct().ToList();
             await LoadAsync(write, post.TopicId, pairs, write.Now - window, ct);
             _searched.UnionWith(pairs);
         }
@@ -60,9 +60,9 @@ internal sealed class RecentReplies
     /// <summary>
     /// <c>(AuthorId = a1 AND TopicId = t AND BodyHash = h1 AND CreatedAt >= s) OR (…a2…h2…) …</c>: one search of the
     /// (author, topic, hash, time) index per pair on both databases; each term names every column of the index so
-    /// that each is a complete search on its own (SQLite plans an OR term by term). Not <c>AuthorId IN (…) AND BodyHash IN (…)</c>: SQLite searches every combination of the two
-    /// lists, the square of the batch (65,536 searches for a full batch of 256), and each search is deeper as the
-    /// table grows. The list is padded to a power of two (repeating its last pair) so that EF keeps at most nine
+    /// that each is a complete search on its own (SQLite plans an OR term by term). Not
+    /// <c>AuthorId IN (…) AND BodyHash IN (…)</c>: SQLite searches every combination of the two lists, the square of
+    /// the batch (65,536 searches for a full batch of 256), and each search is deeper as the table grows. The list is padded to a power of two (repeating its last pair) so that EF keeps at most nine
     /// query shapes; the values go in as parameters.
     /// </summary>
     private static Expression<Func<ReplyEntity, bool>> AnyOf(List<(string AuthorId, long BodyHash)> pairs, string topicId, DateTime since)
