@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 import { LiveCommunity, type LiveCommunityOptions, ThreadState } from "../../sdk/src/index";
 import { FakeServer, reply } from "../support/fakeServer";
+import { fakeTimers } from "../support/clock";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const clients: LiveCommunity[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) await c.close();
@@ -58,14 +58,15 @@ test("live replies take their place by seq, whatever their clocks say", async ()
   assert.deepEqual(ids(thread.replies), ["a", "b", "c"], "a restored reply goes back to its place");
 });
 
-test("a gap that stays open is filled by Watch(topicId, lastApplied)", async () => {
+test("a gap that stays open is filled by Watch(topicId, lastApplied)", async (t) => {
+  const advance = fakeTimers(t);
   const server = new FakeServer();
   const thread = await connect(server).watch("t1");
   server.hub.deliver(server.post(reply("a")));
   server.post(reply("b", "b", 1)); // lost on the way
   server.hub.deliver(server.post(reply("c", "c", 2)));
   assert.deepEqual(ids(thread.replies), ["a"], "c is held while b is missing");
-  await sleep(80);
+  await advance(80);
   assert.deepEqual(server.hub.watchCalls().at(-1), ["t1", 1]);
   assert.deepEqual(ids(thread.replies), ["a", "b", "c"]);
   assert.equal(thread.lastSeq, 3);
@@ -100,7 +101,8 @@ test("removal and restore keep the list and the count right", async () => {
   assert.equal(thread.topic.replyCount, 2);
 });
 
-test("reset: true reloads the thread and emits reset", async () => {
+test("reset: true reloads the thread and emits reset", async (t) => {
+  const advance = fakeTimers(t);
   const server = new FakeServer();
   const thread = await connect(server).watch("t1");
   let resets = 0;
@@ -109,14 +111,15 @@ test("reset: true reloads the thread and emits reset", async () => {
   server.post(reply("b", "b", 1));
   server.resetNextWatch = true;
   server.hub.cut();
-  await sleep(50);
+  await advance(50);
   assert.equal(resets, 1);
   assert.deepEqual(ids(thread.replies), ["a", "b"]);
   assert.equal(thread.lastSeq, 2);
   assert.equal(thread.state, ThreadState.Live);
 });
 
-test("after a reconnect each watched topic resumes from its last applied seq", async () => {
+test("after a reconnect each watched topic resumes from its last applied seq", async (t) => {
+  const advance = fakeTimers(t);
   const server = new FakeServer();
   const states: ThreadState[] = [];
   const thread = await connect(server).watch("t1");
@@ -126,58 +129,62 @@ test("after a reconnect each watched topic resumes from its last applied seq", a
   server.hub.cut();
   server.post(reply("b", "b", 1)); // posted while cut off
   server.post(reply("c", "c", 2));
-  await sleep(80);
+  await advance(80);
   assert.deepEqual(states, [ThreadState.Reconnecting, ThreadState.Live]);
   assert.equal(server.hub.starts, 4, "first start, two failures, one success");
   assert.deepEqual(server.hub.watchCalls().at(-1), ["t1", 1]);
   assert.deepEqual(ids(thread.replies), ["a", "b", "c"]);
 });
 
-test("a lost connection waits the policy's first delay before its first attempt (a dead instance's readers spread out)", async () => {
+test("a lost connection waits the policy's first delay before its first attempt (a dead instance's readers spread out)", async (t) => {
+  const advance = fakeTimers(t);
   const server = new FakeServer();
   const asked: number[] = [];
   const thread = await connect(server, { retryPolicy: ({ previousRetryCount }) => (asked.push(previousRetryCount), 40) }).watch("t1");
   assert.equal(server.hub.starts, 1);
   server.hub.cut();
-  await sleep(15);
+  await advance(15);
   assert.equal(thread.state, ThreadState.Reconnecting);
   assert.equal(server.hub.starts, 1, "no attempt before the first delay");
   assert.deepEqual(asked, [0]);
-  await sleep(60);
+  await advance(60);
   assert.equal(server.hub.starts, 2);
   assert.equal(thread.state, ThreadState.Live);
 });
 
-test("goes offline when the retry policy gives up, and back when the browser is online", async () => {
+test("goes offline when the retry policy gives up, and back when the browser is online", async (t) => {
+  const advance = fakeTimers(t);
   const server = new FakeServer();
   const network = new EventTarget();
   const client = connect(server, { retryPolicy: ({ previousRetryCount }) => (previousRetryCount < 1 ? 5 : null), networkEvents: network });
   const thread = await client.watch("t1");
   server.hub.failStarts = 100;
   server.hub.cut();
-  await sleep(50);
+  await advance(50);
   assert.equal(thread.state, ThreadState.Offline);
   server.hub.failStarts = 0;
   server.post(reply("a"));
   network.dispatchEvent(new Event("online"));
-  await sleep(30);
+  await advance(30);
   assert.equal(thread.state, ThreadState.Live);
   assert.deepEqual(ids(thread.replies), ["a"]);
 });
 
-test("an 'offline' event drops the connection at once; 'online' skips the wait", async () => {
+test("an 'offline' event drops the connection at once; 'online' skips the wait", async (t) => {
+  const advance = fakeTimers(t);
   const server = new FakeServer();
   const network = new EventTarget();
   const thread = await connect(server, { retryPolicy: () => 60_000, networkEvents: network }).watch("t1");
   network.dispatchEvent(new Event("offline"));
-  await sleep(20);
+  await advance(20);
   assert.equal(thread.state, ThreadState.Reconnecting);
   network.dispatchEvent(new Event("online"));
-  await sleep(20);
+  await advance(20);
   assert.equal(thread.state, ThreadState.Live);
 });
 
-test("one hub connection serves every watched topic", async () => {
+test("one hub connection serves every watched topic", async (t) => {
+  const advance = fakeTimers(t);
   const server = new FakeServer();
   const client = connect(server);
   const first = await client.watch("t1");
@@ -186,7 +193,7 @@ test("one hub connection serves every watched topic", async () => {
   assert.equal(server.hub.starts, 1);
   first.close();
   assert.equal(first.state, ThreadState.Offline);
-  await sleep(5);
+  await advance(5);
   assert.deepEqual(server.hub.invocations.at(-1), { method: "Unwatch", args: ["t1"] });
 });
 
@@ -196,13 +203,14 @@ test("hub errors reach the caller with the server's message", async () => {
   await assert.rejects(thread.postReply("hi"), { name: "LiveCommunityError", message: "sign in to post" });
 });
 
-test("a Watch refused as rate limited is tried again when the server said", async () => {
+test("a Watch refused as rate limited is tried again when the server said", async (t) => {
+  const advance = fakeTimers(t);
   const server = new FakeServer();
   server.hub.refuseWatches = 1;
   const thread = await connect(server).watch("t1");
   assert.notEqual(thread.state, ThreadState.Live, "the refused Watch left it waiting");
   server.post(reply("a"));
-  await sleep(1_300); // "retry in 1 s"
+  await advance(1_300); // "retry in 1 s"
   assert.equal(thread.state, ThreadState.Live);
   assert.deepEqual(ids(thread.replies), ["a"]);
   assert.equal(server.hub.watchCalls().length, 2);
@@ -249,7 +257,8 @@ test("featured replies load with the thread and follow ReplyFeatured, each event
   assert.deepEqual(ids(thread.featured), [], "a removed reply leaves the strip");
 });
 
-test("a reply featured on a page not loaded is fetched for the strip", async () => {
+test("a reply featured on a page not loaded is fetched for the strip", async (t) => {
+  const advance = fakeTimers(t);
   const server = new FakeServer();
   server.post(reply("old"));
   const thread = await connect(server).watch("t1");
@@ -257,7 +266,7 @@ test("a reply featured on a page not loaded is fetched for the strip", async () 
   server.replies.find((r) => r.id === "old")!.body = "old, on another page";
   (thread as unknown as { replyList: unknown[] }).replyList = [];
   server.hub.deliver(server.feature("old", true));
-  await sleep(20);
+  await advance(20);
   assert.deepEqual(ids(thread.featured), ["old"]);
   assert.equal(thread.featured[0]?.body, "old, on another page");
 });

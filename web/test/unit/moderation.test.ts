@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 import { LiveCommunity, type LiveCommunityOptions, type QueueChangedEvent, type QueueItem, type Reply, ThreadState } from "../../sdk/src/index";
 import { FakeServer, json, reply } from "../support/fakeServer";
+import { fakeTimers } from "../support/clock";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const clients: LiveCommunity[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) await c.close();
@@ -85,7 +85,8 @@ test("a refused report rejects with the server's problem details", async () => {
   await assert.rejects(connect(server).report("r1", "spam"), { name: "LiveCommunityError", status: 409, message: "you cannot report your own reply" });
 });
 
-test("watchQueue: counts, live changes, one watch per client, UnwatchQueue on close", async () => {
+test("watchQueue: counts, live changes, one watch per client, UnwatchQueue on close", async (t) => {
+  const advance = fakeTimers(t);
   const { server } = moderationServer();
   const lc = connect(server);
   const queue = await lc.watchQueue();
@@ -106,14 +107,15 @@ test("watchQueue: counts, live changes, one watch per client, UnwatchQueue on cl
   assert.deepEqual(counts, [1], "unchanged counts emit no counts event");
 
   queue.close();
-  await sleep(5);
+  await advance(5);
   assert.deepEqual(server.hub.invocations.at(-1), { method: "UnwatchQueue", args: [] });
   server.hub.send("QueueChanged", event);
   assert.equal(changes.length, 2, "nothing after close");
   assert.notEqual(await lc.watchQueue(), queue, "a new watch after close");
 });
 
-test("after a reconnect the queue is watched again and says to reload (resync)", async () => {
+test("after a reconnect the queue is watched again and says to reload (resync)", async (t) => {
+  const advance = fakeTimers(t);
   const { server, state } = moderationServer();
   const lc = connect(server);
   const queue = await lc.watchQueue();
@@ -124,7 +126,7 @@ test("after a reconnect the queue is watched again and says to reload (resync)",
   server.hub.cut();
   assert.equal(queue.state, ThreadState.Reconnecting);
   state.counts = { reported: 4, pending: 2 }; // decided and reported while cut off: no events for those
-  await sleep(40);
+  await advance(40);
   assert.equal(queue.state, ThreadState.Live);
   assert.deepEqual(resyncs, [4]);
   assert.deepEqual(queue.counts, { reported: 4, pending: 2 });
@@ -132,7 +134,8 @@ test("after a reconnect the queue is watched again and says to reload (resync)",
   assert.deepEqual(states, [ThreadState.Reconnecting, ThreadState.Live]);
 });
 
-test("a WatchQueue refused as busy after a reconnect is tried again when the server said", async () => {
+test("a WatchQueue refused as busy after a reconnect is tried again when the server said", async (t) => {
+  const advance = fakeTimers(t);
   const { server, state } = moderationServer();
   const queue = await connect(server).watchQueue();
   const resyncs: number[] = [];
@@ -144,9 +147,9 @@ test("a WatchQueue refused as busy after a reconnect is tried again when the ser
   });
   state.counts = { reported: 1, pending: 5 };
   server.hub.cut();
-  await sleep(200);
+  await advance(200);
   assert.deepEqual(resyncs, [], "refused: nothing to resync yet");
-  await sleep(1_200);
+  await advance(1_200);
   assert.equal(queue.state, ThreadState.Live);
   assert.deepEqual(resyncs, [5]);
   assert.equal(server.hub.invocations.filter((i) => i.method === "WatchQueue").length, 3);
@@ -163,7 +166,8 @@ test("watchQueue rejects when the hub refuses (members), and can be asked again"
   assert.deepEqual((await lc.watchQueue()).counts, { reported: 0, pending: 3 });
 });
 
-test("a queue watch started while the hub is unreachable has REST counts and resyncs once connected", async () => {
+test("a queue watch started while the hub is unreachable has REST counts and resyncs once connected", async (t) => {
+  const advance = fakeTimers(t);
   const { server, state } = moderationServer();
   server.hub.failStarts = 2;
   const lc = connect(server, { retryPolicy: () => 20 });
@@ -174,7 +178,7 @@ test("a queue watch started while the hub is unreachable has REST counts and res
   let resynced = false;
   queue.on("resync", () => (resynced = true));
   state.counts = { reported: 2, pending: 0 };
-  await sleep(80);
+  await advance(80);
   assert.equal(queue.state, ThreadState.Live);
   assert.ok(resynced);
   assert.deepEqual(queue.counts, { reported: 2, pending: 0 });
@@ -185,7 +189,8 @@ function holdPosts(server: FakeServer) {
   server.hub.methods.set("PostReply", (_topicId, body) => ({ ...reply("held", String(body), 9), author: { id: "me", name: "Me" }, seq: null, status: "pending" }));
 }
 
-test("the author's held reply stays in the author's list, marked pending, until it is published", async () => {
+test("the author's held reply stays in the author's list, marked pending, until it is published", async (t) => {
+  const advance = fakeTimers(t);
   const server = new FakeServer();
   server.post(reply("a"));
   holdPosts(server);
@@ -209,7 +214,7 @@ test("the author's held reply stays in the author's list, marked pending, until 
   // A reset reloads from REST, which does not list held replies: it is kept.
   server.resetNextWatch = true;
   server.hub.cut();
-  await sleep(40);
+  await advance(40);
   assert.deepEqual(ids(thread.replies), ["a", "b", "held"]);
 
   // Approved: published with a fresh seq, no longer pending, counted.

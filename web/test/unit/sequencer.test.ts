@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Sequencer } from "../../sdk/src/Sequencer";
+import { fakeTimers } from "../support/clock";
 
 const ev = (seq: number) => ({ seq });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("applies events in seq order however they arrive", () => {
   const applied: number[] = [];
@@ -22,15 +22,16 @@ test("drops duplicates and events already applied", () => {
   s.dispose();
 });
 
-test("reports a gap only if it stays open for the hold time", async () => {
+test("reports a gap only if it stays open for the hold time", async (t) => {
+  const advance = fakeTimers(t);
   let gaps = 0;
   const s = new Sequencer(() => {}, () => gaps++, 30, 0);
   s.push(ev(2));
   s.push(ev(1)); // closed in time
-  await sleep(60);
+  await advance(60);
   assert.equal(gaps, 0);
   s.push(ev(4));
-  await sleep(60);
+  await advance(60);
   assert.equal(gaps, 1);
   s.dispose();
 });

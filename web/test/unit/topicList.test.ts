@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 import { LiveCommunity, type LiveCommunityOptions, ThreadState, type TopicStatsEvent } from "../../sdk/src/index";
 import { FakeServer } from "../support/fakeServer";
+import { fakeTimers } from "../support/clock";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const clients: LiveCommunity[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) await c.close();
@@ -51,7 +51,8 @@ test("the list shares the one hub connection with watched threads", async () => 
   assert.equal(list.state, ThreadState.Live);
 });
 
-test("after a reconnect the list is watched again and says resumed, so the page reloads what it missed", async () => {
+test("after a reconnect the list is watched again and says resumed, so the page reloads what it missed", async (t) => {
+  const advance = fakeTimers(t);
   const server = new FakeServer();
   const list = await connect(server).watchTopics();
   const states: ThreadState[] = [];
@@ -60,7 +61,7 @@ test("after a reconnect the list is watched again and says resumed, so the page 
   list.on("resumed", () => resumed++);
   server.hub.failStarts = 1;
   server.hub.cut();
-  await sleep(60);
+  await advance(60);
   assert.deepEqual(states, [ThreadState.Reconnecting, ThreadState.Live]);
   assert.equal(resumed, 1);
   assert.equal(server.hub.invocations.filter((i) => i.method === "WatchTopics").length, 2);
@@ -72,7 +73,8 @@ test("after a reconnect the list is watched again and says resumed, so the page 
   assert.deepEqual(counts, [9]);
 });
 
-test("closing the list unwatches it and silences it", async () => {
+test("closing the list unwatches it and silences it", async (t) => {
+  const advance = fakeTimers(t);
   const server = new FakeServer();
   const client = connect(server);
   const list = await client.watchTopics();
@@ -80,14 +82,15 @@ test("closing the list unwatches it and silences it", async () => {
   list.on("topicPosted", () => posted++);
   list.close();
   assert.equal(list.state, ThreadState.Offline);
-  await sleep(5);
+  await advance(5);
   assert.deepEqual(server.hub.invocations.at(-1), { method: "UnwatchTopics", args: [] });
   server.hub.list("TopicPosted", { topic: server.topic });
   assert.equal(posted, 0);
   assert.notEqual(await client.watchTopics(), list, "a closed list is not handed out again");
 });
 
-test("a WatchTopics refused as rate limited is tried again when the server said", async () => {
+test("a WatchTopics refused as rate limited is tried again when the server said", async (t) => {
+  const advance = fakeTimers(t);
   const server = new FakeServer();
   const hub = server.hub;
   const invoke = hub.invoke.bind(hub);
@@ -100,7 +103,7 @@ test("a WatchTopics refused as rate limited is tried again when the server said"
   };
   const list = await connect(server).watchTopics();
   assert.notEqual(list.state, ThreadState.Live);
-  await sleep(1_300);
+  await advance(1_300);
   assert.equal(list.state, ThreadState.Live);
   assert.equal(hub.watchingTopics, true);
 });
