@@ -144,10 +144,7 @@ public sealed class DrainTests
 
     private static async Task WaitForLogAsync(DrainApp app, int eventId)
     {
-        for (var i = 0; i < 600 && !app.Logs.Lines.Any(l => l.EventId == eventId); i++)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.TrueAsync(() => app.Logs.Lines.Any(l => l.EventId == eventId), TimeSpan.FromSeconds(30));
         Assert.Contains(app.Logs.Lines, l => l.EventId == eventId);
     }
 

@@ -28,13 +28,13 @@ public sealed class ReadCacheMetricsTests(ReadCacheMetricsApp app) : IClassFixtu
         // Evictions are counted by the cache's callback, off the request path: wait for it (bounded).
         using var scrape = app.Anonymous().Http();
         var text = "";
-        for (var i = 0; i < 100 && !text.Contains("reason=\"replaced\"", StringComparison.Ordinal); i++)
+        await Eventually.TrueAsync(async () =>
         {
             var response = await scrape.GetAsync("/metrics");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             text = await response.Content.ReadAsStringAsync();
-            await Task.Delay(50);
-        }
+            return text.Contains("reason=\"replaced\"", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50));
         Assert.Equal(1048576, MetricsTests.Value(text, "livecommunity_readcache_budget_bytes"));
         Assert.InRange(MetricsTests.Value(text, "livecommunity_readcache_size_bytes"), 1, 1048576);
         Assert.Equal(1, MetricsTests.Value(text, "livecommunity_readcache_entries"));

@@ -58,26 +58,14 @@ public sealed class LocalDeliveryTests
             if (i == 19)
             {
                 // The reader has all of the first burst; the stalled connection has been full for the whole timeout.
-                var started = DateTime.UtcNow;
-                while (Volatile.Read(ref received) < 20 && DateTime.UtcNow - started < TimeSpan.FromSeconds(10))
-                {
-                    await Task.Delay(20);
-                }
+                await Eventually.TrueAsync(() => Volatile.Read(ref received) >= 20);
                 await Task.Delay(StallTimeout + TimeSpan.FromMilliseconds(200));
             }
         }
 
         // Abort signals on the thread pool: give it a moment.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!stalled.ConnectionAborted.IsCancellationRequested && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-        Assert.True(stalled.ConnectionAborted.IsCancellationRequested, "the stalled connection was not cut off");
-        while (Volatile.Read(ref received) < 40 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        Assert.True(await Eventually.TrueAsync(() => stalled.ConnectionAborted.IsCancellationRequested), "the stalled connection was not cut off");
+        await Eventually.TrueAsync(() => Volatile.Read(ref received) >= 40);
         Assert.True(40 == Volatile.Read(ref received), $"received {received}, reading aborted: {reading.ConnectionAborted.IsCancellationRequested}");
         Assert.False(reading.ConnectionAborted.IsCancellationRequested);
         readingPipe.Input.Complete();
@@ -111,12 +99,7 @@ public sealed class LocalDeliveryTests
         read!.Dispose();
         time.Advance(StallTimeout + TimeSpan.FromSeconds(1));
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!stalled.ConnectionAborted.IsCancellationRequested && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-        Assert.True(stalled.ConnectionAborted.IsCancellationRequested, "the connection that left its result unread was not cut off");
+        Assert.True(await Eventually.TrueAsync(() => stalled.ConnectionAborted.IsCancellationRequested), "the connection that left its result unread was not cut off");
         Assert.False(reading.ConnectionAborted.IsCancellationRequested);
         Assert.False(small.ConnectionAborted.IsCancellationRequested);
         unread!.Dispose();

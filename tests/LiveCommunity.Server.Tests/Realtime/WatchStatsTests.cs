@@ -106,11 +106,7 @@ public sealed class WatchStatsTests(AppFactory app) : IClassFixture<AppFactory>
 
         await WatchStatsAsync(teasers, topicId);
         await teasers.DisposeAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((LocalGroups != groupsBefore || await StatsWatchersAsync() != 0) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(async () => LocalGroups == groupsBefore && await StatsWatchersAsync() == 0);
         Assert.Equal(groupsBefore, LocalGroups);
         Assert.Equal(0, await StatsWatchersAsync());
     }
