@@ -36,7 +36,7 @@ public sealed partial class QueryPlanTests(DefaultChecksApp app, ITestOutputHelp
     // Not "Mutes": all of one reader's rows are read on purpose (GET /api/me, the bound check), and they are at
     // most MuteService.MaxMuted (1,000) whatever the site's size; the lookups still run below, by the key.
     private static readonly string[] GrowingTables =
-        ["Replies", "TopicEvents", "Reactions", "ReactionCounts", "Users", "Reports", "PendingReactionEvents", "ModerationLog", "Topics"];
+        ["Replies", "TopicEvents", "Reactions", "ReactionCounts", "Users", "Reports", "PendingReactionEvents", "ModerationLog", "Topics", "Notifications"];
 
     [Fact]
     public async Task NoHotStatementScansATableThatGrowsWithAStory()
@@ -99,7 +99,8 @@ public sealed partial class QueryPlanTests(DefaultChecksApp app, ITestOutputHelp
         {
             var posts = Enumerable.Range(0, 5).Select(i => writer.WriteAsync(new LiveCommunity.Server.Replies.PostReplyCommand(
                 new LiveCommunity.Server.Auth.Caller($"plan-author-{i % 3}", "Author", LiveCommunity.Server.Auth.Roles.Moderator),
-                topicId, $"batch words {i}", null, counts, TimeSpan.FromMinutes(1)))).ToList();
+                topicId, $"batch words {i}", null, counts, TimeSpan.FromMinutes(1),
+                app.Services.GetRequiredService<LiveCommunity.Server.Notifications.Notifier>()))).ToList();
             await Eventually.TrueAsync(() => writer.Queued >= posts.Count + 1, TimeSpan.FromSeconds(30));
             blocked.Release();
             await Task.WhenAll(posts);
