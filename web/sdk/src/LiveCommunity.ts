@@ -1,6 +1,8 @@
 import { ApiClient, LiveCommunityError } from "./ApiClient";
 import { createSignalRConnection, type HubConnectionFactory, type HubConnectionLike } from "./HubConnectionLike";
 import { LiveThread, type ThreadHost } from "./LiveThread";
+import { NotificationWatch, type NotificationHost } from "./Notifications";
+import type { NotificationPage, NotificationsReadEvent, NotifiedEvent } from "./notificationTypes";
 import type { QueueChangedEvent, QueuePage, QueueQuery, ReportReason, ReportResult } from "./moderationTypes";
 import { QueueWatch, type QueueHost } from "./QueueWatch";
 import { defaultRetryPolicy, type RetryPolicy } from "./RetryPolicy";
@@ -50,6 +52,8 @@ export class LiveCommunity {
   private readonly queueHost: QueueHost;
   private queue: Promise<QueueWatch> | undefined;
   private queueWatch: QueueWatch | undefined;
+  private readonly notificationHost: NotificationHost;
+  private notificationWatch: NotificationWatch | undefined;
   private readonly networkEvents: EventTarget | undefined;
   private connectionState = ThreadState.Offline;
   private connecting: Promise<void> | undefined;
@@ -76,6 +80,8 @@ export class LiveCommunity {
       this.statsWatch?.stats(payload);
     });
     this.connection.on("QueueChanged", (payload) => this.queueWatch?.receive(payload as QueueChangedEvent));
+    this.connection.on("Notified", (payload) => this.notificationWatch?.notified(payload as NotifiedEvent));
+    this.connection.on("NotificationsRead", (payload) => this.notificationWatch?.read(payload as NotificationsReadEvent));
     this.connection.onclose((error) => this.connectionLost(error ?? new Error("connection closed")));
 
     const client = this;
@@ -111,6 +117,20 @@ export class LiveCommunity {
       api: this.api,
       invoke: (method, ...args) => this.invoke(method, ...args),
       release: (watch) => this.releaseQueue(watch),
+    };
+    this.notificationHost = {
+      api: this.api,
+      get connected() {
+        return client.connectionState === ThreadState.Live;
+      },
+      connect: () => {
+        const attempted = new Promise<void>((resolve) => this.attemptWaiters.push(resolve));
+        this.ensureConnected();
+        return attempted;
+      },
+      release: (watch) => {
+        if (this.notificationWatch === watch) this.notificationWatch = undefined;
+      },
     };
 
     this.networkEvents = options.networkEvents ?? (typeof window !== "undefined" ? window : undefined);
@@ -228,9 +248,30 @@ export class LiveCommunity {
     return this.api.createTopic(topic);
   }
 
-  /** The signed-in reader: id, name, role and whom they muted. */
+  /** The signed-in reader: id, name, role, whom they muted and how many notifications they have not read. */
   me(): Promise<Account> {
     return this.api.getMe();
+  }
+
+  /** The signed-in reader's notifications, newest first (`limit` defaults to the server's page size). */
+  notifications(options: { limit?: number; cursor?: string | null } = {}): Promise<NotificationPage> {
+    return this.api.getNotifications(options.limit, options.cursor);
+  }
+
+  /** Marks all notifications read, or up to and including `upTo`; resolves to the unread count left. */
+  async markNotificationsRead(upTo?: string): Promise<number> {
+    return (await this.api.markNotificationsRead(upTo)).unread;
+  }
+
+  /**
+   * The signed-in reader's notifications, live (`Notified`, `NotificationsRead`, sent to every connection of the
+   * reader), on the client's one hub connection; the unread count is read again after every reconnect. Calling
+   * it again returns the same watch. Rejects for an anonymous reader (401).
+   */
+  watchNotifications(): Promise<NotificationWatch> {
+    if (this.closed) return Promise.reject(new LiveCommunityError("the client is closed"));
+    this.notificationWatch ??= new NotificationWatch(this.notificationHost);
+    return this.notificationWatch.open();
   }
 
   /** Mutes (or unmutes) another reader: lists leave their replies out; `<live-thread>` also hides them live. */
@@ -301,6 +342,7 @@ export class LiveCommunity {
     this.topicList?.close();
     this.statsWatch?.close();
     this.queueWatch?.close();
+    this.notificationWatch?.close();
     this.connectionState = ThreadState.Offline;
     this.wakeUp?.();
     await this.connection.stop().catch(() => undefined);
@@ -372,6 +414,7 @@ export class LiveCommunity {
     this.topicList?.setState(state);
     this.statsWatch?.setState(state);
     this.queueWatch?.setState(state);
+    this.notificationWatch?.setState(state);
   }
 
   private ensureConnected(): void {
@@ -434,7 +477,7 @@ export class LiveCommunity {
       }
       this.everConnected = true;
       this.setConnectionState(ThreadState.Live);
-      const rejoining = [...this.threads.values(), ...(this.topicList ? [this.topicList] : []), ...(this.statsWatch ? [this.statsWatch] : []), ...(this.queueWatch ? [this.queueWatch] : [])];
+      const rejoining = [...this.threads.values(), ...(this.topicList ? [this.topicList] : []), ...(this.statsWatch ? [this.statsWatch] : []), ...(this.queueWatch ? [this.queueWatch] : []), ...(this.notificationWatch ? [this.notificationWatch] : [])];
       await Promise.all(rejoining.map((live) => live.join().catch(() => undefined)));
       return;
     }
@@ -454,7 +497,7 @@ export class LiveCommunity {
 
   private readonly onOnline = () => {
     if (this.wakeUp) this.wakeUp();
-    else if (this.connectionState === ThreadState.Offline && (this.threads.size > 0 || this.topicList || this.statsWatch || this.queueWatch)) this.ensureConnected();
+    else if (this.connectionState === ThreadState.Offline && (this.threads.size > 0 || this.topicList || this.statsWatch || this.queueWatch || this.notificationWatch)) this.ensureConnected();
   };
 
   /** The socket may take a server timeout to notice; the browser knows now. */

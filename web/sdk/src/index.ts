@@ -5,6 +5,8 @@ export { TopicList, type TopicListEventMap } from "./TopicList";
 export { StatsWatch, type StatsWatchEventMap } from "./counts/StatsWatch";
 export { counts, defaultCountFormat, COUNT_ATTRIBUTE, type CountsHandle, type CountsOptions } from "./counts/counts";
 export { QueueWatch, type QueueWatchEventMap } from "./QueueWatch";
+export { NotificationWatch, type NotificationWatchEventMap } from "./Notifications";
+export type * from "./notificationTypes";
 export { REPORT_NOTE_MAX, REPORT_REASONS } from "./moderationTypes";
 export type * from "./moderationTypes";
 export { ThreadState } from "./ThreadState";
