@@ -18,5 +18,6 @@ export type { Disposer } from "./Emitter";
 export type { HubConnectionFactory, HubConnectionLike } from "./HubConnectionLike";
 export { defineLiveThreadElement, type LiveThreadElement } from "./element/defineLiveThreadElement";
 export { articleTopicId, type ArticleTokenSource } from "./element/articleTopic";
+export { defineLiveNotificationsElement, type LiveNotificationsElement } from "./element/defineLiveNotificationsElement";
 export { defineModerationQueueElement, type ModerationQueueElement } from "./element/defineModerationQueueElement";
 export type * from "./types";
