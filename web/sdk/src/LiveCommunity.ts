@@ -1,8 +1,7 @@
 import { ApiClient, LiveCommunityError } from "./ApiClient";
 import { createSignalRConnection, type HubConnectionFactory, type HubConnectionLike } from "./HubConnectionLike";
 import { LiveThread, type ThreadHost } from "./LiveThread";
-import { NotificationWatch, type NotificationHost } from "./Notifications";
-import type { NotificationPage, NotificationsReadEvent, NotifiedEvent } from "./notificationTypes";
+import type { NotificationPage } from "./notificationTypes";
 import type { QueueChangedEvent, QueuePage, QueueQuery, ReportReason, ReportResult } from "./moderationTypes";
 import { QueueWatch, type QueueHost } from "./QueueWatch";
 import { defaultRetryPolicy, type RetryPolicy } from "./RetryPolicy";
@@ -31,6 +30,22 @@ export interface LiveCommunityOptions {
   networkEvents?: EventTarget;
 }
 
+/** A watch another module keeps on the client's connection (`keep`). */
+export interface KeptWatch {
+  join(): Promise<void>;
+  setState(state: ThreadState): void;
+  close(): void;
+}
+
+/** What `keep` gives the watch: REST, whether the connection is live, a connect, and a way out. */
+export interface KeptWatchHost {
+  readonly api: ApiClient;
+  readonly connected: boolean;
+  /** Starts the connection if it is not live; resolves after one attempt (which joins the watch). */
+  connect(): Promise<void>;
+  release(): void;
+}
+
 const HUB_PATH = "/hubs/discussion";
 const EVENT_TYPES: readonly TopicEventType[] = ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReplyFeatured", "ReactionsChanged", "TopicUpdated"];
 
@@ -52,8 +67,9 @@ export class LiveCommunity {
   private readonly queueHost: QueueHost;
   private queue: Promise<QueueWatch> | undefined;
   private queueWatch: QueueWatch | undefined;
-  private readonly notificationHost: NotificationHost;
-  private notificationWatch: NotificationWatch | undefined;
+  /** Watches that modules of their own keep on the connection (`keep`), and their hub handlers by event. */
+  private readonly kept = new Set<KeptWatch>();
+  private readonly keptHandlers = new Map<string, Set<(payload: unknown) => void>>();
   private readonly networkEvents: EventTarget | undefined;
   private connectionState = ThreadState.Offline;
   private connecting: Promise<void> | undefined;
@@ -80,8 +96,6 @@ export class LiveCommunity {
       this.statsWatch?.stats(payload);
     });
     this.connection.on("QueueChanged", (payload) => this.queueWatch?.receive(payload as QueueChangedEvent));
-    this.connection.on("Notified", (payload) => this.notificationWatch?.notified(payload as NotifiedEvent));
-    this.connection.on("NotificationsRead", (payload) => this.notificationWatch?.read(payload as NotificationsReadEvent));
     this.connection.onclose((error) => this.connectionLost(error ?? new Error("connection closed")));
 
     const client = this;
@@ -117,20 +131,6 @@ export class LiveCommunity {
       api: this.api,
       invoke: (method, ...args) => this.invoke(method, ...args),
       release: (watch) => this.releaseQueue(watch),
-    };
-    this.notificationHost = {
-      api: this.api,
-      get connected() {
-        return client.connectionState === ThreadState.Live;
-      },
-      connect: () => {
-        const attempted = new Promise<void>((resolve) => this.attemptWaiters.push(resolve));
-        this.ensureConnected();
-        return attempted;
-      },
-      release: (watch) => {
-        if (this.notificationWatch === watch) this.notificationWatch = undefined;
-      },
     };
 
     this.networkEvents = options.networkEvents ?? (typeof window !== "undefined" ? window : undefined);
@@ -264,14 +264,37 @@ export class LiveCommunity {
   }
 
   /**
-   * The signed-in reader's notifications, live (`Notified`, `NotificationsRead`, sent to every connection of the
-   * reader), on the client's one hub connection; the unread count is read again after every reconnect. Calling
-   * it again returns the same watch. Rejects for an anonymous reader (401).
+   * @internal Keeps the watch of a module of its own (notifications) on this client's one connection: its hub
+   * events by name, joined again after every reconnect, its state the connection's, closed with the client.
    */
-  watchNotifications(): Promise<NotificationWatch> {
-    if (this.closed) return Promise.reject(new LiveCommunityError("the client is closed"));
-    this.notificationWatch ??= new NotificationWatch(this.notificationHost);
-    return this.notificationWatch.open();
+  keep(watch: KeptWatch, events: Record<string, (payload: unknown) => void>): KeptWatchHost {
+    if (this.closed) throw new LiveCommunityError("the client is closed");
+    for (const [name, handler] of Object.entries(events)) {
+      let handlers = this.keptHandlers.get(name);
+      if (!handlers) {
+        const all = (handlers = new Set());
+        this.keptHandlers.set(name, all);
+        this.connection.on(name, (payload) => all.forEach((h) => h(payload)));
+      }
+      handlers.add(handler);
+    }
+    this.kept.add(watch);
+    const client = this;
+    return {
+      api: this.api,
+      get connected() {
+        return client.connectionState === ThreadState.Live;
+      },
+      connect: () => {
+        const attempted = new Promise<void>((resolve) => this.attemptWaiters.push(resolve));
+        this.ensureConnected();
+        return attempted;
+      },
+      release: () => {
+        this.kept.delete(watch);
+        for (const [name, handler] of Object.entries(events)) this.keptHandlers.get(name)?.delete(handler);
+      },
+    };
   }
 
   /** Mutes (or unmutes) another reader: lists leave their replies out; `<live-thread>` also hides them live. */
@@ -342,7 +365,7 @@ export class LiveCommunity {
     this.topicList?.close();
     this.statsWatch?.close();
     this.queueWatch?.close();
-    this.notificationWatch?.close();
+    for (const watch of [...this.kept]) watch.close();
     this.connectionState = ThreadState.Offline;
     this.wakeUp?.();
     await this.connection.stop().catch(() => undefined);
@@ -414,7 +437,7 @@ export class LiveCommunity {
     this.topicList?.setState(state);
     this.statsWatch?.setState(state);
     this.queueWatch?.setState(state);
-    this.notificationWatch?.setState(state);
+    for (const watch of this.kept) watch.setState(state);
   }
 
   private ensureConnected(): void {
@@ -477,7 +500,7 @@ export class LiveCommunity {
       }
       this.everConnected = true;
       this.setConnectionState(ThreadState.Live);
-      const rejoining = [...this.threads.values(), ...(this.topicList ? [this.topicList] : []), ...(this.statsWatch ? [this.statsWatch] : []), ...(this.queueWatch ? [this.queueWatch] : []), ...(this.notificationWatch ? [this.notificationWatch] : [])];
+      const rejoining = [...this.threads.values(), ...(this.topicList ? [this.topicList] : []), ...(this.statsWatch ? [this.statsWatch] : []), ...(this.queueWatch ? [this.queueWatch] : []), ...this.kept];
       await Promise.all(rejoining.map((live) => live.join().catch(() => undefined)));
       return;
     }
@@ -497,7 +520,7 @@ export class LiveCommunity {
 
   private readonly onOnline = () => {
     if (this.wakeUp) this.wakeUp();
-    else if (this.connectionState === ThreadState.Offline && (this.threads.size > 0 || this.topicList || this.statsWatch || this.queueWatch || this.notificationWatch)) this.ensureConnected();
+    else if (this.connectionState === ThreadState.Offline && (this.threads.size > 0 || this.topicList || this.statsWatch || this.queueWatch || this.kept.size > 0)) this.ensureConnected();
   };
 
   /** The socket may take a server timeout to notice; the browser knows now. */

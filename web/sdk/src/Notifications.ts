@@ -1,4 +1,4 @@
-import type { ApiClient } from "./ApiClient";
+import type { KeptWatchHost, LiveCommunity } from "./LiveCommunity";
 import { HubWatch, type StateChange } from "./HubWatch";
 import type { NotificationPage, NotificationsReadEvent, NotifiedEvent } from "./notificationTypes";
 import { ThreadState } from "./ThreadState";
@@ -19,19 +19,10 @@ export interface NotificationWatchEventMap {
   state: StateChange;
 }
 
-/** What a notification watch needs from the client that owns it. */
-export interface NotificationHost {
-  readonly api: ApiClient;
-  readonly connected: boolean;
-  /** Starts the hub connection if it is not live; resolves after one attempt (which joins the watch). */
-  connect(): Promise<void>;
-  release(watch: NotificationWatch): void;
-}
-
 /**
  * The signed-in reader's notifications, live: the hub sends `Notified` and `NotificationsRead` to each of the
  * reader's connections without any Watch call, so joining is only reading the unread count (`GET /me`), which
- * the client does again after every reconnect. Made by `LiveCommunity.watchNotifications()`.
+ * the client does again after every reconnect. Made by `watchNotifications(client)`.
  */
 export class NotificationWatch extends HubWatch<NotificationWatchEventMap> {
   private unreadValue = 0;
@@ -39,9 +30,15 @@ export class NotificationWatch extends HubWatch<NotificationWatchEventMap> {
   private pushes = 0;
   private opening: Promise<NotificationWatch> | undefined;
 
-  /** @internal Made by `LiveCommunity.watchNotifications`. */
-  constructor(private readonly host: NotificationHost) {
+  private readonly host: KeptWatchHost;
+
+  /** @internal Made by `watchNotifications`. */
+  constructor(private readonly client: LiveCommunity) {
     super();
+    this.host = client.keep(this, {
+      Notified: (payload) => this.notified(payload as NotifiedEvent),
+      NotificationsRead: (payload) => this.read(payload as NotificationsReadEvent),
+    });
   }
 
   /** The reader's unread notifications, as of the last event or read. */
@@ -74,16 +71,14 @@ export class NotificationWatch extends HubWatch<NotificationWatchEventMap> {
     return this.opening;
   }
 
-  /** @internal */
-  notified(event: NotifiedEvent): void {
+  private notified(event: NotifiedEvent): void {
     if (this.closed) return;
     this.pushes++;
     this.setUnread(event.unread);
     this.events.emit("notified", event);
   }
 
-  /** @internal */
-  read(event: NotificationsReadEvent): void {
+  private read(event: NotificationsReadEvent): void {
     if (this.closed) return;
     this.pushes++;
     this.setUnread(event.unread);
@@ -122,7 +117,8 @@ export class NotificationWatch extends HubWatch<NotificationWatchEventMap> {
   }
 
   protected release(): void {
-    this.host.release(this);
+    this.host.release();
+    if (opened.get(this.client) === this) opened.delete(this.client);
   }
 
   private setUnread(unread: number): void {
@@ -130,4 +126,17 @@ export class NotificationWatch extends HubWatch<NotificationWatchEventMap> {
     this.unreadValue = unread;
     this.events.emit("unread", { unread });
   }
+}
+
+const opened = new WeakMap<LiveCommunity, NotificationWatch>();
+
+/**
+ * The signed-in reader's notifications, live (`Notified`, `NotificationsRead`, sent to every connection of the
+ * reader), on the client's one hub connection; the unread count is read again after every reconnect. Calling it
+ * again for the same client returns the same watch. Rejects for an anonymous reader (401).
+ */
+export function watchNotifications(client: LiveCommunity): Promise<NotificationWatch> {
+  let watch = opened.get(client);
+  if (!watch) opened.set(client, (watch = new NotificationWatch(client)));
+  return watch.open();
 }

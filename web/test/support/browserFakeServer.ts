@@ -11,10 +11,16 @@ const RS = "\u001e"; // SignalR's record separator
 
 let bundle: Promise<string> | undefined;
 
-/** The browser bundle as `npm run build` makes it (less minification), from the current sources. */
+/**
+ * The browser bundle as `npm run build` makes it (less minification), from the current sources, plus
+ * <live-notifications>, which a page built with the ESM package has (it is not in livecommunity.js).
+ */
 function browserBundle(): Promise<string> {
+  const sdk = resolve(import.meta.dirname, "../../sdk/src");
   bundle ??= build({
-    entryPoints: [resolve(import.meta.dirname, "../../sdk/src/browser.ts")],
+    stdin: { contents: `import "./browser"; import { defineLiveNotificationsElement } from "./index"; defineLiveNotificationsElement();`, resolveDir: sdk, loader: "ts" },
+    // The package says it has no side effects (true of its modules for bundlers); browser.ts is the exception.
+    ignoreAnnotations: true,
     bundle: true, write: false, format: "iife", platform: "browser", target: "es2022", logLevel: "warning",
   }).then((result) => result.outputFiles[0]!.text);
   return bundle;

@@ -1,7 +1,7 @@
 // The reader's notifications in the SDK (PROTOCOL.md v3 "Notifications"), against the fake server.
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { LiveCommunity, type LiveCommunityOptions, type Notification, ThreadState } from "../../sdk/src/index";
+import { LiveCommunity, type LiveCommunityOptions, type Notification, ThreadState, watchNotifications } from "../../sdk/src/index";
 import { FakeServer, json } from "../support/fakeServer";
 
 const clients: LiveCommunity[] = [];
@@ -73,11 +73,11 @@ test("REST: notifications pages and mark read call their routes", async () => {
 test("the watch starts with the unread count, follows Notified and NotificationsRead, and is one per client", async () => {
   const { server, state } = notificationServer(2);
   const lc = connect(server);
-  const watch = await lc.watchNotifications();
+  const watch = await watchNotifications(lc);
   assert.equal(watch.state, ThreadState.Live);
   assert.equal(watch.unread, 2);
   assert.equal(state.meCalls, 1, "one read of the count to start");
-  assert.equal(await lc.watchNotifications(), watch);
+  assert.equal(await watchNotifications(lc), watch);
   assert.equal(server.hub.invocations.length, 0, "the hub sends notifications without any Watch call");
 
   const seen: string[] = [];
@@ -95,7 +95,7 @@ test("the watch starts with the unread count, follows Notified and Notifications
 
 test("marking read through the watch sets the count from the answer", async () => {
   const { server } = notificationServer(2);
-  const watch = await connect(server).watchNotifications();
+  const watch = await watchNotifications(connect(server));
   assert.equal(await watch.markRead("n2"), 0);
   assert.equal(watch.unread, 0);
   assert.deepEqual(server.requests.at(-1)!.body, { upTo: "n2" });
@@ -103,7 +103,7 @@ test("marking read through the watch sets the count from the answer", async () =
 
 test("every page read brings the count up to date", async () => {
   const { server, state } = notificationServer(2);
-  const watch = await connect(server).watchNotifications();
+  const watch = await watchNotifications(connect(server));
   state.unread = 5;
   const page = await watch.load({ limit: 1 });
   assert.equal(watch.unread, 5);
@@ -115,7 +115,7 @@ test("every page read brings the count up to date", async () => {
 test("after a reconnect the count is read again and `resync` says pushes may have been missed", async () => {
   const { server, state } = notificationServer(1);
   const lc = connect(server);
-  const watch = await lc.watchNotifications();
+  const watch = await watchNotifications(lc);
   const resyncs: number[] = [];
   watch.on("resync", ({ unread }) => resyncs.push(unread));
   server.hub.cut();
@@ -139,7 +139,7 @@ test("a push during the count's read wins over the read's older answer", async (
     if (new URL(String(input)).pathname === "/api/me") await held; // the count (1) is read now, answered later
     return response;
   };
-  const opening = connect(server, { fetch: slowFetch }).watchNotifications();
+  const opening = watchNotifications(connect(server, { fetch: slowFetch }));
   await until(() => state.meCalls === 1 && server.hub.connected, "the count is being read on a live connection");
   server.hub.send("Notified", { notification: notification("n9"), unread: 2 });
   answer();
@@ -151,15 +151,15 @@ test("an anonymous reader's watch rejects and leaves no watch behind", async () 
   const server = new FakeServer();
   server.routes.push((_method, url) => (url.pathname === "/api/me" ? json({ title: "Unauthorized", status: 401 }, 401) : undefined));
   const lc = connect(server, { accessToken: () => "" });
-  await assert.rejects(lc.watchNotifications(), (error: { status?: number }) => error.status === 401);
-  await assert.rejects(lc.watchNotifications(), (error: { status?: number }) => error.status === 401, "tried again, not a cached failure");
+  await assert.rejects(watchNotifications(lc), (error: { status?: number }) => error.status === 401);
+  await assert.rejects(watchNotifications(lc), (error: { status?: number }) => error.status === 401, "tried again, not a cached failure");
 });
 
 test("with the hub out of reach the count still comes over REST, and the watch goes live when it connects", async () => {
   const { server } = notificationServer(3);
   server.hub.failStarts = 1;
   const lc = connect(server);
-  const watch = await lc.watchNotifications();
+  const watch = await watchNotifications(lc);
   assert.equal(watch.unread, 3);
   await until(() => watch.state === ThreadState.Live, "live after the retry");
   server.hub.send("Notified", { notification: notification("n4"), unread: 4 });
@@ -169,13 +169,13 @@ test("with the hub out of reach the count still comes over REST, and the watch g
 test("a closed watch hears nothing and the next call makes a new one", async () => {
   const { server } = notificationServer(1);
   const lc = connect(server);
-  const watch = await lc.watchNotifications();
+  const watch = await watchNotifications(lc);
   const seen: number[] = [];
   watch.on("unread", ({ unread }) => seen.push(unread));
   watch.close();
   server.hub.send("Notified", { notification: notification("n2"), unread: 2 });
   assert.deepEqual(seen, []);
-  const again = await lc.watchNotifications();
+  const again = await watchNotifications(lc);
   assert.notEqual(again, watch);
   server.hub.send("Notified", { notification: notification("n3"), unread: 3 });
   assert.equal(again.unread, 3);

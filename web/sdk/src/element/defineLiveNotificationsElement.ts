@@ -1,4 +1,5 @@
 import type { LiveCommunity } from "../LiveCommunity";
+import { watchNotifications } from "../Notifications";
 import { clientElementBase } from "./ElementClient";
 import { notificationStyles } from "./notificationStyles";
 import { NotificationsView } from "./NotificationsView";
@@ -46,7 +47,7 @@ export function defineLiveNotificationsElement(tagName = "live-notifications"): 
         return undefined;
       }
       try {
-        const watch = await client.watchNotifications();
+        const watch = await watchNotifications(client);
         if (!isCurrent()) return undefined;
         const pageSize = Number(this.getAttribute("page-size"));
         this.shadow.replaceChildren(Object.assign(document.createElement("style"), { textContent: styles + notificationStyles }));
