@@ -38,18 +38,22 @@ async function demoAs(name: string): Promise<Page> {
 
 const bell = (page: Page) => page.locator("live-notifications button.bell");
 
-test("a reply to the reader's reply rings the bell in both her tabs; the list links to it; Mark all read clears both", async () => {
+/** A new topic with a reply by `author`; `answer()` posts another reader's answer to it. */
+async function replyBy(author: string, title: string, text: string) {
   const moderator = await api.token("Mia", "moderator");
-  const ann = await api.token("Ann");
-  const ben = await api.token("Ben");
-  const topic = await api.createTopic(moderator.token, "Night buses return to the harbour line");
-  const annReply = await api.postReply(ann.token, topic.id, "Finally, I work late shifts.");
+  const topic = await api.createTopic(moderator.token, title);
+  const reply = await api.postReply((await api.token(author)).token, topic.id, text);
+  return { topic, answer: async (name: string, body: string) => api.postReply((await api.token(name)).token, topic.id, body, reply.id) };
+}
+
+test("a reply to the reader's reply rings the bell in both her tabs; the list links to it; Mark all read clears both", async () => {
+  const { topic, answer } = await replyBy("Ann", "Night buses return to the harbour line", "Finally, I work late shifts.");
 
   const first = await demoAs("Ann");
   const second = await demoAs("Ann");
   await first.getByRole("button", { name: "Notifications", exact: true }).waitFor();
 
-  await api.postReply(ben.token, topic.id, "Same here, the last bus at 23:10 was useless.", annReply.id);
+  await answer("Ben", "Same here, the last bus at 23:10 was useless.");
   await first.getByRole("button", { name: "Notifications, 1 unread" }).waitFor();
   await second.getByRole("button", { name: "Notifications, 1 unread" }).waitFor();
   assert.equal(await first.locator("live-notifications .badge-count").textContent(), "1");
@@ -74,12 +78,8 @@ test("a reply to the reader's reply rings the bell in both her tabs; the list li
 });
 
 test("keyboard only: Enter opens the list and moves into it, Escape closes it and gives the focus back; Space opens it", async () => {
-  const moderator = await api.token("Mia", "moderator");
-  const cy = await api.token("Cy");
-  const dee = await api.token("Dee");
-  const topic = await api.createTopic(moderator.token, "Library hours extended");
-  const reply = await api.postReply(cy.token, topic.id, "Good news for students.");
-  await api.postReply(dee.token, topic.id, "And for shift workers.", reply.id);
+  const { answer } = await replyBy("Cy", "Library hours extended", "Good news for students.");
+  await answer("Dee", "And for shift workers.");
 
   const page = await demoAs("Cy");
   await page.getByRole("button", { name: "Notifications, 1 unread" }).waitFor();
