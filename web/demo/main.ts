@@ -1,11 +1,12 @@
 // The demo page: a live front page of news topics and a topic page built around <live-thread>.
 // Hash routing (#/topics/{id}) keeps the server's side to static files.
-import { defineLiveThreadElement, LiveCommunity, type LiveThreadElement, type Topic, type TopicList, type TopicStatsEvent } from "../sdk/src/index";
+import { defineLiveNotificationsElement, defineLiveThreadElement, LiveCommunity, type LiveNotificationsElement, type LiveThreadElement, type Topic, type TopicList, type TopicStatsEvent } from "../sdk/src/index";
 import { avatar, refreshTimes, timeElement } from "../sdk/src/element/dom";
 import { showArticle, showArticles } from "./articles";
 import { showQueue, updateQueueLink } from "./queue";
 
 defineLiveThreadElement();
+defineLiveNotificationsElement();
 
 interface Session { name: string; role: string; token: string; userId: string }
 
@@ -15,6 +16,9 @@ const app = document.getElementById("app")!;
 const picker = document.getElementById("sign-in") as HTMLSelectElement;
 let session: Session | null = JSON.parse(sessionStorage.getItem("livecommunity:session") ?? "null") as Session | null;
 const token = () => session?.token ?? "";
+// The header's bell: the signed-in reader's notifications, linking to the demo's topic pages; nothing when anonymous.
+const bell = document.getElementById("notifications") as LiveNotificationsElement;
+bell.accessToken = token;
 const client = () => new LiveCommunity({ baseUrl: server, accessToken: token });
 // Settings of the server (reaction kinds, limits, dev tokens), read once: a REST-only client, it never connects.
 const config = client().config();
@@ -267,6 +271,7 @@ async function setUpPicker(): Promise<void> {
       session = { name, role: role ?? "member", token, userId };
     }
     sessionStorage.setItem("livecommunity:session", JSON.stringify(session));
+    bell.accessToken = token; // the bell signs in as the new reader
     void updateQueueLink(server, session);
     await route();
   });

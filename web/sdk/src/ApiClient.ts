@@ -1,3 +1,4 @@
+import type { NotificationPage, NotificationsReadEvent } from "./notificationTypes";
 import type { QueuePage, QueueQuery, ReportReason, ReportResult } from "./moderationTypes";
 import type { Account, ArticleCounts, Page, Reply, ReplyPage, ServerConfig, Topic } from "./types";
 
@@ -65,6 +66,16 @@ export class ApiClient {
 
   getMe(): Promise<Account> {
     return this.send("GET", "/api/me");
+  }
+
+  /** The signed-in reader's notifications, newest first, with their unread count. */
+  getNotifications(limit?: number, cursor?: string | null): Promise<NotificationPage> {
+    return this.send("GET", `/api/me/notifications${query({ limit, cursor })}`);
+  }
+
+  /** Marks all notifications read, or those up to and including `upTo`. */
+  markNotificationsRead(upTo?: string): Promise<NotificationsReadEvent> {
+    return this.send("POST", "/api/me/notifications/read", upTo === undefined ? {} : { upTo });
   }
 
   /** Signed-in readers: lists leave out replies by users they muted. */

@@ -1,6 +1,7 @@
 import { ApiClient, LiveCommunityError } from "./ApiClient";
 import { createSignalRConnection, type HubConnectionFactory, type HubConnectionLike } from "./HubConnectionLike";
 import { LiveThread, type ThreadHost } from "./LiveThread";
+import type { NotificationPage } from "./notificationTypes";
 import type { QueueChangedEvent, QueuePage, QueueQuery, ReportReason, ReportResult } from "./moderationTypes";
 import { QueueWatch, type QueueHost } from "./QueueWatch";
 import { defaultRetryPolicy, type RetryPolicy } from "./RetryPolicy";
@@ -29,6 +30,22 @@ export interface LiveCommunityOptions {
   networkEvents?: EventTarget;
 }
 
+/** A watch another module keeps on the client's connection (`keep`). */
+export interface KeptWatch {
+  join(): Promise<void>;
+  setState(state: ThreadState): void;
+  close(): void;
+}
+
+/** What `keep` gives the watch: REST, whether the connection is live, a connect, and a way out. */
+export interface KeptWatchHost {
+  readonly api: ApiClient;
+  readonly connected: boolean;
+  /** Starts the connection if it is not live; resolves after one attempt (which joins the watch). */
+  connect(): Promise<void>;
+  release(): void;
+}
+
 const HUB_PATH = "/hubs/discussion";
 const EVENT_TYPES: readonly TopicEventType[] = ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReplyFeatured", "ReactionsChanged", "TopicUpdated"];
 
@@ -50,6 +67,9 @@ export class LiveCommunity {
   private readonly queueHost: QueueHost;
   private queue: Promise<QueueWatch> | undefined;
   private queueWatch: QueueWatch | undefined;
+  /** Watches that modules of their own keep on the connection (`keep`), and their hub handlers by event. */
+  private readonly kept = new Set<KeptWatch>();
+  private readonly keptHandlers = new Map<string, Set<(payload: unknown) => void>>();
   private readonly networkEvents: EventTarget | undefined;
   private connectionState = ThreadState.Offline;
   private connecting: Promise<void> | undefined;
@@ -228,9 +248,53 @@ export class LiveCommunity {
     return this.api.createTopic(topic);
   }
 
-  /** The signed-in reader: id, name, role and whom they muted. */
+  /** The signed-in reader: id, name, role, whom they muted and how many notifications they have not read. */
   me(): Promise<Account> {
     return this.api.getMe();
+  }
+
+  /** The signed-in reader's notifications, newest first (`limit` defaults to the server's page size). */
+  notifications(options: { limit?: number; cursor?: string | null } = {}): Promise<NotificationPage> {
+    return this.api.getNotifications(options.limit, options.cursor);
+  }
+
+  /** Marks all notifications read, or up to and including `upTo`; resolves to the unread count left. */
+  async markNotificationsRead(upTo?: string): Promise<number> {
+    return (await this.api.markNotificationsRead(upTo)).unread;
+  }
+
+  /**
+   * @internal Keeps the watch of a module of its own (notifications) on this client's one connection: its hub
+   * events by name, joined again after every reconnect, its state the connection's, closed with the client.
+   */
+  keep(watch: KeptWatch, events: Record<string, (payload: unknown) => void>): KeptWatchHost {
+    if (this.closed) throw new LiveCommunityError("the client is closed");
+    for (const [name, handler] of Object.entries(events)) {
+      let handlers = this.keptHandlers.get(name);
+      if (!handlers) {
+        const all = (handlers = new Set());
+        this.keptHandlers.set(name, all);
+        this.connection.on(name, (payload) => all.forEach((h) => h(payload)));
+      }
+      handlers.add(handler);
+    }
+    this.kept.add(watch);
+    const client = this;
+    return {
+      api: this.api,
+      get connected() {
+        return client.connectionState === ThreadState.Live;
+      },
+      connect: () => {
+        const attempted = new Promise<void>((resolve) => this.attemptWaiters.push(resolve));
+        this.ensureConnected();
+        return attempted;
+      },
+      release: () => {
+        this.kept.delete(watch);
+        for (const [name, handler] of Object.entries(events)) this.keptHandlers.get(name)?.delete(handler);
+      },
+    };
   }
 
   /** Mutes (or unmutes) another reader: lists leave their replies out; `<live-thread>` also hides them live. */
@@ -301,6 +365,7 @@ export class LiveCommunity {
     this.topicList?.close();
     this.statsWatch?.close();
     this.queueWatch?.close();
+    for (const watch of [...this.kept]) watch.close();
     this.connectionState = ThreadState.Offline;
     this.wakeUp?.();
     await this.connection.stop().catch(() => undefined);
@@ -372,6 +437,7 @@ export class LiveCommunity {
     this.topicList?.setState(state);
     this.statsWatch?.setState(state);
     this.queueWatch?.setState(state);
+    for (const watch of this.kept) watch.setState(state);
   }
 
   private ensureConnected(): void {
@@ -434,7 +500,7 @@ export class LiveCommunity {
       }
       this.everConnected = true;
       this.setConnectionState(ThreadState.Live);
-      const rejoining = [...this.threads.values(), ...(this.topicList ? [this.topicList] : []), ...(this.statsWatch ? [this.statsWatch] : []), ...(this.queueWatch ? [this.queueWatch] : [])];
+      const rejoining = [...this.threads.values(), ...(this.topicList ? [this.topicList] : []), ...(this.statsWatch ? [this.statsWatch] : []), ...(this.queueWatch ? [this.queueWatch] : []), ...this.kept];
       await Promise.all(rejoining.map((live) => live.join().catch(() => undefined)));
       return;
     }
@@ -454,7 +520,7 @@ export class LiveCommunity {
 
   private readonly onOnline = () => {
     if (this.wakeUp) this.wakeUp();
-    else if (this.connectionState === ThreadState.Offline && (this.threads.size > 0 || this.topicList || this.statsWatch || this.queueWatch)) this.ensureConnected();
+    else if (this.connectionState === ThreadState.Offline && (this.threads.size > 0 || this.topicList || this.statsWatch || this.queueWatch || this.kept.size > 0)) this.ensureConnected();
   };
 
   /** The socket may take a server timeout to notice; the browser knows now. */

@@ -1,5 +1,5 @@
 import type { ApiClient } from "./ApiClient";
-import { Emitter, type Disposer } from "./Emitter";
+import { HubWatch, type StateChange } from "./HubWatch";
 import type { QueueChangedEvent, QueueCounts, QueuePage, QueueQuery, WatchQueueResult } from "./moderationTypes";
 import { RetryWhenAllowed } from "./RetryPolicy";
 import { ThreadState } from "./ThreadState";
@@ -15,7 +15,7 @@ export interface QueueWatchEventMap {
    * reload the listed queue over REST. `counts` are fresh.
    */
   resync: { counts: QueueCounts };
-  state: { state: ThreadState; previous: ThreadState };
+  state: StateChange;
 }
 
 /** What a queue watch needs from the client that owns it. */
@@ -29,52 +29,24 @@ export interface QueueHost {
  * The moderators' live view of the queue: counts per queue kept current by `QueueChanged`, and a `resync`
  * after every reconnect. Made by `LiveCommunity.watchQueue()`; list the items with `load` (REST).
  */
-export class QueueWatch {
-  private readonly events = new Emitter<QueueWatchEventMap>();
+export class QueueWatch extends HubWatch<QueueWatchEventMap> {
   private countsValue: QueueCounts = { reported: 0, pending: 0 };
-  private stateValue = ThreadState.Connecting;
-  /** Events may have been missed since the last WatchQueue: the next successful one says so with `resync`. */
-  private stale = false;
-  private joining: Promise<void> | undefined;
   /** A WatchQueue refused as rate limited or busy is tried again when the server said. */
   private readonly retry = new RetryWhenAllowed(() => this.join());
-  private closed = false;
 
   /** @internal Made by `LiveCommunity.watchQueue`. */
-  constructor(private readonly host: QueueHost) {}
+  constructor(private readonly host: QueueHost) {
+    super();
+  }
 
   /** Items waiting in each queue, as of the last event. */
   get counts(): QueueCounts {
     return this.countsValue;
   }
 
-  get state(): ThreadState {
-    return this.stateValue;
-  }
-
-  on<K extends keyof QueueWatchEventMap>(event: K, handler: (payload: QueueWatchEventMap[K]) => void): Disposer {
-    return this.events.on(event, handler);
-  }
-
   /** Lists queue items over REST, oldest first (the same as `LiveCommunity.moderationQueue`). */
   load(query: QueueQuery = {}): Promise<QueuePage> {
     return this.host.api.getQueue(query);
-  }
-
-  /** Stops watching (`UnwatchQueue`); emits nothing more. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.retry.cancel();
-    this.setState(ThreadState.Offline);
-    this.events.clear();
-    this.host.release(this);
-  }
-
-  /** @internal Calls `WatchQueue` (to start, and again after every reconnect). */
-  join(): Promise<void> {
-    this.joining ??= this.joinOnce().finally(() => (this.joining = undefined));
-    return this.joining;
   }
 
   /** @internal Counts read over REST while the hub is out of reach; the next join resyncs. */
@@ -91,16 +63,8 @@ export class QueueWatch {
     this.events.emit("changed", event);
   }
 
-  /** @internal */
-  setState(state: ThreadState): void {
-    if (state === this.stateValue || (this.closed && state !== ThreadState.Offline)) return;
-    if (state !== ThreadState.Live && this.stateValue === ThreadState.Live) this.stale = true;
-    const previous = this.stateValue;
-    this.stateValue = state;
-    this.events.emit("state", { state, previous });
-  }
-
-  private async joinOnce(): Promise<void> {
+  /** Calls `WatchQueue` (to start, and again after every reconnect); a stale watch then says `resync`. */
+  protected async joinOnce(): Promise<void> {
     if (this.closed) return;
     let counts: QueueCounts;
     try {
@@ -116,6 +80,14 @@ export class QueueWatch {
       this.stale = false;
       this.events.emit("resync", { counts });
     }
+  }
+
+  protected release(): void {
+    this.host.release(this); // UnwatchQueue
+  }
+
+  protected override closing(): void {
+    this.retry.cancel();
   }
 
   private setCounts(counts: QueueCounts): void {

@@ -1,4 +1,4 @@
-import { Emitter, type Disposer } from "./Emitter";
+import { HubWatch, type StateChange } from "./HubWatch";
 import { RetryWhenAllowed } from "./RetryPolicy";
 import { ThreadState } from "./ThreadState";
 import type { TopicPostedEvent, TopicStatsEvent } from "./types";
@@ -14,7 +14,7 @@ export interface TopicListEventMap {
    * reload the first page over REST (`lc.topics()`) to catch up.
    */
   resumed: Record<string, never>;
-  state: { state: ThreadState; previous: ThreadState };
+  state: StateChange;
 }
 
 /** What the list needs from the client that owns it. */
@@ -28,40 +28,14 @@ export interface TopicListHost {
  * The live topic list of one client (`lc.watchTopics()`): new topics and throttled counts from every server
  * instance, watched again by itself after each reconnect.
  */
-export class TopicList {
-  private readonly events = new Emitter<TopicListEventMap>();
-  private stateValue = ThreadState.Connecting;
-  private joining: Promise<void> | undefined;
+export class TopicList extends HubWatch<TopicListEventMap> {
   private joinedBefore = false;
   /** A WatchTopics refused as rate limited or busy is tried again when the server said. */
   private readonly retry = new RetryWhenAllowed(() => this.join());
-  private closed = false;
 
   /** @internal Made by `LiveCommunity.watchTopics`. */
-  constructor(private readonly host: TopicListHost) {}
-
-  get state(): ThreadState {
-    return this.stateValue;
-  }
-
-  on<K extends keyof TopicListEventMap>(event: K, handler: (payload: TopicListEventMap[K]) => void): Disposer {
-    return this.events.on(event, handler);
-  }
-
-  /** Stops watching the list; it goes offline and emits nothing more. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.retry.cancel();
-    this.setState(ThreadState.Offline);
-    this.events.clear();
-    this.host.release(this);
-  }
-
-  /** @internal Calls WatchTopics; on a reconnect, tells listeners to catch up over REST. */
-  join(): Promise<void> {
-    this.joining ??= this.joinOnce().finally(() => (this.joining = undefined));
-    return this.joining;
+  constructor(private readonly host: TopicListHost) {
+    super();
   }
 
   /** @internal */
@@ -74,15 +48,8 @@ export class TopicList {
     if (!this.closed) this.events.emit("topicStats", event);
   }
 
-  /** @internal */
-  setState(state: ThreadState): void {
-    if (state === this.stateValue || (this.closed && state !== ThreadState.Offline)) return;
-    const previous = this.stateValue;
-    this.stateValue = state;
-    this.events.emit("state", { state, previous });
-  }
-
-  private async joinOnce(): Promise<void> {
+  /** Calls WatchTopics; on a reconnect, tells listeners to catch up over REST. */
+  protected async joinOnce(): Promise<void> {
     if (this.closed || !this.host.connected) return;
     try {
       await this.host.invoke<object>("WatchTopics");
@@ -96,4 +63,11 @@ export class TopicList {
     this.joinedBefore = true;
   }
 
+  protected release(): void {
+    this.host.release(this); // UnwatchTopics
+  }
+
+  protected override closing(): void {
+    this.retry.cancel();
+  }
 }

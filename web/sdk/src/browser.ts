@@ -1,7 +1,7 @@
 // Entry of the browser bundle livecommunity.js: defines <live-thread> and <moderation-queue> and exposes the SDK
-// as the global `LiveCommunity`, the client class itself so `new LiveCommunity({...})` works,
+// (embed.ts) as the global `LiveCommunity`, the client class itself so `new LiveCommunity({...})` works,
 // with the rest of the API (ThreadState, backoffRetryPolicy, ...) hanging off it.
-import * as sdk from "./index";
+import * as sdk from "./embed";
 
 sdk.defineLiveThreadElement();
 sdk.defineModerationQueueElement();

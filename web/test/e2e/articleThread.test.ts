@@ -1,30 +1,15 @@
 // <live-thread article="…"> in Chromium against a fake server at the page's network edge: it finds the
 // article's topic, creates it with an article token on first view, and says so when there is none yet.
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium } from "../support/browser";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { chromiumPages } from "../support/browser";
 import { BrowserFakeServer } from "../support/browserFakeServer";
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-before(async () => {
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-});
-after(async () => {
-  await browser?.close();
-});
+const { newPage } = chromiumPages();
 
 async function open(server: BrowserFakeServer, markup: string): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on("pageerror", (error) => console.error("page error:", error.message));
+  const page = await newPage();
   await server.open(page, markup);
   return page;
 }

@@ -1,33 +1,13 @@
 // The report dialog of <live-thread> and the <moderation-queue> element in Chromium, against a fake server at
 // the page's network edge (test/support/browserFakeServer.ts): every answer is staged, nothing else runs.
 import assert from "node:assert/strict";
-import { after, afterEach, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
 import type { QueueItem } from "../../sdk/src/index";
-import { launchChromium } from "../support/browser";
+import { chromiumPages } from "../support/browser";
 import { BrowserFakeServer, fakeReply, fakeToken } from "../support/browserFakeServer";
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-before(async () => {
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-});
-after(async () => {
-  await browser?.close();
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 900, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  return page;
-}
+const { newPage } = chromiumPages();
 
 /** A page with one element whose token is `token`. */
 async function openElement(server: BrowserFakeServer, markup: string, token: string): Promise<Page> {

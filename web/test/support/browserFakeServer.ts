@@ -4,17 +4,23 @@
 import { build } from "esbuild";
 import { resolve } from "node:path";
 import type { Page, Route, WebSocketRoute } from "playwright-core";
-import type { QueueChangedEvent, QueueCounts, QueueItem, Reply, Topic } from "../../sdk/src/index";
+import type { Notification, QueueChangedEvent, QueueCounts, QueueItem, Reply, Topic } from "../../sdk/src/index";
 
 export const ORIGIN = "http://lc.test";
 const RS = "\u001e"; // SignalR's record separator
 
 let bundle: Promise<string> | undefined;
 
-/** The browser bundle as `npm run build` makes it (less minification), from the current sources. */
+/**
+ * The browser bundle as `npm run build` makes it (less minification), from the current sources, plus
+ * <live-notifications>, which a page built with the ESM package has (it is not in livecommunity.js).
+ */
 function browserBundle(): Promise<string> {
+  const sdk = resolve(import.meta.dirname, "../../sdk/src");
   bundle ??= build({
-    entryPoints: [resolve(import.meta.dirname, "../../sdk/src/browser.ts")],
+    stdin: { contents: `import "./browser"; import { defineLiveNotificationsElement } from "./index"; defineLiveNotificationsElement();`, resolveDir: sdk, loader: "ts" },
+    // The package says it has no side effects (true of its modules for bundlers); browser.ts is the exception.
+    ignoreAnnotations: true,
     bundle: true, write: false, format: "iife", platform: "browser", target: "es2022", logLevel: "warning",
   }).then((result) => result.outputFiles[0]!.text);
   return bundle;
@@ -40,6 +46,8 @@ export class BrowserFakeServer {
   replies: Reply[] = [];
   queue: QueueItem[] = [];
   counts: QueueCounts = { reported: 0, pending: 0 };
+  /** The reader's notifications, newest first (GET /api/me/notifications pages them, the cursor is an index). */
+  notifications: Notification[] = [];
   /** Every REST call: method, path with query, JSON body. */
   readonly requests: { method: string; path: string; body: unknown }[] = [];
   /** Every hub invocation: target and arguments. */
@@ -77,6 +85,16 @@ export class BrowserFakeServer {
     this.send("ReplyPosted", { topicId: "t1", seq, reply: published });
   }
 
+  /** A new notification for the reader, as the hub pushes it. */
+  notify(notification: Notification): void {
+    this.notifications.unshift(notification);
+    this.send("Notified", { notification, unread: this.unread() });
+  }
+
+  unread(): number {
+    return this.notifications.filter((n) => !n.read).length;
+  }
+
   private async rest(route: Route, page: string): Promise<void> {
     const request = route.request();
     const url = new URL(request.url());
@@ -89,7 +107,19 @@ export class BrowserFakeServer {
     if (staged) return route.fulfill({ status: staged[0], contentType: "application/json", body: staged[1] === null ? "" : JSON.stringify(staged[1]) });
     const json = (value: unknown, status = 200) => route.fulfill({ status, contentType: "application/json", body: JSON.stringify(value) });
     if (url.pathname === "/api/topics/t1") return json(this.topic);
-    if (url.pathname === "/api/me") return json({ id: "me", name: "Me", role: "member", muted: [], unread: 0 });
+    if (url.pathname === "/api/me") return json({ id: "me", name: "Me", role: "member", muted: [], unread: this.unread() });
+    if (url.pathname === "/api/me/notifications") {
+      const start = Number(url.searchParams.get("cursor") ?? 0);
+      const end = start + Number(url.searchParams.get("limit") ?? 20);
+      return json({ items: this.notifications.slice(start, end), nextCursor: end < this.notifications.length ? String(end) : null, unread: this.unread() });
+    }
+    if (url.pathname === "/api/me/notifications/read") {
+      const upTo = (body as { upTo?: string }).upTo;
+      const from = upTo === undefined ? 0 : this.notifications.findIndex((n) => n.id === upTo);
+      for (const n of from === -1 ? [] : this.notifications.slice(from)) n.read = true;
+      this.send("NotificationsRead", { unread: this.unread() }); // to every connection of the reader, this one too
+      return json({ unread: this.unread() });
+    }
     if (url.pathname === "/api/topics/t1/replies") {
       const items = url.searchParams.get("featured") === "true" ? this.replies.filter((r) => r.featured) : this.replies.slice().reverse();
       return json({ items, nextCursor: null, lastSeq: this.topic.lastSeq });

@@ -133,8 +133,8 @@ export class Api {
     return this.send("PUT", `/api/articles/${encodeURIComponent(articleId)}`, token, { title, url });
   }
 
-  async postReply(token: string, topicId: string, body: string): Promise<Reply> {
-    return this.send("POST", `/api/topics/${topicId}/replies`, token, { body });
+  async postReply(token: string, topicId: string, body: string, parentId?: string): Promise<Reply> {
+    return this.send("POST", `/api/topics/${topicId}/replies`, token, parentId ? { body, parentId } : { body });
   }
 
   private async send<T>(method: string, path: string, token: string, body?: unknown): Promise<T> {

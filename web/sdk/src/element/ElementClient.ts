@@ -62,3 +62,57 @@ export class ElementClient<View extends { dispose(): void }> {
     else view.dispose();
   }
 }
+
+/** What `clientElementBase` gives an element: public to TypeScript only so declarations can name it. */
+export interface ClientElementMembers<View> extends HTMLElement {
+  accessToken: TokenProvider | undefined;
+  readonly client: LiveCommunity | undefined;
+  /** @internal */
+  readonly shadow: ShadowRoot;
+  /** @internal */
+  readonly life: ElementClient<View & { dispose(): void }>;
+  /** @internal Builds the element's content for a fresh client (see ElementClient). */
+  start(client: LiveCommunity, provider: TokenProvider | undefined, isCurrent: () => boolean): Promise<View | undefined>;
+  connectedCallback(): void;
+  disconnectedCallback(): void;
+  attributeChangedCallback(name: string, previous: string | null, next: string | null): void;
+}
+
+/**
+ * The base class of an element built on ElementClient: the `accessToken` and `client` properties, and a client
+ * (re)started when the element enters the page or an observed attribute changes, stopped when it leaves. Made
+ * inside each define function, since HTMLElement exists only in a browser.
+ */
+export function clientElementBase<View extends { dispose(): void }>(tagName: string): abstract new () => ClientElementMembers<View> {
+  abstract class ClientElement extends HTMLElement implements ClientElementMembers<View> {
+    readonly shadow = this.attachShadow({ mode: "open" });
+    readonly life = new ElementClient<View>(this, tagName, (client, provider, isCurrent) => this.start(client, provider, isCurrent));
+
+    get accessToken(): TokenProvider | undefined {
+      return this.life.accessToken;
+    }
+
+    set accessToken(provider: TokenProvider | undefined) {
+      this.life.accessToken = provider;
+    }
+
+    get client(): LiveCommunity | undefined {
+      return this.life.client;
+    }
+
+    connectedCallback() {
+      void this.life.restart();
+    }
+
+    disconnectedCallback() {
+      this.life.stop();
+    }
+
+    attributeChangedCallback(_name: string, previous: string | null, next: string | null) {
+      if (previous !== next && this.isConnected) void this.life.restart();
+    }
+
+    abstract start(client: LiveCommunity, provider: TokenProvider | undefined, isCurrent: () => boolean): Promise<View | undefined>;
+  }
+  return ClientElement;
+}

@@ -1,7 +1,7 @@
 import type { LiveCommunity } from "../LiveCommunity";
 import { articleTopicId, type ArticleTokenSource } from "./articleTopic";
 import { h, viewerFromToken } from "./dom";
-import { ElementClient } from "./ElementClient";
+import { clientElementBase } from "./ElementClient";
 import { moderationStyles } from "./moderationStyles";
 import { styles } from "./styles";
 import { ThreadView } from "./ThreadView";
@@ -34,19 +34,9 @@ export interface LiveThreadElement extends HTMLElement {
 export function defineLiveThreadElement(tagName = "live-thread"): void {
   if (customElements.get(tagName)) return;
 
-  class LiveThreadElementImpl extends HTMLElement implements LiveThreadElement {
+  class LiveThreadElementImpl extends clientElementBase<ThreadView>(tagName) implements LiveThreadElement {
     static observedAttributes = ["topic", "article", "server", "category"];
     private articleTokenValue: ArticleTokenSource | undefined;
-    private readonly shadow = this.attachShadow({ mode: "open" });
-    private readonly life = new ElementClient<ThreadView>(this, tagName, (client, provider, isCurrent) => this.start(client, provider, isCurrent));
-
-    get accessToken() {
-      return this.life.accessToken;
-    }
-
-    set accessToken(provider) {
-      this.life.accessToken = provider;
-    }
 
     get articleToken() {
       return this.articleTokenValue;
@@ -59,23 +49,7 @@ export function defineLiveThreadElement(tagName = "live-thread"): void {
       if (this.isConnected && this.shadow.querySelector(".no-discussion")) void this.life.restart();
     }
 
-    get client() {
-      return this.life.client;
-    }
-
-    connectedCallback() {
-      void this.life.restart();
-    }
-
-    disconnectedCallback() {
-      this.life.stop();
-    }
-
-    attributeChangedCallback(_name: string, previous: string | null, next: string | null) {
-      if (previous !== next && this.isConnected) void this.life.restart();
-    }
-
-    private async start(client: LiveCommunity, provider: (() => string | Promise<string>) | undefined, isCurrent: () => boolean) {
+    override async start(client: LiveCommunity, provider: (() => string | Promise<string>) | undefined, isCurrent: () => boolean) {
       let topicId = this.getAttribute("topic");
       const articleId = topicId ? null : this.getAttribute("article");
       const message = h("p", { class: "hint", role: "status" }, topicId || articleId ? "Loading discussion…" : "No topic given.");

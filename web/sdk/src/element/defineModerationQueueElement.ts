@@ -1,6 +1,6 @@
 import type { LiveCommunity } from "../LiveCommunity";
 import { h } from "./dom";
-import { ElementClient } from "./ElementClient";
+import { clientElementBase } from "./ElementClient";
 import { moderationStyles } from "./moderationStyles";
 import { queueStyles } from "./queueStyles";
 import { QueueView } from "./QueueView";
@@ -26,36 +26,10 @@ export interface ModerationQueueElement extends HTMLElement {
 export function defineModerationQueueElement(tagName = "moderation-queue"): void {
   if (customElements.get(tagName)) return;
 
-  class ModerationQueueElementImpl extends HTMLElement implements ModerationQueueElement {
+  class ModerationQueueElementImpl extends clientElementBase<QueueView>(tagName) implements ModerationQueueElement {
     static observedAttributes = ["server", "topic", "topic-href", "page-size"];
-    private readonly shadow = this.attachShadow({ mode: "open" });
-    private readonly life = new ElementClient<QueueView>(this, tagName, (client, provider, isCurrent) => this.start(client, provider, isCurrent));
 
-    get accessToken() {
-      return this.life.accessToken;
-    }
-
-    set accessToken(provider) {
-      this.life.accessToken = provider;
-    }
-
-    get client() {
-      return this.life.client;
-    }
-
-    connectedCallback() {
-      void this.life.restart();
-    }
-
-    disconnectedCallback() {
-      this.life.stop();
-    }
-
-    attributeChangedCallback(_name: string, previous: string | null, next: string | null) {
-      if (previous !== next && this.isConnected) void this.life.restart();
-    }
-
-    private async start(client: LiveCommunity, provider: (() => string | Promise<string>) | undefined, isCurrent: () => boolean) {
+    override async start(client: LiveCommunity, provider: (() => string | Promise<string>) | undefined, isCurrent: () => boolean) {
       const message = h("p", { class: "hint", role: "status" }, "Loading the moderation queue…");
       this.shadow.replaceChildren(h("style", {}, styles + moderationStyles + queueStyles), message);
       try {
