@@ -5,6 +5,7 @@ using LiveCommunity.Server.Config;
 using LiveCommunity.Server.Hubs;
 using LiveCommunity.Server.Lifecycle;
 using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.Notifications;
 using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.ReadCache;
@@ -24,6 +25,7 @@ builder.AddWrites();        // the one write path: per-topic queues, group commi
 builder.AddTopics();        // topics, replies and reactions services, shared by REST and the hub
 builder.AddReplies();
 builder.AddReactions();
+builder.AddNotifications(); // replies to you, featured, held replies decided: stored in the write, pushed live after commit
 builder.AddArticles();      // topics keyed by the host site's article ids, counts for article lists, closing
 builder.AddWebhooks();      // signed webhooks from a durable outbox, delivered by one instance of a cluster at a time
 builder.AddRealtime();      // the SignalR hub, the per-topic event log and presence
@@ -68,6 +70,7 @@ app.MapArticles();
 app.MapWebhooks();
 app.MapReplies();
 app.MapMe(); // GET /api/me and muting: per reader, never cached
+app.MapNotifications(); // GET /api/me/notifications, POST /api/me/notifications/read
 app.MapReactions();
 app.MapModeration();
 app.MapReports();

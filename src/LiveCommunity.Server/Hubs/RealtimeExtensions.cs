@@ -36,6 +36,7 @@ public static class RealtimeExtensions
             hub.AddFilter<StorageBusyHubFilter>();      // a saturated database is "busy, retry in N s", never an error
             hub.AddFilter<WatchResultSendBound>();      // a Watch result counts toward the send bound
         });
+        builder.Services.AddSingleton<IUserIdProvider, SubjectUserIds>(); // Clients.User(sub): a reader's notifications
         builder.Services.AddSingleton<HubRefusalFilter>();
         builder.Services.AddSingleton<HubInvocationLimitFilter>();
         builder.Services.AddSingleton<HubInputFilter>();

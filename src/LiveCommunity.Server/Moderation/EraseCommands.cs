@@ -1,6 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Notifications;
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Storage;
@@ -15,7 +16,7 @@ namespace LiveCommunity.Server.Moderation;
 /// its reports. It can never be restored. Erasing an erased reply changes nothing. In the same transaction it
 /// stores the job that gets the text out of the database files (answers the job: id, and whether it is new).
 /// </summary>
-internal sealed class EraseReplyCommand(Caller caller, string topicId, string replyId, string? reason, QueueNotifier queue, TimeSpan lease)
+internal sealed class EraseReplyCommand(Caller caller, string topicId, string replyId, string? reason, QueueNotifier queue, Notifier notifier, TimeSpan lease)
     : WriteCommand<(string Id, bool New)>
 {
     public override string? TopicId => topicId;
@@ -31,15 +32,15 @@ internal sealed class EraseReplyCommand(Caller caller, string topicId, string re
         }
         if (!reply.Erased)
         {
-            await Erase(write, reply, caller, reason, queue, ct);
+            await Erase(write, reply, caller, reason, queue, notifier, ct);
         }
         // Also when erased before: the call answers once the files are clean, and waits for a compaction still going on.
         return await ModerationJobs.FindOrAddAsync(write.Db, ModerationJobs.EraseReply, reply.Id, caller, reason, write.Now, lease, ct);
     }
 
-    public static async Task Erase(WriteContext write, ReplyEntity reply, Caller by, string? reason, QueueNotifier queue, CancellationToken ct)
+    public static async Task Erase(WriteContext write, ReplyEntity reply, Caller by, string? reason, QueueNotifier queue, Notifier notifier, CancellationToken ct)
     {
-        if (reply.State != ReplyState.Removed && await RemoveReplyCommand.Remove(write, reply, by, reason, ct))
+        if (reply.State != ReplyState.Removed && await RemoveReplyCommand.Remove(write, reply, by, reason, notifier, ct))
         {
             write.AfterCommit(() => queue.Changed(reply.Id, reply.TopicId, QueueStates.Rejected));
         }

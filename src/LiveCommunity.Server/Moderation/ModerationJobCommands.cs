@@ -1,6 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Notifications;
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Storage;
@@ -14,7 +15,7 @@ namespace LiveCommunity.Server.Moderation;
 /// each with its own seq, ReplyRemoved and log entry, like a moderator acting on them one by one. Answers how
 /// many it handled; a reply already removed (or erased) is not handled again, so a step done twice is harmless.
 /// </summary>
-internal sealed class UserRepliesStepCommand(string topicId, string userId, Caller moderator, string? reason, int max, bool erase, QueueNotifier queue)
+internal sealed class UserRepliesStepCommand(string topicId, string userId, Caller moderator, string? reason, int max, bool erase, QueueNotifier queue, Notifier notifier)
     : WriteCommand<int>
 {
     public override string? TopicId => topicId;
@@ -32,10 +33,10 @@ internal sealed class UserRepliesStepCommand(string topicId, string userId, Call
         {
             if (erase)
             {
-                await EraseReplyCommand.Erase(write, reply, moderator, reason, queue, ct);
+                await EraseReplyCommand.Erase(write, reply, moderator, reason, queue, notifier, ct);
                 continue;
             }
-            if (await RemoveReplyCommand.Remove(write, reply, moderator, reason, ct))
+            if (await RemoveReplyCommand.Remove(write, reply, moderator, reason, notifier, ct))
             {
                 write.AfterCommit(() => queue.Changed(reply.Id, reply.TopicId, QueueStates.Rejected));
             }

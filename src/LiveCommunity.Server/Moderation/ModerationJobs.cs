@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Notifications;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ namespace LiveCommunity.Server.Moderation;
 /// too (<see cref="ErasedTextCompaction"/>): it retries that until it succeeds.
 /// </summary>
 public sealed partial class ModerationJobs(
-    IServiceScopeFactory scopes, TopicWriter writer, QueueNotifier queue, ErasedTextCompaction compaction, IOptions<ModerationOptions> options,
+    IServiceScopeFactory scopes, TopicWriter writer, QueueNotifier queue, Notifier notifier, ErasedTextCompaction compaction, IOptions<ModerationOptions> options,
     TimeProvider time, ILogger<ModerationJobs> logger)
     : BackgroundService
 {
@@ -174,7 +175,7 @@ public sealed partial class ModerationJobs(
     }
 
     private Task<int> StepAsync(ModerationJobEntity job, string topicId, Caller moderator) =>
-        WriteWithRetryAsync(new UserRepliesStepCommand(topicId, job.UserId, moderator, job.Reason, StepSize, job.Kind == EraseReplies, queue));
+        WriteWithRetryAsync(new UserRepliesStepCommand(topicId, job.UserId, moderator, job.Reason, StepSize, job.Kind == EraseReplies, queue, notifier));
 
     // A busy database only delays a job; anything else stops this run, and the job is taken up again when its lease ends.
     private async Task<T> WriteWithRetryAsync<T>(WriteCommand<T> command)

@@ -1,6 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Notifications;
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Replies;
@@ -18,6 +19,7 @@ public sealed class ModerationQueue(
     ReplyTopics replyTopics,
     ReactionCounts reactions,
     QueueNotifier notifier,
+    Notifier notifications,
     IOptions<ModerationOptions> options,
     IOptions<LimitsOptions> limits)
 {
@@ -113,7 +115,7 @@ public sealed class ModerationQueue(
         {
             return Rejection.NotFound("reply not found");
         }
-        var approved = await writer.WriteAsync(new ApproveCommand(caller, topicId, replyId, request?.Version, notifier), ct);
+        var approved = await writer.WriteAsync(new ApproveCommand(caller, topicId, replyId, request?.Version, notifier, notifications), ct);
         if (approved.Value is not { } reply)
         {
             return approved;
@@ -130,7 +132,7 @@ public sealed class ModerationQueue(
             return Rejection.Invalid("reason", $"must be at most {limits.Value.ReasonMaxLength} characters of text");
         }
         return await replyTopics.TopicOfAsync(db, replyId, ct) is { } topicId
-            ? await writer.WriteAsync(new RejectCommand(caller, topicId, replyId, string.IsNullOrWhiteSpace(reason) ? null : reason, notifier), ct)
+            ? await writer.WriteAsync(new RejectCommand(caller, topicId, replyId, string.IsNullOrWhiteSpace(reason) ? null : reason, notifier, notifications), ct)
             : Rejection.NotFound("reply not found");
     }
 }

@@ -1,6 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Notifications;
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Storage;
@@ -15,7 +16,7 @@ namespace LiveCommunity.Server.Moderation;
 /// rows stay, so the same readers reporting it again change nothing. With a <paramref name="version"/>, the
 /// approval holds only for the text of that version: if the author edited it since, 409.
 /// </summary>
-internal sealed class ApproveCommand(Caller caller, string topicId, string replyId, int? version, QueueNotifier queue) : WriteCommand<Reply>
+internal sealed class ApproveCommand(Caller caller, string topicId, string replyId, int? version, QueueNotifier queue, Notifier notifier) : WriteCommand<Reply>
 {
     public override string? TopicId => topicId;
 
@@ -38,6 +39,7 @@ internal sealed class ApproveCommand(Caller caller, string topicId, string reply
         }
         var counts = await write.Reactions.CountsAsync(topic.Id, reply.Id, ct);
         var wasVisible = reply.State == ReplyState.Published;
+        var wasHeld = reply.QueueState == QueueStates.Pending;
         reply.State = ReplyState.Published;
         reply.QueueState = null;
         reply.QueuedAt = null;
@@ -48,9 +50,17 @@ internal sealed class ApproveCommand(Caller caller, string topicId, string reply
         write.Audit(caller, ModerationActions.Approve, reply.Id);
         write.Webhook(Webhooks.WebhookEvents.QueueDecided, Webhooks.WebhookEvents.DecisionData(topic, reply.Id, QueueStates.Approved, caller, null));
         write.AfterCommit(() => queue.Changed(reply.Id, topic.Id, QueueStates.Approved));
+        if (wasHeld)
+        {
+            await notifier.DecidedAsync(write, reply, caller, NotificationKinds.Approved, ct);
+        }
         if (wasVisible)
         {
             return reply.AsReply(counts);
+        }
+        if (reply.Seq is null)
+        {
+            await notifier.RepliedAsync(write, reply, ct); // first published now: the parent's author hears of the answer
         }
         topic.ReplyCount++;
         return RestoreReplyCommand.Publish(write, reply, counts);
@@ -58,7 +68,7 @@ internal sealed class ApproveCommand(Caller caller, string topicId, string reply
 }
 
 /// <summary>A moderator rejects a queued reply: it is removed (ReplyRemoved where readers had seen it).</summary>
-internal sealed class RejectCommand(Caller caller, string topicId, string replyId, string? reason, QueueNotifier queue) : WriteCommand<bool>
+internal sealed class RejectCommand(Caller caller, string topicId, string replyId, string? reason, QueueNotifier queue, Notifier notifier) : WriteCommand<bool>
 {
     public override string? TopicId => topicId;
 
@@ -75,7 +85,12 @@ internal sealed class RejectCommand(Caller caller, string topicId, string replyI
         {
             return Rejection.Conflict("the reply is not in the moderation queue");
         }
-        await RemoveReplyCommand.Remove(write, reply, caller, reason, ct);
+        var wasHeld = reply.QueueState == QueueStates.Pending;
+        await RemoveReplyCommand.Remove(write, reply, caller, reason, notifier, ct);
+        if (wasHeld)
+        {
+            await notifier.DecidedAsync(write, reply, caller, NotificationKinds.Rejected, ct);
+        }
         write.Audit(caller, ModerationActions.Reject, reply.Id, reason);
         write.Webhook(Webhooks.WebhookEvents.QueueDecided, Webhooks.WebhookEvents.DecisionData(topic, reply.Id, QueueStates.Rejected, caller, reason));
         write.AfterCommit(() => queue.Changed(reply.Id, reply.TopicId, QueueStates.Rejected));

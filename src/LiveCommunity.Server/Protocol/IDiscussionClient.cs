@@ -22,4 +22,8 @@ public interface IDiscussionClient
     Task TopicPosted(TopicPostedEvent e);
     Task TopicStats(TopicStatsEvent e);
     Task QueueChanged(QueueChangedEvent e);
+
+    // Notifications: to every connection of the signed-in reader, watching or not (no seq).
+    Task Notified(NotifiedEvent e);
+    Task NotificationsRead(NotificationsReadEvent e);
 }

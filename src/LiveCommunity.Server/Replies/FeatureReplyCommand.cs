@@ -1,6 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.Notifications;
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
@@ -8,7 +9,7 @@ using LiveCommunity.Server.Writes;
 namespace LiveCommunity.Server.Replies;
 
 /// <summary>The newsroom lifts a published reply into the thread's "Featured" strip, or takes it out (ReplyFeatured).</summary>
-internal sealed class FeatureReplyCommand(Caller caller, string topicId, string replyId, bool featured)
+internal sealed class FeatureReplyCommand(Caller caller, string topicId, string replyId, bool featured, Notifier notifier)
     : WriteCommand<Reply>
 {
     public override string? TopicId => topicId;
@@ -34,6 +35,10 @@ internal sealed class FeatureReplyCommand(Caller caller, string topicId, string 
         reply.Featured = featured;
         write.Audit(caller, featured ? ModerationActions.Feature : ModerationActions.Unfeature, reply.Id);
         write.Append(seq => new ReplyFeaturedEvent(reply.TopicId, seq, reply.Id, featured));
+        if (featured)
+        {
+            await notifier.FeaturedAsync(write, reply, caller, ct);
+        }
         return reply.AsReply(counts);
     }
 }

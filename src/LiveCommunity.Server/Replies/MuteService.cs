@@ -1,18 +1,19 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
+using LiveCommunity.Server.Notifications;
 using LiveCommunity.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace LiveCommunity.Server.Replies;
 
-/// <summary>GET /api/me: who the caller is, whom they muted, and (until notifications exist) 0 unread.</summary>
+/// <summary>GET /api/me: who the caller is, whom they muted, and how many notifications they have not read.</summary>
 public sealed record Account(string Id, string Name, string Role, IReadOnlyList<string> Muted, int Unread);
 
 /// <summary>
 /// Readers muting other readers. Not a topic write (no event, nobody else sees it), so it changes its own rows
 /// directly; lists apply it per caller after the shared page (<see cref="ReplyService"/>).
 /// </summary>
-public sealed class MuteService(CommunityDb db, TimeProvider time)
+public sealed class MuteService(CommunityDb db, NotificationService notifications, TimeProvider time)
 {
     /// <summary>A reader mutes at most this many users: the list travels in GET /api/me and filters every page.</summary>
     public const int MaxMuted = 1_000;
@@ -70,7 +71,7 @@ public sealed class MuteService(CommunityDb db, TimeProvider time)
         }
         var muted = await db.Mutes.AsNoTracking().Where(m => m.UserId == caller.Id)
             .OrderBy(m => m.MutedUserId).Select(m => m.MutedUserId).ToListAsync(ct);
-        return new Account(caller.Id, caller.Name, caller.Role, muted, Unread: 0);
+        return new Account(caller.Id, caller.Name, caller.Role, muted, await notifications.UnreadAsync(caller.Id, ct));
     }
 
     /// <summary>

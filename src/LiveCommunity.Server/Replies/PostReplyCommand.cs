@@ -1,6 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.Notifications;
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Storage;
@@ -14,7 +15,7 @@ namespace LiveCommunity.Server.Replies;
 /// for review (pending queue, no event, no seq) when pre-moderation says so.
 /// </summary>
 internal sealed class PostReplyCommand(Caller caller, string topicId, string body, string? parentId, ReactionCounts counts, TimeSpan duplicateWindow,
-    IPreModeration? preModeration = null)
+    Notifier notifier, IPreModeration? preModeration = null)
     : WriteCommand<Reply>
 {
     public override string TopicId => topicId;
@@ -50,12 +51,13 @@ internal sealed class PostReplyCommand(Caller caller, string topicId, string bod
         {
             return Rejection.Conflict("you just posted the same reply in this topic");
         }
+        // The parent's author and whether they muted this one come with the check: the notification needs no query of its own.
+        var parent = parentId is null ? null : await db.Replies.AsNoTracking()
+            .Where(r => r.Id == parentId)
+            .Select(r => new { r.TopicId, r.State, r.AuthorId, Muted = db.Mutes.Any(m => m.UserId == r.AuthorId && m.MutedUserId == caller.Id) })
+            .FirstOrDefaultAsync(ct);
         if (parentId is not null)
         {
-            var parent = await db.Replies.AsNoTracking()
-                .Where(r => r.Id == parentId)
-                .Select(r => new { r.TopicId, r.State })
-                .FirstOrDefaultAsync(ct);
             if (parent is null || parent.TopicId != topic.Id || parent.State == ReplyState.Pending)
             {
                 return Rejection.Invalid("parentId", "must be a reply in the same topic");
@@ -89,6 +91,10 @@ internal sealed class PostReplyCommand(Caller caller, string topicId, string bod
             return held;
         }
         topic.ReplyCount++;
+        if (parent is not null)
+        {
+            await notifier.AddAsync(write, parent.AuthorId, caller.Id, NotificationKinds.Reply, topic.Id, reply.Id, caller, ct, parent.Muted);
+        }
         write.Append(seq =>
         {
             reply.Seq = seq;

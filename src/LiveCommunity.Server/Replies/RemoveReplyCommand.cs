@@ -2,6 +2,7 @@ using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Delivery;
 using LiveCommunity.Server.Moderation;
+using LiveCommunity.Server.Notifications;
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
@@ -13,7 +14,7 @@ namespace LiveCommunity.Server.Replies;
 /// Removes a reply (its author, or a moderator). Removing a removed reply changes nothing. The removal scrubs
 /// the reply's text from the event log in the same transaction, so replay can never send it again.
 /// </summary>
-internal sealed class RemoveReplyCommand(Caller caller, string topicId, string replyId, string? reason, QueueNotifier queue)
+internal sealed class RemoveReplyCommand(Caller caller, string topicId, string replyId, string? reason, QueueNotifier queue, Notifier notifier)
     : WriteCommand<bool>
 {
     public override string? TopicId => topicId;
@@ -35,7 +36,7 @@ internal sealed class RemoveReplyCommand(Caller caller, string topicId, string r
         {
             return true; // idempotent: nothing changes, nothing is announced
         }
-        if (await Remove(write, reply, caller, byModerator ? reason : null, ct))
+        if (await Remove(write, reply, caller, byModerator ? reason : null, notifier, ct))
         {
             write.AfterCommit(() => queue.Changed(reply.Id, reply.TopicId, QueueStates.Rejected));
         }
@@ -49,9 +50,9 @@ internal sealed class RemoveReplyCommand(Caller caller, string topicId, string r
     /// <summary>
     /// Marks a tracked reply removed. Readers who could see it get ReplyRemoved (and every logged event of it is
     /// scrubbed); one they could not see (held, hidden) leaves without an event. True when it left the
-    /// moderation queue (the caller tells the moderators).
+    /// moderation queue (the caller tells the moderators). Its unread notifications go with it.
     /// </summary>
-    public static async Task<bool> Remove(WriteContext write, ReplyEntity reply, Caller by, string? moderationReason, CancellationToken ct)
+    public static async Task<bool> Remove(WriteContext write, ReplyEntity reply, Caller by, string? moderationReason, Notifier notifier, CancellationToken ct)
     {
         var wasQueued = reply.QueueState is not null;
         var wasPublished = reply.State == ReplyState.Published;
@@ -61,6 +62,7 @@ internal sealed class RemoveReplyCommand(Caller caller, string topicId, string r
         reply.RemovedReason = moderationReason;
         reply.QueueState = null;
         reply.QueuedAt = null;
+        await notifier.WithdrawAsync(write, reply.Id, ct);
         if (wasPublished)
         {
             write.Topic!.ReplyCount--;

@@ -1,6 +1,7 @@
 using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Notifications;
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.ReadCache;
@@ -23,6 +24,7 @@ public sealed class ReplyService(
     IPreModeration preModeration,
     IReplyErasure erasure,
     QueueNotifier queue,
+    Notifier notifier,
     ITopicVersions versions,
     SharedPages pages,
     MuteService mutes,
@@ -49,7 +51,7 @@ public sealed class ReplyService(
             return invalid;
         }
         var posted = await writer.WriteAsync(
-            new PostReplyCommand(caller, topicId, input.Body!, input.ParentId, reactions, limits.Value.DuplicateReplyWindow, preModeration), ct);
+            new PostReplyCommand(caller, topicId, input.Body!, input.ParentId, reactions, limits.Value.DuplicateReplyWindow, notifier, preModeration), ct);
         return posted.Value is { } reply ? reply with { Mine = [] } : posted;
     }
 
@@ -90,7 +92,7 @@ public sealed class ReplyService(
             return Rejection.Invalid("reason", $"must be at most {limits.Value.ReasonMaxLength} characters of text");
         }
         return await replyTopics.TopicOfAsync(db, replyId, ct) is { } topicId
-            ? await writer.WriteAsync(new RemoveReplyCommand(caller, topicId, replyId, reason, queue), ct)
+            ? await writer.WriteAsync(new RemoveReplyCommand(caller, topicId, replyId, reason, queue, notifier), ct)
             : Rejection.NotFound("reply not found");
     }
 
@@ -142,7 +144,7 @@ public sealed class ReplyService(
             return Rejection.Forbidden("only moderators, admins and journalists feature replies");
         }
         return await replyTopics.TopicOfAsync(db, replyId, ct) is { } topicId
-            ? await WithMineAsync(caller, await writer.WriteAsync(new FeatureReplyCommand(caller, topicId, replyId, featured), ct), ct)
+            ? await WithMineAsync(caller, await writer.WriteAsync(new FeatureReplyCommand(caller, topicId, replyId, featured, notifier), ct), ct)
             : Rejection.NotFound("reply not found");
     }
 

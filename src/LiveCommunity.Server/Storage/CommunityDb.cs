@@ -27,6 +27,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
     public DbSet<WebhookAttemptEntity> WebhookAttempts => Set<WebhookAttemptEntity>();
     public DbSet<LeaseEntity> Leases => Set<LeaseEntity>();
     public DbSet<MuteEntity> Mutes => Set<MuteEntity>();
+    public DbSet<NotificationEntity> Notifications => Set<NotificationEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -39,6 +40,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         WebhookModel.Configure(modelBuilder);
+        NotificationModel.Configure(modelBuilder);
         modelBuilder.Entity<UserEntity>(user =>
         {
             user.ToTable("Users");

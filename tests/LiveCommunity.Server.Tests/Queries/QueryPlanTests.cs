@@ -99,7 +99,8 @@ public sealed partial class QueryPlanTests(DefaultChecksApp app, ITestOutputHelp
         {
             var posts = Enumerable.Range(0, 5).Select(i => writer.WriteAsync(new LiveCommunity.Server.Replies.PostReplyCommand(
                 new LiveCommunity.Server.Auth.Caller($"plan-author-{i % 3}", "Author", LiveCommunity.Server.Auth.Roles.Moderator),
-                topicId, $"batch words {i}", null, counts, TimeSpan.FromMinutes(1)))).ToList();
+                topicId, $"batch words {i}", null, counts, TimeSpan.FromMinutes(1),
+                app.Services.GetRequiredService<LiveCommunity.Server.Notifications.Notifier>()))).ToList();
             await Eventually.TrueAsync(() => writer.Queued >= posts.Count + 1, TimeSpan.FromSeconds(30));
             blocked.Release();
             await Task.WhenAll(posts);

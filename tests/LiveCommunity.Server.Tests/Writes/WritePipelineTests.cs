@@ -30,6 +30,8 @@ public sealed class WritePipelineTests(AppFactory app) : IClassFixture<AppFactor
 {
     private TopicWriter Writer => app.Services.GetRequiredService<TopicWriter>();
 
+    private Server.Notifications.Notifier Notifier => app.Services.GetRequiredService<Server.Notifications.Notifier>();
+
     [Fact]
     public async Task ConcurrentCommandsOfOneTopicRunInOneTransaction()
     {
@@ -65,7 +67,7 @@ public sealed class WritePipelineTests(AppFactory app) : IClassFixture<AppFactor
         var failing = new List<Task<Outcome<Reply>>>();
         for (var i = 0; i < 12; i++)
         {
-            good.Add(Writer.WriteAsync(new PostReplyCommand(author, topicId, $"good {i}", null, counts, TimeSpan.Zero)));
+            good.Add(Writer.WriteAsync(new PostReplyCommand(author, topicId, $"good {i}", null, counts, TimeSpan.Zero, Notifier)));
             // Each bad one writes a reply row and takes a seq with its event before it refuses or throws.
             refused.Add(Writer.WriteAsync(new HalfWrite(topicId, counts, $"refused {i}", fail: false)));
             failing.Add(Writer.WriteAsync(new HalfWrite(topicId, counts, $"failing {i}", fail: true)));
@@ -98,7 +100,7 @@ public sealed class WritePipelineTests(AppFactory app) : IClassFixture<AppFactor
         var author = new Caller("duplicate-author", "Author", Roles.Member);
         var counts = app.Services.GetRequiredService<ReactionCounts>();
         var window = TimeSpan.FromMinutes(1);
-        PostReplyCommand Post(string body) => new(author, topicId, body, null, counts, window);
+        PostReplyCommand Post(string body) => new(author, topicId, body, null, counts, window, Notifier);
         Assert.Null((await Writer.WriteAsync(Post("said before"))).Rejection);
         await using var blocked = await BlockAsync(topicId);
 
@@ -109,7 +111,7 @@ public sealed class WritePipelineTests(AppFactory app) : IClassFixture<AppFactor
             Writer.WriteAsync(Post("new words")), // the batch's own first copy
             Writer.WriteAsync(new PostThenFail(Post("taken back"))),
             Writer.WriteAsync(Post("taken back")), // its first copy failed and was rolled back: not a duplicate
-            Writer.WriteAsync(new PostReplyCommand(new Caller("someone-else", "Else", Roles.Member), topicId, "new words", null, counts, window)),
+            Writer.WriteAsync(new PostReplyCommand(new Caller("someone-else", "Else", Roles.Member), topicId, "new words", null, counts, window, Notifier)),
         };
         await WaitUntilQueuedAsync(writes.Count);
         blocked.Release();

@@ -1,0 +1,67 @@
+using LiveCommunity.Server.Protocol;
+using LiveCommunity.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace LiveCommunity.Server.Notifications;
+
+/// <summary>
+/// Notifications as readers see them: joined with their topic and reply when read, so a title is current and
+/// an excerpt exists only while the reply is published (a removed, hidden or erased reply shows none).
+/// </summary>
+public static class NotificationReads
+{
+    /// <summary>One reader's notifications with ids below <paramref name="before"/> (null: from the newest), newest first.</summary>
+    public static Task<List<Notification>> PageAsync(CommunityDb db, string userId, string? before, int take, CancellationToken ct)
+    {
+        var mine = db.Notifications.AsNoTracking().Where(n => n.UserId == userId);
+        if (before is not null)
+        {
+            mine = mine.Where(n => string.Compare(n.Id, before) < 0);
+        }
+        return Shape(db, mine.OrderByDescending(n => n.Id).Take(take), ct);
+    }
+
+    public static async Task<Notification?> OneAsync(CommunityDb db, string id, CancellationToken ct) =>
+        (await Shape(db, db.Notifications.AsNoTracking().Where(n => n.Id == id), ct)).FirstOrDefault();
+
+    /// <summary>
+    /// Unread ones, counted in the (user, readAt) index; at most <paramref name="max"/> are counted, the most a
+    /// reader keeps (Notifications:MaxPerUser), so the cost stays bounded between two sweeps.
+    /// </summary>
+    public static Task<int> UnreadAsync(CommunityDb db, string userId, int max, CancellationToken ct) =>
+        Unread.For(db)(db, userId, max).WaitAsync(ct);
+
+    private static readonly CompiledQuery<Func<CommunityDb, string, int, Task<int>>> Unread = new(() => EF.CompileAsyncQuery(
+        (CommunityDb db, string userId, int max) =>
+            db.Notifications.Where(n => n.UserId == userId && n.ReadAt == null).Select(n => n.Id).Take(max).Count()));
+
+    private static async Task<List<Notification>> Shape(CommunityDb db, IQueryable<NotificationEntity> notifications, CancellationToken ct)
+    {
+        var rows = await (
+            from n in notifications
+            join t in db.Topics on n.TopicId equals t.Id
+            join r in db.Replies on n.ReplyId equals r.Id
+            orderby n.Id descending
+            select new
+            {
+                n.Id, n.Kind, n.TopicId, t.Title, t.ArticleId, t.Url, n.ReplyId, n.FromId, n.FromName, n.At, n.ReadAt,
+                // Only what readers may see: the first characters of a published reply, never of a removed one.
+                Excerpt = r.State == ReplyState.Published && !r.Erased ? r.Body.Substring(0, Notification.MaxExcerpt) : null,
+            }).ToListAsync(ct);
+        return [.. rows.Select(n => new Notification(
+            n.Id, n.Kind, new NotificationTopic(n.TopicId, n.Title, n.ArticleId, n.Url), n.ReplyId,
+            n.FromId is null ? null : new NotificationSender(n.FromId, n.FromName ?? n.FromId),
+            Excerpt(n.Excerpt), n.At, n.ReadAt is not null))];
+    }
+
+    /// <summary>At most <see cref="Notification.MaxExcerpt"/> UTF-16 units (SQL counts characters), never half a pair.</summary>
+    private static string? Excerpt(string? text)
+    {
+        if (text is null || text.Length <= Notification.MaxExcerpt)
+        {
+            return text;
+        }
+        var end = char.IsHighSurrogate(text[Notification.MaxExcerpt - 1]) ? Notification.MaxExcerpt - 1 : Notification.MaxExcerpt;
+        return text[..end];
+    }
+}
