@@ -33,20 +33,25 @@ public static class NotificationReads
 
     private static readonly CompiledQuery<Func<CommunityDb, string, int, Task<int>>> Unread = new(() => EF.CompileAsyncQuery(
         (CommunityDb db, string userId, int max) =>
-            db.Notifications.Where(n => n.UserId == userId && n.ReadAt == null).Select(n => n.Id).Take(max).Count()));
+            db.Notifications.Where(n => n.UserId == userId && n.ReadAt == null).OrderBy(n => n.ReadAt).Select(n => n.Id).Take(max).Count()));
 
     private static async Task<List<Notification>> Shape(CommunityDb db, IQueryable<NotificationEntity> notifications, CancellationToken ct)
     {
         var rows = await (
+            // Left joins: the planner keeps the reader's page first and finds its topics and replies by key, where an
+            // inner join let SQLite start from a small Topics table and scan it.
             from n in notifications
-            join t in db.Topics on n.TopicId equals t.Id
-            join r in db.Replies on n.ReplyId equals r.Id
+            join t in db.Topics on n.TopicId equals t.Id into topics
+            from t in topics.DefaultIfEmpty()
+            join r in db.Replies on n.ReplyId equals r.Id into replies
+            from r in replies.DefaultIfEmpty()
             orderby n.Id descending
             select new
             {
-                n.Id, n.Kind, n.TopicId, t.Title, t.ArticleId, t.Url, n.ReplyId, n.FromId, n.FromName, n.At, n.ReadAt,
+                n.Id, n.Kind, n.TopicId, Title = t == null ? "" : t.Title, ArticleId = t == null ? null : t.ArticleId, Url = t == null ? null : t.Url,
+                n.ReplyId, n.FromId, n.FromName, n.At, n.ReadAt,
                 // Only what readers may see: the first characters of a published reply, never of a removed one.
-                Excerpt = r.State == ReplyState.Published && !r.Erased ? r.Body.Substring(0, Notification.MaxExcerpt) : null,
+                Excerpt = r != null && r.State == ReplyState.Published && !r.Erased ? r.Body.Substring(0, Notification.MaxExcerpt) : null,
             }).ToListAsync(ct);
         return [.. rows.Select(n => new Notification(
             n.Id, n.Kind, new NotificationTopic(n.TopicId, n.Title, n.ArticleId, n.Url), n.ReplyId,

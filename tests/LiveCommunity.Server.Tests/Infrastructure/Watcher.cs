@@ -16,13 +16,16 @@ public sealed class Watcher : IAsyncDisposable
     /// <summary>Events without seq: presence and last seq of a watched topic, and the live topic list.</summary>
     public static readonly string[] HintEvents = ["PresenceChanged", "TopicPosted", "TopicStats", "TopicSeq"];
 
+    /// <summary>Events for the signed-in reader, on every connection of theirs whatever it watches.</summary>
+    public static readonly string[] UserEvents = ["Notified", "NotificationsRead"];
+
     private readonly List<(string Type, JsonObject Payload)> _received = [];
     private readonly SemaphoreSlim _arrived = new(0);
 
     public Watcher(HubConnection connection)
     {
         Connection = connection;
-        foreach (var type in TopicEvents.Concat(HintEvents))
+        foreach (var type in TopicEvents.Concat(HintEvents).Concat(UserEvents))
         {
             connection.On<JsonElement>(type, payload =>
             {
