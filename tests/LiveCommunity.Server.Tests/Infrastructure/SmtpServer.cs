@@ -17,10 +17,11 @@ public sealed class SmtpServer : IDisposable
 
     public int Port { get; }
 
-    public static async Task<SmtpServer> StartAsync()
+    /// <summary>Starts a server on a free port, or on <paramref name="port"/> (a server that comes up late).</summary>
+    public static async Task<SmtpServer> StartAsync(int? port = null)
     {
         var python = LocalProcess.Require("python3 (with python3-aiosmtpd)", "/usr/bin/python3");
-        var server = new SmtpServer(LocalProcess.FreePort());
+        var server = new SmtpServer(port ?? LocalProcess.FreePort());
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
         Directory.CreateDirectory(server._folder);
         var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -55,7 +55,7 @@ public static class EmailExtensions
         {
             if (Caller.From(context.User) is { Email: not null } caller)
             {
-                await addresses.RecordAsync(caller, context.RequestAborted);
+                await addresses.TryRecordAsync(caller, context.RequestAborted);
             }
             await next(context);
         });

@@ -31,14 +31,20 @@ public class EmailApp : AppFactory
 {
     public const string LinkTemplate = "https://news.example/story/{articleId}?topic={topicId}#reply-{replyId}";
 
-    private readonly SmtpServer _smtp;
+    private readonly int _smtpPort;
     private readonly IEnumerable<KeyValuePair<string, string?>> _extra;
 
-    public EmailApp(SmtpServer smtp, IEnumerable<KeyValuePair<string, string?>>? extra = null) => (_smtp, _extra) = (smtp, extra ?? []);
+    public EmailApp(SmtpServer smtp, IEnumerable<KeyValuePair<string, string?>>? extra = null) => (_smtpPort, _extra) = (smtp.Port, extra ?? []);
 
     /// <summary>A host on a database another host also uses (two instances, or a restart).</summary>
     public EmailApp(SmtpServer smtp, TestDatabase shared, IEnumerable<KeyValuePair<string, string?>>? extra = null)
-        : base(shared) => (_smtp, _extra) = (smtp, extra ?? []);
+        : this(smtp.Port, shared, extra)
+    {
+    }
+
+    /// <summary>A host that sends to this port, whether a server listens there or not (yet).</summary>
+    public EmailApp(int smtpPort, TestDatabase shared, IEnumerable<KeyValuePair<string, string?>>? extra = null)
+        : base(shared) => (_smtpPort, _extra) = (smtpPort, extra ?? []);
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -50,7 +56,7 @@ public class EmailApp : AppFactory
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
         new("Notifications:Smtp:Host", "127.0.0.1"),
-        new("Notifications:Smtp:Port", _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("Notifications:Smtp:Port", _smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("Notifications:Smtp:UseTls", "false"),
         new("Notifications:Smtp:From", "News Example <community@news.example>"),
         new("Notifications:PublicUrl", "http://localhost"),
@@ -91,6 +97,14 @@ public class EmailApp : AppFactory
         using var http = reader.Http();
         var list = await (await http.GetAsync("/api/me/notifications?limit=50")).ReadAsync(System.Net.HttpStatusCode.OK);
         return (string)list["items"]!.AsArray().Single(n => (string?)n!["replyId"] == answer)!["id"]!;
+    }
+
+    /// <summary>Sends that failed in a row for this reader.</summary>
+    public async Task<int> FailuresAsync(TestUser reader)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+        return await db.EmailSettings.Where(s => s.UserId == reader.Id).Select(s => s.Failures).SingleAsync();
     }
 
     /// <summary>The EmailState of a notification: 0 waiting, 1 emailed, 2 not to be emailed.</summary>

@@ -72,4 +72,33 @@ public sealed class EmailDeliveryTests(SmtpFixture smtp) : IClassFixture<SmtpFix
             database.Drop();
         }
     }
+
+    [Fact]
+    public async Task AFailedSendIsRetriedUntilItGoesAndNothingIsLost()
+    {
+        var database = TestDatabase.CreateShared(_folder);
+        var port = LocalProcess.FreePort(); // nothing listens there yet: every send fails
+        try
+        {
+            using var app = new EmailApp(port, database);
+            var reader = app.Reader();
+            var (topicId, replyId) = await app.ReplyAndLeaveAsync(reader);
+            var notification = await app.AnswerAsync(reader, topicId, replyId, "Ann", "Sent once the server is up");
+            app.PassTheWindow();
+            Assert.True(await Eventually.TrueAsync(async () => await app.FailuresAsync(reader) == 1), "the mailer never tried");
+            app.Clock.Advance(TimeSpan.FromMinutes(1)); // the first retry delay (Notifications:RetryDelay)
+            Assert.True(await Eventually.TrueAsync(async () => await app.FailuresAsync(reader) == 2), "the mailer never tried again");
+            Assert.Equal(0, await app.EmailStateAsync(notification)); // still waiting
+
+            using var late = await SmtpServer.StartAsync(port);
+            app.Clock.Advance(TimeSpan.FromHours(1)); // past the longest retry delay
+            Assert.Equal(1, await app.DecidedAsync(notification));
+            Assert.Contains("Sent once the server is up", Assert.Single(late.MessagesTo(EmailApp.AddressOf(reader))).TextBody);
+            Assert.Equal(0, await app.FailuresAsync(reader));
+        }
+        finally
+        {
+            database.Drop();
+        }
+    }
 }
