@@ -7,34 +7,19 @@ namespace LiveCommunity.Server.Notifications;
 
 /// <summary>
 /// Keeps what readers hold bounded: drops notifications past <see cref="NotificationsOptions.Retention"/> and,
-/// for readers holding more than <see cref="NotificationsOptions.MaxPerUser"/>, all but the newest. A write like
-/// the event log's pruning, so on SQLite it takes its turn with the batches.
+/// for readers holding more than <see cref="NotificationsOptions.MaxPerUser"/>, all but the newest.
 /// </summary>
 public sealed partial class NotificationSweep(TopicWriter writer, IOptions<NotificationsOptions> options, TimeProvider time, ILogger<NotificationSweep> logger)
-    : BackgroundService
+    : PeriodicWrite(writer, options.Value.SweepInterval, time)
 {
     /// <summary>Readers trimmed per round; more wait for the next round.</summary>
     private const int UsersPerRound = 100;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var deleted = await writer.WriteAsync(new SweepCommand(options.Value), stoppingToken);
-                if (deleted.Rejection is null)
-                {
-                    LogSwept(logger, deleted.Value);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogSweepFailed(logger, ex);
-            }
-        }
-    }
+    protected override WriteCommand<int> Round() => new SweepCommand(options.Value);
+
+    protected override void Done(int count) => LogSwept(logger, count);
+
+    protected override void Failed(Exception ex) => LogSweepFailed(logger, ex);
 
     [LoggerMessage(EventId = 8102, Level = LogLevel.Debug, Message = "Swept {Count} notifications beyond retention or the per-reader bound")]
     private static partial void LogSwept(ILogger logger, int count);

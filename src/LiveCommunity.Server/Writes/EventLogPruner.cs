@@ -6,32 +6,17 @@ using Microsoft.Extensions.Options;
 namespace LiveCommunity.Server.Writes;
 
 /// <summary>
-/// Deletes events beyond retention now and then; Watch already treats them as gone (reset) before that. The
-/// deletion is a write like any other, so on SQLite it takes its turn with the batches instead of contending.
+/// Deletes events beyond retention now and then; Watch already treats them as gone (reset) before that.
 /// </summary>
 public sealed partial class EventLogPruner(
     TopicWriter writer, EventLog eventLog, IOptions<EventLogOptions> options, TimeProvider time, ILogger<EventLogPruner> logger)
-    : BackgroundService
+    : PeriodicWrite(writer, options.Value.PruneInterval, time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.PruneInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var deleted = await writer.WriteAsync(new PruneCommand(eventLog), stoppingToken);
-                if (deleted.Rejection is null)
-                {
-                    LogPruned(logger, deleted.Value);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogPruneFailed(logger, ex);
-            }
-        }
-    }
+    protected override WriteCommand<int> Round() => new PruneCommand(eventLog);
+
+    protected override void Done(int count) => LogPruned(logger, count);
+
+    protected override void Failed(Exception ex) => LogPruneFailed(logger, ex);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Pruned {Count} events beyond retention")]
     private static partial void LogPruned(ILogger logger, int count);
