@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests use, where missing: Redis, PostgreSQL, nginx, Chromium and Prometheus
+# Installs the system packages the tests use, where missing: Redis, PostgreSQL, nginx, Chromium, Prometheus and
+# aiosmtpd (the SMTP server the notification email tests receive mail with)
 # (Debian packages). Needs root for apt-get; without root it only reports what is missing.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v prometheus >/dev/null || missing+=(prometheus)
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
 command -v node >/dev/null || missing+=(nodejs npm)
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -6,6 +6,7 @@ using LiveCommunity.Server.Hubs;
 using LiveCommunity.Server.Lifecycle;
 using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Notifications;
+using LiveCommunity.Server.Notifications.Email;
 using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.ReadCache;
@@ -28,6 +29,7 @@ builder.AddReactions();
 builder.AddNotifications(); // replies to you, featured, held replies decided: stored in the write, pushed live after commit
 builder.AddArticles();      // topics keyed by the host site's article ids, counts for article lists, closing
 builder.AddWebhooks();      // signed webhooks from a durable outbox, delivered by one instance of a cluster at a time
+builder.AddNotificationEmail(); // with Notifications:Smtp:Host: notification email from the notifications table, one-click unsubscribe
 builder.AddRealtime();      // the SignalR hub, the per-topic event log and presence
 builder.AddScaleOut();      // only with ConnectionStrings:Redis: backplane and presence across instances, Redis in readiness
 builder.AddSafety();        // moderation, content rules, rate limits on reads, writes and connections
@@ -58,6 +60,7 @@ app.UseCors(ApiExtensions.CorsPolicy);
 app.UseAuthentication();
 app.UseTokenRejection();        // a bad token is a 401 even where no token is needed
 app.UseCurrentRoles();          // the role in a user's latest token is the one bans are checked against
+app.UseEmailAddresses();       // the token's email claim, stored once per reader and address for the mailer
 app.UseIdChecks();              // an over-long or control-character id is a 400 before any lookup
 app.UseAuthorization();
 app.UseRateLimiter();           // after authentication: limits are per user where there is one
@@ -71,6 +74,7 @@ app.MapWebhooks();
 app.MapReplies();
 app.MapMe(); // GET /api/me and muting: per reader, never cached
 app.MapNotifications(); // GET /api/me/notifications, POST /api/me/notifications/read
+app.MapNotificationEmail();   // GET/PUT /api/me/preferences, POST /api/me/email/unsubscribe (signed link, no sign-in)
 app.MapReactions();
 app.MapModeration();
 app.MapReports();

@@ -10,6 +10,12 @@ public sealed record Caller(string Id, string Name, string Role)
     /// <summary>The optional <c>badge</c> claim, trimmed; null when absent or blank (checked by TokenClaimsException).</summary>
     public string? Badge { get; init; }
 
+    /// <summary>
+    /// The optional <c>email</c> claim, trimmed; null when absent or blank (checked by TokenClaimsException). Only the
+    /// notification mailer uses it (Notifications/Email).
+    /// </summary>
+    public string? Email { get; init; }
+
     public static Caller? From(ClaimsPrincipal? principal)
     {
         if (principal?.Identity?.IsAuthenticated != true)
@@ -23,9 +29,11 @@ public sealed record Caller(string Id, string Name, string Role)
             return null;
         }
         var badge = principal.FindFirstValue(TokenClaims.Badge)?.Trim();
+        var email = principal.FindFirstValue(TokenClaims.Email)?.Trim();
         return new Caller(id, name, Roles.Normalize(principal.FindFirstValue(TokenClaims.Role)))
         {
             Badge = string.IsNullOrEmpty(badge) ? null : badge,
+            Email = string.IsNullOrEmpty(email) ? null : email,
         };
     }
 }
@@ -36,4 +44,5 @@ public static class TokenClaims
     public const string Name = "name";
     public const string Role = "role";
     public const string Badge = "badge";
+    public const string Email = "email";
 }

@@ -33,7 +33,26 @@ public sealed class TokenClaimsException(string message) : Exception(message)
         {
             return new TokenClaimsException($"the token's 'badge' claim must be at most {Author.MaxBadgeLength} characters without control characters");
         }
+        // An address the mailer could not use is refused like a bad badge: the host site hears of it at once, instead
+        // of the reader silently never getting mail.
+        if (caller.Email is { } email && !IsPlausibleEmail(email))
+        {
+            return new TokenClaimsException(
+                $"the token's 'email' claim must be one address (local@domain) of at most {MaxEmailLength} characters");
+        }
         return null;
+    }
+
+    /// <summary>Longest address: RFC 5321's limit on a forward path (the EmailSettings column holds as much).</summary>
+    public const int MaxEmailLength = 254;
+
+    // Plausible, not RFC 5322 in full: one '@' with text on both sides, a dot in the domain, no spaces, control
+    // characters, angle brackets or commas, which could turn one address into a header with several.
+    private static bool IsPlausibleEmail(string email)
+    {
+        var at = email.IndexOf('@');
+        return email.Length <= MaxEmailLength && at > 0 && at == email.LastIndexOf('@') && at < email.Length - 1
+            && email.AsSpan(at + 1).Trim('.').Contains('.') && !email.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '<' or '>' or ',' or ';' or '"');
     }
 
     // Names and ids are one line of text: no newline or tab either.

@@ -101,8 +101,9 @@ public sealed class PresenceBroadcaster
 
     public void Changed(string topicId)
     {
-        // List watchers are counted with presence too (the heartbeat heals their entry), but they are no topic.
-        if (topicId is TopicListBroadcaster.PresenceKey or TopicListBroadcaster.StatsPresenceKey)
+        // List watchers and signed-in readers' connections (notification email) are counted with presence too (the
+        // heartbeat heals their entries), but they are no topic: their keys are in parentheses, topic ids never are.
+        if (topicId.StartsWith('('))
         {
             return;
         }

@@ -28,6 +28,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
     public DbSet<LeaseEntity> Leases => Set<LeaseEntity>();
     public DbSet<MuteEntity> Mutes => Set<MuteEntity>();
     public DbSet<NotificationEntity> Notifications => Set<NotificationEntity>();
+    public DbSet<EmailSettingsEntity> EmailSettings => Set<EmailSettingsEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -41,6 +42,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
     {
         WebhookModel.Configure(modelBuilder);
         NotificationModel.Configure(modelBuilder);
+        EmailModel.Configure(modelBuilder); // after it: adds the mailer's state to the Notifications table
         modelBuilder.Entity<UserEntity>(user =>
         {
             user.ToTable("Users");

@@ -23,6 +23,41 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("LiveCommunity.Server.Storage.EmailSettingsEntity", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("LastEmailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Mode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime?>("RetryAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("EmailSettings", (string)null);
+                });
+
             modelBuilder.Entity("LiveCommunity.Server.Storage.LeaseEntity", b =>
                 {
                     b.Property<string>("Name")
@@ -160,6 +195,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.Property<DateTime>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<byte>("EmailState")
+                        .HasColumnType("smallint");
+
                     b.Property<string>("FromId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
@@ -196,6 +234,10 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.HasIndex("At");
 
                     b.HasIndex("ReplyId");
+
+                    b.HasIndex("UserId", "At")
+                        .HasDatabaseName("IX_Notifications_EmailWaiting")
+                        .HasFilter("\"EmailState\" = 0");
 
                     b.HasIndex("UserId", "Id");
 

@@ -17,6 +17,41 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("LiveCommunity.Server.Storage.EmailSettingsEntity", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastEmailedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mode")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RetryAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("EmailSettings", (string)null);
+                });
+
             modelBuilder.Entity("LiveCommunity.Server.Storage.LeaseEntity", b =>
                 {
                     b.Property<string>("Name")
@@ -154,6 +189,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
 
+                    b.Property<byte>("EmailState")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("FromId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
@@ -190,6 +228,10 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.HasIndex("At");
 
                     b.HasIndex("ReplyId");
+
+                    b.HasIndex("UserId", "At")
+                        .HasDatabaseName("IX_Notifications_EmailWaiting")
+                        .HasFilter("\"EmailState\" = 0");
 
                     b.HasIndex("UserId", "Id");
 
