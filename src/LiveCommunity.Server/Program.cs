@@ -12,6 +12,7 @@ using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Scaling;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Topics;
+using LiveCommunity.Server.Updates;
 using LiveCommunity.Server.Webhooks;
 using LiveCommunity.Server.Writes;
 
@@ -24,6 +25,7 @@ builder.AddWrites();        // the one write path: per-topic queues, group commi
 builder.AddTopics();        // topics, replies and reactions services, shared by REST and the hub
 builder.AddReplies();
 builder.AddReactions();
+builder.AddUpdates();       // the live blog: the newsroom's updates of a topic, rendered from limited Markdown once on write
 builder.AddArticles();      // topics keyed by the host site's article ids, counts for article lists, closing
 builder.AddWebhooks();      // signed webhooks from a durable outbox, delivered by one instance of a cluster at a time
 builder.AddRealtime();      // the SignalR hub, the per-topic event log and presence
@@ -67,6 +69,7 @@ app.MapTopics();
 app.MapArticles();
 app.MapWebhooks();
 app.MapReplies();
+app.MapUpdates();
 app.MapMe(); // GET /api/me and muting: per reader, never cached
 app.MapReactions();
 app.MapModeration();
