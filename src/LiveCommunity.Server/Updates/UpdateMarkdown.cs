@@ -1,6 +1,7 @@
 using AngleSharp.Html.Dom;
 using Ganss.Xss;
 using Markdig;
+using Markdig.Parsers;
 
 namespace LiveCommunity.Server.Updates;
 
@@ -13,7 +14,7 @@ namespace LiveCommunity.Server.Updates;
 /// </summary>
 public sealed class UpdateMarkdown
 {
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().DisableHtml().Build();
+    private static readonly MarkdownPipeline Pipeline = Build();
 
     private readonly HtmlSanitizer _sanitizer;
 
@@ -46,6 +47,14 @@ public sealed class UpdateMarkdown
                 anchor.SetAttribute("rel", "nofollow noopener noreferrer");
             }
         };
+    }
+
+    // No headings (a "# 1" stays the text it is, in its paragraph, not a bare line glued to the next one).
+    private static MarkdownPipeline Build()
+    {
+        var builder = new MarkdownPipelineBuilder().DisableHtml();
+        builder.BlockParsers.RemoveAll(parser => parser is HeadingBlockParser);
+        return builder.Build();
     }
 
     /// <summary>The sanitized HTML of <paramref name="markdown"/>; thread-safe.</summary>
