@@ -3,7 +3,6 @@ using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
-using Microsoft.EntityFrameworkCore;
 
 namespace LiveCommunity.Server.Updates;
 
@@ -21,8 +20,7 @@ internal sealed class EditUpdateCommand(Caller caller, string topicId, string up
 
     public override async Task<Outcome<Update>> ExecuteAsync(WriteContext write, CancellationToken ct)
     {
-        if (write.Topic is not { } topic
-            || await write.Db.Updates.FirstOrDefaultAsync(u => u.Id == updateId && u.TopicId == topic.Id, ct) is not { } update)
+        if (await UpdateRows.FindAsync(write, updateId, ct) is not { } update || write.Topic is not { } topic)
         {
             return UpdateService.UpdateNotFound;
         }

@@ -61,7 +61,7 @@ internal sealed class PostUpdateCommand(Caller caller, string topicId, string bo
                 (quoteReplyId, quoted.AuthorId, quoted.AuthorName, quoted.AuthorBadge, quoted.Body);
         }
         write.Db.Updates.Add(update);
-        await UpdateCounts.ChangeAsync(write, topic, +1, ct);
+        await UpdateRows.ChangeCountAsync(write, topic, +1, ct);
         write.Append(seq =>
         {
             update.Seq = seq;

@@ -4,7 +4,6 @@ using LiveCommunity.Server.Delivery;
 using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Writes;
-using Microsoft.EntityFrameworkCore;
 
 namespace LiveCommunity.Server.Updates;
 
@@ -21,13 +20,12 @@ internal sealed class RemoveUpdateCommand(Caller caller, string topicId, string 
 
     public override async Task<Outcome<bool>> ExecuteAsync(WriteContext write, CancellationToken ct)
     {
-        if (write.Topic is not { } topic
-            || await write.Db.Updates.FirstOrDefaultAsync(u => u.Id == updateId && u.TopicId == topic.Id, ct) is not { } update)
+        if (await UpdateRows.FindAsync(write, updateId, ct) is not { } update || write.Topic is not { } topic)
         {
             return UpdateService.UpdateNotFound;
         }
         write.Db.Updates.Remove(update);
-        await UpdateCounts.ChangeAsync(write, topic, -1, ct);
+        await UpdateRows.ChangeCountAsync(write, topic, -1, ct);
         await EventLog.ScrubUpdateAsync(write.Db, topic.Id, update.Id, ct);
         write.Append(seq => new UpdateRemovedEvent(topic.Id, seq, update.Id));
         if (update.AuthorId != caller.Id)
