@@ -14,6 +14,7 @@ using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Scaling;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Topics;
+using LiveCommunity.Server.Updates;
 using LiveCommunity.Server.Webhooks;
 using LiveCommunity.Server.Writes;
 
@@ -27,6 +28,7 @@ builder.AddTopics();        // topics, replies and reactions services, shared by
 builder.AddReplies();
 builder.AddReactions();
 builder.AddNotifications(); // replies to you, featured, held replies decided: stored in the write, pushed live after commit
+builder.AddUpdates();       // the live blog: the newsroom's updates of a topic, rendered from limited Markdown once on write
 builder.AddArticles();      // topics keyed by the host site's article ids, counts for article lists, closing
 builder.AddWebhooks();      // signed webhooks from a durable outbox, delivered by one instance of a cluster at a time
 builder.AddNotificationEmail(); // with Notifications:Smtp:Host: notification email from the notifications table, one-click unsubscribe
@@ -72,6 +74,7 @@ app.MapTopics();
 app.MapArticles();
 app.MapWebhooks();
 app.MapReplies();
+app.MapUpdates();
 app.MapMe(); // GET /api/me and muting: per reader, never cached
 app.MapNotifications(); // GET /api/me/notifications, POST /api/me/notifications/read
 app.MapNotificationEmail();   // GET/PUT /api/me/preferences, POST /api/me/email/unsubscribe (signed link, no sign-in)

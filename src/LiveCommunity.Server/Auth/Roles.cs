@@ -20,6 +20,9 @@ public static class Roles
     /// <summary>Who may feature and unfeature replies (PUT/DELETE /replies/{id}/featured).</summary>
     public static bool FeaturesReplies(string role) => role is Moderator or Admin or Journalist;
 
+    /// <summary>Who may post, correct and delete live updates (POST /topics/{id}/updates, PATCH/DELETE /updates/{id}).</summary>
+    public static bool PostsUpdates(string role) => role is Moderator or Admin or Journalist;
+
     /// <summary>Roles whose replies speak for the site: reports never hide them automatically.</summary>
     public static bool IsStaff(string role) => role is Moderator or Admin or Journalist;
 

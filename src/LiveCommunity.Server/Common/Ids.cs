@@ -33,6 +33,7 @@ public static class Ids
     {
         ["topicId"] = MaxLength,
         ["replyId"] = MaxLength,
+        ["updateId"] = MaxLength,
         ["parentId"] = MaxLength,
         ["userId"] = MaxUserIdLength,
         ["kind"] = MaxKindLength,
@@ -41,6 +42,7 @@ public static class Ids
 
     public static string NewTopicId() => "t_" + Guid.CreateVersion7().ToString("N");
     public static string NewReplyId() => "r_" + Guid.CreateVersion7().ToString("N");
+    public static string NewUpdateId() => "u_" + Guid.CreateVersion7().ToString("N");
     public static string NewEntryId() => "m_" + Guid.CreateVersion7().ToString("N");
 
     /// <summary>Whether a parameter of this name carries an id that must be checked.</summary>

@@ -17,6 +17,7 @@ public sealed class EventLog(IOptions<EventLogOptions> options, TimeProvider tim
     // written into HTML as they are.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly string RemovedType = nameof(IDiscussionClient.ReplyRemoved);
+    private static readonly string UpdateRemovedType = nameof(IDiscussionClient.UpdateRemoved);
 
     public static TopicEventEntity ToEntity(TopicEvent evt, DateTime at) => new()
     {
@@ -37,16 +38,23 @@ public sealed class EventLog(IOptions<EventLogOptions> options, TimeProvider tim
         ReplyFeaturedEvent => nameof(IDiscussionClient.ReplyFeatured),
         ReactionsChangedEvent => nameof(IDiscussionClient.ReactionsChanged),
         TopicUpdatedEvent => nameof(IDiscussionClient.TopicUpdated),
+        UpdatePostedEvent => nameof(IDiscussionClient.UpdatePosted),
+        UpdateEditedEvent => nameof(IDiscussionClient.UpdateEdited),
+        UpdateRemovedEvent => UpdateRemovedType,
         _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "not a logged event"),
     };
 
-    // The reply whose text an event carries; these are the rows a removal must scrub.
+    // The reply (or live update: its id has another prefix) whose text an event carries; these are the rows a
+    // removal must scrub.
     private static string? ContentReplyId(TopicEvent evt) => evt switch
     {
         ReplyPostedEvent e => e.Reply.Id,
         ReplyEditedEvent e => e.Reply.Id,
         ReplyRestoredEvent e => e.Reply.Id,
         ReplyRemovedEvent e => e.ReplyId,
+        UpdatePostedEvent e => e.Update.Id,
+        UpdateEditedEvent e => e.Update.Id,
+        UpdateRemovedEvent e => e.UpdateId,
         _ => null,
     };
 
@@ -58,6 +66,26 @@ public sealed class EventLog(IOptions<EventLogOptions> options, TimeProvider tim
         db.TopicEvents
             .Where(e => e.TopicId == topicId && e.ReplyId == replyId && e.Type != RemovedType)
             .ExecuteUpdateAsync(set => set.SetProperty(e => e.Type, RemovedType).SetProperty(e => e.Data, (string?)null), ct);
+
+    /// <summary>The same for a deleted live update: every logged event of it becomes an UpdateRemoved of the same seq.</summary>
+    public static Task ScrubUpdateAsync(CommunityDb db, string topicId, string updateId, CancellationToken ct) =>
+        db.TopicEvents
+            .Where(e => e.TopicId == topicId && e.ReplyId == updateId && e.Type != UpdateRemovedType)
+            .ExecuteUpdateAsync(set => set.SetProperty(e => e.Type, UpdateRemovedType).SetProperty(e => e.Data, (string?)null), ct);
+
+    /// <summary>
+    /// Rewrites every logged event that carries the text of <paramref name="contentId"/> (a reply or a live
+    /// update) through <paramref name="change"/>, in the caller's transaction: for a change that must reach
+    /// replay too, such as a quote that left an update with the reply it quoted. At most the topic's kept events.
+    /// </summary>
+    public static async Task RewriteAsync(CommunityDb db, string topicId, string contentId, Func<TopicEvent, TopicEvent> change, CancellationToken ct)
+    {
+        var rows = await db.TopicEvents.Where(e => e.TopicId == topicId && e.ReplyId == contentId && e.Data != null).ToListAsync(ct);
+        foreach (var row in rows)
+        {
+            row.Data = JsonSerializer.Serialize(change(Read(row)), Json);
+        }
+    }
 
     /// <summary>
     /// Events after <paramref name="afterSeq"/> up to the topic's current seq, or a reset when some of them
@@ -100,7 +128,8 @@ public sealed class EventLog(IOptions<EventLogOptions> options, TimeProvider tim
     }
 
     private static TopicEvent Read(TopicEventEntity row) =>
-        row.Type == RemovedType || row.Data is null
+        row.Type == UpdateRemovedType ? new UpdateRemovedEvent(row.TopicId, row.Seq, row.ReplyId ?? "")
+        : row.Type == RemovedType || row.Data is null
             ? new ReplyRemovedEvent(row.TopicId, row.Seq, row.ReplyId ?? "")
             : JsonSerializer.Deserialize<TopicEvent>(row.Data, Json)
               ?? throw new InvalidOperationException($"event {row.TopicId}/{row.Seq} has no data");

@@ -56,6 +56,9 @@ public sealed partial class TopicEventPublisher(
                 ReplyFeaturedEvent e => group.ReplyFeatured(e),
                 ReactionsChangedEvent e => group.ReactionsChanged(e),
                 TopicUpdatedEvent e => group.TopicUpdated(e),
+                UpdatePostedEvent e => group.UpdatePosted(e),
+                UpdateEditedEvent e => group.UpdateEdited(e),
+                UpdateRemovedEvent e => group.UpdateRemoved(e),
                 _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.GetType().Name, "not a topic event"),
             };
             if (!send.IsCompletedSuccessfully)

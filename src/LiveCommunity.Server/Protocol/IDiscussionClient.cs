@@ -13,6 +13,9 @@ public interface IDiscussionClient
     Task ReplyFeatured(ReplyFeaturedEvent e);
     Task ReactionsChanged(ReactionsChangedEvent e);
     Task TopicUpdated(TopicUpdatedEvent e);
+    Task UpdatePosted(UpdatePostedEvent e);
+    Task UpdateEdited(UpdateEditedEvent e);
+    Task UpdateRemoved(UpdateRemovedEvent e);
     Task PresenceChanged(PresenceChangedEvent e);
 
     /// <summary>A topic's last seq, sent when watchers may have missed events and as a heartbeat (no seq of its own).</summary>

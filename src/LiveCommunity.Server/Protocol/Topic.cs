@@ -28,6 +28,9 @@ public sealed record Topic(
     /// <summary>Takes no new replies: set once <see cref="ClosesAt"/> has passed.</summary>
     public bool Closed { get; init; }
 
+    /// <summary>Live updates of the topic (PROTOCOL.md v3 "Live updates"), deleted ones not counted.</summary>
+    public int UpdateCount { get; init; }
+
     /// <summary>The reaction kinds the caller has set on it: REST answers only (events never carry it).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Mine { get; init; }
@@ -45,5 +48,6 @@ public static class TopicMappings
         Url = topic.Url,
         ClosesAt = topic.ClosesAt,
         Closed = topic.Closed,
+        UpdateCount = topic.UpdateCount,
     };
 }

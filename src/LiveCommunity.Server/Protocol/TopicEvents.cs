@@ -16,6 +16,9 @@ namespace LiveCommunity.Server.Protocol;
 [JsonDerivedType(typeof(ReplyFeaturedEvent), nameof(IDiscussionClient.ReplyFeatured))]
 [JsonDerivedType(typeof(ReactionsChangedEvent), nameof(IDiscussionClient.ReactionsChanged))]
 [JsonDerivedType(typeof(TopicUpdatedEvent), nameof(IDiscussionClient.TopicUpdated))]
+[JsonDerivedType(typeof(UpdatePostedEvent), nameof(IDiscussionClient.UpdatePosted))]
+[JsonDerivedType(typeof(UpdateEditedEvent), nameof(IDiscussionClient.UpdateEdited))]
+[JsonDerivedType(typeof(UpdateRemovedEvent), nameof(IDiscussionClient.UpdateRemoved))]
 public abstract record TopicEvent(string TopicId, long Seq);
 
 public sealed record ReplyPostedEvent(string TopicId, long Seq, Reply Reply) : TopicEvent(TopicId, Seq);
@@ -34,6 +37,14 @@ public sealed record ReactionsChangedEvent(string TopicId, long Seq, string? Rep
     : TopicEvent(TopicId, Seq);
 
 public sealed record TopicUpdatedEvent(string TopicId, long Seq, Topic Topic) : TopicEvent(TopicId, Seq);
+
+/// <summary>A live update was posted (PROTOCOL.md v3 "Live updates").</summary>
+public sealed record UpdatePostedEvent(string TopicId, long Seq, Update Update) : TopicEvent(TopicId, Seq);
+
+/// <summary>A live update was corrected, pinned or unpinned, or lost its quote (the quoted reply was removed).</summary>
+public sealed record UpdateEditedEvent(string TopicId, long Seq, Update Update) : TopicEvent(TopicId, Seq);
+
+public sealed record UpdateRemovedEvent(string TopicId, long Seq, string UpdateId) : TopicEvent(TopicId, Seq);
 
 /// <summary>Not logged and without seq: presence is a live hint, not history.</summary>
 public sealed record PresenceChangedEvent(string TopicId, int Watchers);

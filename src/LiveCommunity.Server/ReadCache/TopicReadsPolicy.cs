@@ -12,7 +12,7 @@ namespace LiveCommunity.Server.ReadCache;
 /// </summary>
 internal sealed class TopicReadsPolicy(ITopicVersions versions) : IOutputCachePolicy
 {
-    private static readonly Microsoft.Extensions.Primitives.StringValues QueryKeys = new(["limit", "cursor", "order", "featured"]);
+    private static readonly Microsoft.Extensions.Primitives.StringValues QueryKeys = new(["limit", "cursor", "order", "featured", "keyEvents"]);
 
     public async ValueTask CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
     {

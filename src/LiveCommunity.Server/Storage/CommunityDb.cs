@@ -29,6 +29,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
     public DbSet<MuteEntity> Mutes => Set<MuteEntity>();
     public DbSet<NotificationEntity> Notifications => Set<NotificationEntity>();
     public DbSet<EmailSettingsEntity> EmailSettings => Set<EmailSettingsEntity>();
+    public DbSet<UpdateEntity> Updates => Set<UpdateEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -93,6 +94,26 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             reply.Property(r => r.QueueState).HasMaxLength(16);
             // The moderators' queue: by state, oldest first.
             reply.HasIndex(r => new { r.QueueState, r.QueuedAt, r.Id });
+        });
+
+        modelBuilder.Entity<UpdateEntity>(update =>
+        {
+            update.ToTable("Updates");
+            update.Property(u => u.Body).HasMaxLength(Columns.Text);
+            update.Property(u => u.Html).Metadata.SetMaxLength(null); // rendered: its size follows from Body's limit
+            update.Property(u => u.AuthorName).HasMaxLength(Columns.Name);
+            update.Property(u => u.AuthorBadge).HasMaxLength(Author.MaxBadgeLength);
+            update.Property(u => u.QuoteReplyId).HasMaxLength(Columns.Id);
+            update.Property(u => u.QuoteAuthorName).HasMaxLength(Columns.Name);
+            update.Property(u => u.QuoteAuthorBadge).HasMaxLength(Author.MaxBadgeLength);
+            update.Property(u => u.QuoteBody).HasMaxLength(Columns.Text);
+            update.HasOne<TopicEntity>().WithMany().HasForeignKey(u => u.TopicId);
+            // The list: pinned first, then newest first, one range per topic; its prefix finds an update by seq.
+            update.HasIndex(u => new { u.TopicId, u.Pinned, u.Seq }).IsUnique();
+            // ?keyEvents=true: the same order over key events only. Partial, as the featured replies' index.
+            update.HasIndex(u => new { u.TopicId, u.Pinned, u.Seq }, "IX_Updates_KeyEvent_TopicId_Pinned_Seq").HasFilter("\"KeyEvent\"");
+            // A removed reply's quotes: found in one lookup, and only updates that quote anything are in it.
+            update.HasIndex(u => u.QuoteReplyId).HasFilter("\"QuoteReplyId\" IS NOT NULL");
         });
 
         modelBuilder.Entity<ReportEntity>(report =>

@@ -47,6 +47,8 @@ public sealed class TopicEntity
     public DateTime? ClosesAt { get; set; }
     /// <summary>Set (with TopicUpdated) by the close sweep once <see cref="ClosesAt"/> has passed.</summary>
     public bool Closed { get; set; }
+    /// <summary>Live updates not deleted; changed by the command that posts or deletes one, in its transaction.</summary>
+    public int UpdateCount { get; set; }
 }
 
 public sealed class ReplyEntity

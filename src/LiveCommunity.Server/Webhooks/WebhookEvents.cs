@@ -46,6 +46,12 @@ public static class WebhookEvents
         // Never the removed text: the reply is named by its id only.
         ReplyRemovedEvent e => Row(ReplyRemoved, at, ReplyData(topic, e.Seq, new { id = e.ReplyId, topicId = topic.Id })),
         TopicUpdatedEvent e => Row(TopicUpdated, at, new { topicId = topic.Id, articleId = topic.ArticleId, seq = e.Seq, topic = e.Topic }),
+        // Never a quoted reply's text: that reply may be removed or erased later, and a delivered body cannot be taken
+        // back. The quote is named by the reply's id only.
+        UpdatePostedEvent e => Row(UpdatePosted, at, new
+        {
+            topicId = topic.Id, articleId = topic.ArticleId, seq = e.Seq, update = e.Update with { Quote = null }, quoteReplyId = e.Update.Quote?.ReplyId,
+        }),
         _ => null,
     };
 

@@ -11,7 +11,10 @@ namespace LiveCommunity.Server.Tests.Infrastructure;
 public sealed class Watcher : IAsyncDisposable
 {
     public static readonly string[] TopicEvents =
-        ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReplyFeatured", "ReactionsChanged", "TopicUpdated"];
+        [
+            "ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReplyFeatured", "ReactionsChanged", "TopicUpdated",
+            "UpdatePosted", "UpdateEdited", "UpdateRemoved",
+        ];
 
     /// <summary>Events without seq: presence and last seq of a watched topic, and the live topic list.</summary>
     public static readonly string[] HintEvents = ["PresenceChanged", "TopicPosted", "TopicStats", "TopicSeq"];

@@ -20,6 +20,7 @@ public sealed class AuthorizationMatrixTests(AppFactory app) : IClassFixture<App
         ["GET /topics/{id}"] = ((h, s) => h.GetAsync($"/api/topics/{s.TopicId}"), [200, 200, 200, 200, 200]),
         ["GET /topics/{id}/replies"] = ((h, s) => h.GetAsync($"/api/topics/{s.TopicId}/replies"), [200, 200, 200, 200, 200]),
         ["POST /topics"] = ((h, s) => h.PostAsJsonAsync("/api/topics", new { title = "t", body = "b" }), [401, 403, 403, 201, 201]),
+        ["POST /topics/{id}/updates"] = ((h, s) => h.PostAsJsonAsync($"/api/topics/{s.TopicId}/updates", new { body = "live" }), [401, 403, 403, 201, 201]),
         ["POST /topics/{id}/replies"] = ((h, s) => h.PostAsJsonAsync($"/api/topics/{s.TopicId}/replies", new { body = "hello" }), [401, 201, 403, 201, 201]),
         ["PATCH /replies/{id} (not own)"] = ((h, s) => h.PatchAsJsonAsync($"/api/replies/{s.ReplyId}", new { body = "x" }), [401, 403, 403, 403, 403]),
         ["DELETE /replies/{id} (not own)"] = ((h, s) => h.DeleteAsync($"/api/replies/{s.ReplyId}?reason=spam"), [401, 403, 403, 204, 204]),

@@ -36,7 +36,7 @@ public sealed partial class QueryPlanTests(DefaultChecksApp app, ITestOutputHelp
     // Not "Mutes": all of one reader's rows are read on purpose (GET /api/me, the bound check), and they are at
     // most MuteService.MaxMuted (1,000) whatever the site's size; the lookups still run below, by the key.
     private static readonly string[] GrowingTables =
-        ["Replies", "TopicEvents", "Reactions", "ReactionCounts", "Users", "Reports", "PendingReactionEvents", "ModerationLog", "Topics", "Notifications"];
+        ["Replies", "TopicEvents", "Reactions", "ReactionCounts", "Users", "Reports", "PendingReactionEvents", "ModerationLog", "Topics", "Notifications", "Updates"];
 
     [Fact]
     public async Task NoHotStatementScansATableThatGrowsWithAStory()

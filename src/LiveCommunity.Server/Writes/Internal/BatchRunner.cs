@@ -36,8 +36,11 @@ internal sealed class BatchRunner(
     CommunityMetrics metrics,
     TimeProvider time,
     IOptions<WriteOptions> options,
-    WriteLog log)
+    WriteLog log,
+    IEnumerable<IWriteFollower> followers)
 {
+    private readonly IWriteFollower[] _followers = followers.ToArray();
+
     private static readonly Rejection Banned = Rejection.Forbidden("you are banned from posting and reacting");
 
     /// <summary>
@@ -162,9 +165,11 @@ internal sealed class BatchRunner(
             Rejection? rejection;
             try
             {
-                rejection = await write.ExecuteAsync(new WriteContext(batch, write.Writer), ct);
+                var context = new WriteContext(batch, write.Writer);
+                rejection = await write.ExecuteAsync(context, ct);
                 if (rejection is null)
                 {
+                    await FollowAsync(context, batch.Events.Skip(mark.Events).ToList(), ct);
                     await db.SaveChangesAsync(ct);
                 }
             }
@@ -207,6 +212,17 @@ internal sealed class BatchRunner(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return batch;
+    }
+
+    private async Task FollowAsync(WriteContext context, List<TopicEvent> appended, CancellationToken ct)
+    {
+        if (appended.Count > 0)
+        {
+            foreach (var follower in _followers)
+            {
+                await follower.FollowAsync(context, appended, ct);
+            }
+        }
     }
 
     // SQLite has one writer at a time, so reading the row is enough; PostgreSQL row-locks it until commit, so

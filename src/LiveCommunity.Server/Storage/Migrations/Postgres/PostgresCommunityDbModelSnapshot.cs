@@ -505,6 +505,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");
 
+                    b.Property<int>("UpdateCount")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Url")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -552,6 +555,89 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.HasIndex("TopicId", "ReplyId");
 
                     b.ToTable("TopicEvents", (string)null);
+                });
+
+            modelBuilder.Entity("LiveCommunity.Server.Storage.UpdateEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("AuthorBadge")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(40000)
+                        .HasColumnType("character varying(40000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("EditedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Html")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("KeyEvent")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Pinned")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("QuoteAuthorBadge")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("QuoteAuthorId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("QuoteAuthorName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("QuoteBody")
+                        .HasMaxLength(40000)
+                        .HasColumnType("character varying(40000)");
+
+                    b.Property<string>("QuoteReplyId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TopicId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("QuoteReplyId")
+                        .HasFilter("\"QuoteReplyId\" IS NOT NULL");
+
+                    b.HasIndex("TopicId", "Pinned", "Seq")
+                        .IsUnique();
+
+                    b.HasIndex(new[] { "TopicId", "Pinned", "Seq" }, "IX_Updates_KeyEvent_TopicId_Pinned_Seq")
+                        .HasFilter("\"KeyEvent\"");
+
+                    b.ToTable("Updates", (string)null);
                 });
 
             modelBuilder.Entity("LiveCommunity.Server.Storage.UserEntity", b =>
@@ -739,6 +825,15 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("LiveCommunity.Server.Storage.ReplyEntity", b =>
+                {
+                    b.HasOne("LiveCommunity.Server.Storage.TopicEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LiveCommunity.Server.Storage.UpdateEntity", b =>
                 {
                     b.HasOne("LiveCommunity.Server.Storage.TopicEntity", null)
                         .WithMany()

@@ -499,6 +499,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("UpdateCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Url")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -546,6 +549,89 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.HasIndex("TopicId", "ReplyId");
 
                     b.ToTable("TopicEvents", (string)null);
+                });
+
+            modelBuilder.Entity("LiveCommunity.Server.Storage.UpdateEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorBadge")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(40000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EditedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Html")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("KeyEvent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Pinned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("QuoteAuthorBadge")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QuoteAuthorId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QuoteAuthorName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QuoteBody")
+                        .HasMaxLength(40000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QuoteReplyId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TopicId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("QuoteReplyId")
+                        .HasFilter("\"QuoteReplyId\" IS NOT NULL");
+
+                    b.HasIndex("TopicId", "Pinned", "Seq")
+                        .IsUnique();
+
+                    b.HasIndex(new[] { "TopicId", "Pinned", "Seq" }, "IX_Updates_KeyEvent_TopicId_Pinned_Seq")
+                        .HasFilter("\"KeyEvent\"");
+
+                    b.ToTable("Updates", (string)null);
                 });
 
             modelBuilder.Entity("LiveCommunity.Server.Storage.UserEntity", b =>
@@ -727,6 +813,15 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("LiveCommunity.Server.Storage.ReplyEntity", b =>
+                {
+                    b.HasOne("LiveCommunity.Server.Storage.TopicEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("LiveCommunity.Server.Storage.UpdateEntity", b =>
                 {
                     b.HasOne("LiveCommunity.Server.Storage.TopicEntity", null)
                         .WithMany()
