@@ -300,8 +300,10 @@ export class ThreadView {
     const shown = this.thread.replies.filter((r) => !this.muted.has(r.author.id));
     // Oldest and newest hold the same replies by seq; top is the server's ranking. More pages go where the list continues.
     const replies = this.thread.order === "newest" ? shown.reverse() : shown;
-    if (this.thread.order === "oldest") this.list.before(this.loadOlder);
-    else this.list.after(this.loadOlder);
+    // Moved only when out of place: moving a focused button would drop the keyboard focus.
+    if (this.thread.order === "oldest") {
+      if (this.empty.previousElementSibling !== this.loadOlder) this.empty.before(this.loadOlder);
+    } else if (this.list.nextElementSibling !== this.loadOlder) this.list.after(this.loadOlder);
     this.loadOlder.textContent = this.thread.order === "top" ? "Show more replies" : "Show older replies";
     const seen = new Set<string>();
     let previous: Element | null = null;
