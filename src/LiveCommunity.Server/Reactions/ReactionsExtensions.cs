@@ -20,9 +20,12 @@ public static class ReactionsExtensions
                     options.Kinds = [.. ReactionsOptions.DefaultKinds];
                 }
                 options.Kinds = [.. options.Kinds.Select(k => k.Trim().ToLowerInvariant()).Distinct()];
+                options.Score = options.Score.ToDictionary(p => p.Key.Trim().ToLowerInvariant(), p => p.Value, StringComparer.Ordinal);
             })
             .Validate(o => o.Kinds.All(k => k.Length is > 0 and <= 32 && k.All(char.IsAsciiLetterOrDigit)),
                 "Reactions:Kinds must be short names of letters and digits")
+            .Validate(o => o.Score.All(p => o.Kinds.Contains(p.Key) && p.Value >= 0),
+                "Reactions:Score must give configured kinds (Reactions:Kinds) weights that are non-negative integers")
             .Validate(o => o.CoalesceWindow >= TimeSpan.Zero && o.PendingSweepInterval > TimeSpan.Zero,
                 "Reactions:CoalesceWindow must not be negative and Reactions:PendingSweepInterval must be positive")
             .ValidateOnStart();
@@ -30,6 +33,7 @@ public static class ReactionsExtensions
         builder.Services.AddScoped<ReactionService>();
         builder.Services.AddSingleton<ReactionCounts>();
         builder.Services.AddHostedService<PendingReactionEventSweep>();
+        builder.Services.AddSingleton<ReplyScores>();
         return builder;
     }
 }

@@ -149,28 +149,29 @@ public sealed class ReplyService(
     }
 
     /// <summary>
-    /// A page of visible replies in thread order (the seq of their posting), with the caller's own reactions.
-    /// The topic's lastSeq is read before the page, so Watch(topicId, lastSeq) afterwards can only repeat,
-    /// never miss, a change.
+    /// A page of visible replies in thread order (the seq of their posting) either way, or by score (top), with
+    /// the caller's own reactions. The topic's lastSeq is read before the page, so Watch(topicId, lastSeq)
+    /// afterwards can only repeat, never miss, a change.
     /// </summary>
     public async Task<Outcome<JsonBody<ReplyPage>>> ListAsync(Caller? caller, string topicId, string? order, int? limit, string? cursor, CancellationToken ct, bool featured = false)
     {
         var errors = new Dictionary<string, string[]>();
         var take = TextRules.CheckLimit(errors, limit, fallback: 50, max: 200);
-        var newest = order?.ToLowerInvariant() switch
+        ReplyOrder? sort = order?.ToLowerInvariant() switch
         {
-            null or "oldest" => false,
-            "newest" => true,
-            _ => (bool?)null,
+            null or "oldest" => ReplyOrder.Oldest,
+            "newest" => ReplyOrder.Newest,
+            "top" => ReplyOrder.Top,
+            _ => null,
         };
-        if (newest is null)
+        if (sort is null)
         {
-            errors["order"] = ["must be oldest or newest"];
+            errors["order"] = ["must be oldest, newest or top"];
         }
-        long? after = null;
-        if (cursor is not null)
+        ReplyPosition? after = null;
+        if (cursor is not null && sort is { } s)
         {
-            after = Cursor.TryDecodeNumber(cursor, out var position) ? position : null;
+            after = ReplyPosition.TryDecode(s, cursor, out var position) ? position : null;
             if (after is null)
             {
                 errors["cursor"] = ["is not a cursor this server issued"];
@@ -182,21 +183,19 @@ public sealed class ReplyService(
         }
 
         // The page is the same for every reader at one version of the topic: built once, shared; the caller's
-        // own reactions are merged in from one small query on the reactions' key. Keyed by the decoded position.
+        // own reactions are merged in from one small query on the reactions' key. Keyed by the cursor, which has
+        // one spelling per position.
         var version = await versions.TopicAsync(db, topicId, ct);
         var madeUp = false;
-        var shared = await pages.GetOrBuildAsync($"replies|{topicId}|{(newest == true ? "n" : "o")}{(featured ? "f" : "")}|{take}|{after}", version, async () =>
+        var shared = await pages.GetOrBuildAsync($"replies|{topicId}|{sort}{(featured ? "f" : "")}|{take}|{cursor}", version, async () =>
         {
-            // A cursor names the seq of the last reply of a page this server answered (removed since or not; reply
-            // rows are never deleted). Any other position was made up: refused before a page is built for it, so a
-            // crowd of made-up cursors costs one indexed lookup each, not a page each. Checked only on a miss.
-            // A featured page's cursor may name a reply unfeatured since: any reply of the topic will do.
-            if (after is { } a && !await db.Replies.AsNoTracking().AnyAsync(r => r.TopicId == topicId && r.Seq == a, ct))
+            // Checked only on a miss, before a page is built for it (ReplyPageQuery.IssuedAsync says why).
+            if (after is { } a && !await ReplyPageQuery.IssuedAsync(db, topicId, sort!.Value, a, ct))
             {
                 madeUp = true;
                 return null;
             }
-            var page = await ReadPageAsync(topicId, newest == true, featured, take!.Value, after, ct);
+            var page = await ReadPageAsync(topicId, sort!.Value, featured, take!.Value, after, ct);
             if (page is not null)
             {
                 versions.Observed(topicId, page.LastSeq);
@@ -214,28 +213,21 @@ public sealed class ReplyService(
         return await WithMineAsync(caller, shared, ct);
     }
 
-    // The topic's lastSeq is read before the page, so Watch(topicId, lastSeq) afterwards can only repeat, never miss, a change.
-    private async Task<ReplyPage?> ReadPageAsync(string topicId, bool newest, bool featured, int take, long? after, CancellationToken ct)
+    // The topic's lastSeq is read before the page, so Watch(topicId, lastSeq) afterwards can only repeat, never
+    // miss, a change; in top order it is also where the walk began (ReplyPageQuery says why that matters).
+    private async Task<ReplyPage?> ReadPageAsync(string topicId, ReplyOrder order, bool featured, int take, ReplyPosition? after, CancellationToken ct)
     {
         var lastSeq = await db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => (long?)t.LastSeq).FirstOrDefaultAsync(ct);
         if (lastSeq is null)
         {
             return null;
         }
-        var query = db.Replies.AsNoTracking().Where(r => r.TopicId == topicId && r.State == ReplyState.Published);
-        if (featured)
-        {
-            query = query.Where(r => r.Featured); // the (TopicId, Featured, Seq) index: as cheap in a huge topic as in a small one
-        }
-        if (after is { } a)
-        {
-            query = newest ? query.Where(r => r.Seq < a) : query.Where(r => r.Seq > a);
-        }
-        query = newest ? query.OrderByDescending(r => r.Seq) : query.OrderBy(r => r.Seq);
-        var rows = await query.Take(take + 1).ToListAsync(ct);
+        var rows = await ReplyPageQuery.ReadAsync(db, topicId, order, featured, take + 1, after, ct);
         var page = rows.Take(take).ToList();
         var counts = await reactions.ForAsync(db, page.ConvertAll(r => r.Id), ct);
-        var next = rows.Count > take ? Cursor.EncodeNumber(page[^1].Seq!.Value) : null;
+        var next = rows.Count > take
+            ? new ReplyPosition(page[^1].Seq!.Value, page[^1].Score, after?.Since ?? lastSeq.Value).Encode(order)
+            : null;
         return new ReplyPage(page.ConvertAll(r => r.AsReply(counts[r.Id]) with { Mine = [] }), next, lastSeq.Value);
     }
 

@@ -17,6 +17,7 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
     public DbSet<ReactionEntity> Reactions => Set<ReactionEntity>();
     public DbSet<ReactionCountEntity> ReactionCounts => Set<ReactionCountEntity>();
     public DbSet<PendingReactionEventEntity> PendingReactionEvents => Set<PendingReactionEventEntity>();
+    public DbSet<ServerSettingEntity> ServerSettings => Set<ServerSettingEntity>();
     public DbSet<TopicEventEntity> TopicEvents => Set<TopicEventEntity>();
     public DbSet<ModerationEntryEntity> ModerationLog => Set<ModerationEntryEntity>();
     public DbSet<ReportEntity> Reports => Set<ReportEntity>();
@@ -88,6 +89,12 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             // ?featured=true: the topic's featured replies in seq order, one short range whatever the topic's size.
             // Partial, so the planners take it for "WHERE … AND Featured" (a bare boolean is no equality they key on).
             reply.HasIndex(r => new { r.TopicId, r.Seq }, "IX_Replies_Featured_TopicId_Seq").HasFilter("\"Featured\"");
+            // ?order=top: published replies by score, highest first, ties by seq; each page one or two short ranges.
+            // Partial on the state, so removed and held replies are not in it at all; a second one for featured.
+            reply.HasIndex(r => new { r.TopicId, r.Score, r.Seq }, "IX_Replies_Top").IsDescending(false, true, false)
+                .HasFilter("\"State\" = 0");
+            reply.HasIndex(r => new { r.TopicId, r.Score, r.Seq }, "IX_Replies_FeaturedTop").IsDescending(false, true, false)
+                .HasFilter("\"State\" = 0 AND \"Featured\"");
             // The duplicate check: the same author, topic and text lately; one short range whatever the topic's size.
             // Its prefix also serves every reply of one author (moderation jobs, pre-moderation's count).
             reply.HasIndex(r => new { r.AuthorId, r.TopicId, r.BodyHash, r.CreatedAt });
@@ -149,6 +156,14 @@ public abstract class CommunityDb(DbContextOptions options) : DbContext(options)
             count.ToTable("ReactionCounts");
             count.HasKey(c => new { c.TargetId, c.Kind });
             count.Property(c => c.Kind).HasMaxLength(Columns.Kind);
+        });
+
+        modelBuilder.Entity<ServerSettingEntity>(setting =>
+        {
+            setting.ToTable("ServerSettings");
+            setting.HasKey(s => s.Key);
+            setting.Property(s => s.Key).HasMaxLength(64);
+            setting.Property(s => s.Value).HasMaxLength(Columns.Reason);
         });
 
         modelBuilder.Entity<PendingReactionEventEntity>(pending =>

@@ -104,6 +104,16 @@ public sealed class ReplyEntity
     /// Raised by every edit of its text, so a moderator's approve names the text they read (a stale one is 409).
     /// </summary>
     public int Version { get; set; }
+    /// <summary>
+    /// Its reactions weighed by Reactions:Score (?order=top), set in the transaction that changes its counts, and
+    /// recomputed at start when the weights changed (<see cref="ReplyScores"/>).
+    /// </summary>
+    public long Score { get; set; }
+    /// <summary>
+    /// The topic's next seq when <see cref="Score"/> last changed: a top-order walk that began at lastSeq S leaves
+    /// out, after its first page, replies whose ScoreSeq exceeds S (they may have moved), so none is listed twice.
+    /// </summary>
+    public long ScoreSeq { get; set; }
 }
 
 /// <summary>Who may see a reply. Only <see cref="Published"/> replies reach readers, by any path.</summary>
@@ -211,4 +221,11 @@ public sealed class ModerationEntryEntity
     public required string Action { get; set; }
     public required string TargetId { get; set; }
     public string? Reason { get; set; }
+}
+
+/// <summary>A named value the server keeps for itself (the fingerprint of the score weights the stored scores used).</summary>
+public sealed class ServerSettingEntity
+{
+    public required string Key { get; set; }
+    public required string Value { get; set; }
 }

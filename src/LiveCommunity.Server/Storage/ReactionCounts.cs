@@ -13,6 +13,9 @@ public sealed class ReactionCounts(IOptions<ReactionsOptions> options)
 {
     public IReadOnlyList<string> Kinds => options.Value.Kinds;
 
+    /// <summary>A reply's score (?order=top) from its counts, by the configured weights.</summary>
+    public long ScoreOf(IReadOnlyDictionary<string, int> counts) => options.Value.ScoreOf(counts);
+
     public bool IsKind(string? kind) => kind is not null && options.Value.Kinds.Contains(kind);
 
     /// <summary>The counts of a target nobody has reacted to yet.</summary>

@@ -36,6 +36,9 @@ public sealed class ReactionTally
     public async Task<IReadOnlyDictionary<string, int>> CountsAsync(string topicId, string? replyId, CancellationToken ct) =>
         (await TargetAsync(topicId, replyId, ct)).Current();
 
+    /// <summary>The score of a reply target as this batch leaves its counts.</summary>
+    internal long ScoreOf(Target target) => _counts.ScoreOf(target.Current());
+
     internal int Mark() => _changes.Count;
 
     /// <summary>Undoes the changes of a refused command (everything after <paramref name="mark"/>).</summary>

@@ -16,6 +16,23 @@ public sealed class ReactionsOptions
     /// </summary>
     public TimeSpan CoalesceWindow { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Weights used when Reactions:Score does not name a kind (?order=top); kinds not named anywhere weigh 0.</summary>
+    public static readonly IReadOnlyDictionary<string, int> DefaultScore = new Dictionary<string, int>
+    {
+        ["like"] = 1, ["insightful"] = 2, ["disagree"] = 0,
+    };
+
+    /// <summary>Kind → weight of a reply's score (?order=top): non-negative, configured kinds only.</summary>
+    public Dictionary<string, int> Score { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The weight of one configured kind.</summary>
+    public int Weight(string kind) =>
+        Score.TryGetValue(kind, out var weight) ? weight : DefaultScore.GetValueOrDefault(kind);
+
+    /// <summary>A reply's score from its counts (every configured kind).</summary>
+    public long ScoreOf(IReadOnlyDictionary<string, int> counts) =>
+        Kinds.Sum(kind => (long)Weight(kind) * counts.GetValueOrDefault(kind));
+
     /// <summary>How often to look for events a crash left owed (<see cref="PendingReactionEventSweep"/>).</summary>
     public TimeSpan PendingSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

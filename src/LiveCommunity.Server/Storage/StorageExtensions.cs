@@ -113,6 +113,7 @@ public static class StorageExtensions
             // Readers never wait for the writer under WAL; the setting is kept in the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
+        await scope.ServiceProvider.GetRequiredService<ReplyScores>().RefreshAsync(db);
     }
 
     // A relative Data Source is relative to the content root, not to whatever folder the process started in.

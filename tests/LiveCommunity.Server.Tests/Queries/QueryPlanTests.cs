@@ -224,6 +224,9 @@ public sealed partial class QueryPlanTests(DefaultChecksApp app, ITestOutputHelp
         // Featuring and the featured list; muting, and a list filtered by the reader's mutes, and GET /api/me.
         (await moderatorHttp.PutAsync($"/api/replies/{replyIds[1]}/featured", null)).EnsureSuccessStatusCode();
         await (await memberHttp.GetAsync($"/api/topics/{topicId}/replies?featured=true")).ReadAsync(HttpStatusCode.OK);
+        var top = await (await memberHttp.GetAsync($"/api/topics/{topicId}/replies?limit=2&order=top")).ReadAsync(HttpStatusCode.OK);
+        await (await memberHttp.GetAsync($"/api/topics/{topicId}/replies?limit=2&order=top&cursor={Uri.EscapeDataString((string)top["nextCursor"]!)}")).ReadAsync(HttpStatusCode.OK);
+        await (await memberHttp.GetAsync($"/api/topics/{topicId}/replies?order=top&featured=true")).ReadAsync(HttpStatusCode.OK);
         (await moderatorHttp.DeleteAsync($"/api/replies/{replyIds[1]}/featured")).EnsureSuccessStatusCode();
         (await memberHttp.PutAsync($"/api/me/muted/{moderator.Id}", null)).EnsureSuccessStatusCode();
         await (await memberHttp.GetAsync($"/api/topics/{topicId}/replies?limit=3&order=newest")).ReadAsync(HttpStatusCode.OK);

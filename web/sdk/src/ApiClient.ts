@@ -51,7 +51,7 @@ export class ApiClient {
     return this.send("GET", `/api/articles/counts${query({ ids: articleIds.join(",") })}`);
   }
 
-  getReplies(topicId: string, options: { order?: "oldest" | "newest"; limit?: number; cursor?: string | null; featured?: boolean }): Promise<ReplyPage> {
+  getReplies(topicId: string, options: { order?: "oldest" | "newest" | "top"; limit?: number; cursor?: string | null; featured?: boolean }): Promise<ReplyPage> {
     const featured = options.featured ? "true" : undefined;
     return this.send("GET", `/api/topics/${enc(topicId)}/replies${query({ order: options.order, limit: options.limit, cursor: options.cursor, featured })}`);
   }

@@ -3,7 +3,7 @@ import { Emitter, type Disposer } from "./Emitter";
 import { RetryWhenAllowed } from "./RetryPolicy";
 import { Sequencer } from "./Sequencer";
 import { ThreadState } from "./ThreadState";
-import type { Reactions, ReactionsResult, Reply, Topic, TopicEvent, WatchResult } from "./types";
+import type { Reactions, ReactionsResult, Reply, ReplyOrder, Topic, TopicEvent, WatchResult } from "./types";
 
 /** How many featured replies the strip shows: the newsroom's picks are few by nature. */
 const FEATURED_LIMIT = 20;
@@ -59,6 +59,8 @@ export class LiveThread {
   /** The topic's featured replies, oldest first: loaded apart from the pages, since they may be on any of them. */
   private featuredList: Reply[] = [];
   private olderCursor: string | null = null;
+  private orderValue: ReplyOrder = "oldest";
+  private unlistedValue = 0;
   private removedIds = new Set<string>();
   /** The reader's own published replies whose edit is held: the ReplyRemoved that hides them from others is not theirs. */
   private heldEdits = new Set<string>();
@@ -108,6 +110,29 @@ export class LiveThread {
     return this.sequencer.lastApplied;
   }
 
+  /**
+   * How `replies` is ordered: "oldest" and "newest" hold the same replies by seq (a view shows them either way
+   * round); "top" holds the server's top-order pages (by score), and live replies are not placed among them but
+   * counted in `unlisted` until `setOrder("top")` reloads.
+   */
+  get order(): ReplyOrder {
+    return this.orderValue;
+  }
+
+  /** Live replies that arrived in top order and are not in `replies` yet. */
+  get unlisted(): number {
+    return this.unlistedValue;
+  }
+
+  /** Loads the list again in `order` (a `reset` event follows); also brings back replies of users unmuted since. */
+  async setOrder(order: ReplyOrder): Promise<void> {
+    this.orderValue = order;
+    await this.load();
+    if (this.closed) return;
+    await this.join();
+    this.events.emit("reset", { topic: this.topic, replies: this.replyList });
+  }
+
   /** Whether `loadOlder()` has more to load. */
   get hasOlder(): boolean {
     return this.olderCursor !== null;
@@ -150,12 +175,15 @@ export class LiveThread {
   /** Loads the next page of older replies in front of `replies`; returns the ones added. */
   async loadOlder(): Promise<readonly Reply[]> {
     if (this.olderCursor === null) return [];
-    const page = await this.host.api.getReplies(this.topicId, { order: "newest", limit: this.host.pageSize, cursor: this.olderCursor });
+    const top = this.orderValue === "top";
+    const page = await this.host.api.getReplies(this.topicId, { order: top ? "top" : "newest", limit: this.host.pageSize, cursor: this.olderCursor });
     if (this.closed) return [];
     this.olderCursor = page.nextCursor;
     const known = new Set(this.replyList.map((r) => r.id));
-    const added = page.items.filter((r) => !known.has(r.id) && !this.removedIds.has(r.id)).reverse().map((r) => this.adopt(r));
-    this.replyList = [...added, ...this.replyList];
+    const fresh = page.items.filter((r) => !known.has(r.id) && !this.removedIds.has(r.id));
+    // Top order's next page goes after what is shown; seq order's older page in front of it.
+    const added = (top ? fresh : fresh.reverse()).map((r) => this.adopt(r));
+    this.replyList = top ? [...this.replyList, ...added] : [...added, ...this.replyList];
     return added;
   }
 
@@ -203,7 +231,8 @@ export class LiveThread {
 
   /** @internal Loads topic and latest replies over REST. Replies first: their `lastSeq` is where watching resumes. */
   async load(): Promise<void> {
-    const page = await this.host.api.getReplies(this.topicId, { order: "newest", limit: this.host.pageSize });
+    const top = this.orderValue === "top";
+    const page = await this.host.api.getReplies(this.topicId, { order: top ? "top" : "newest", limit: this.host.pageSize });
     // After the page, so its lastSeq covers them too: a later ReplyFeatured only ever moves them forward.
     const [topic, featured] = await Promise.all([
       this.host.api.getTopic(this.topicId),
@@ -215,7 +244,8 @@ export class LiveThread {
     this.mineByTarget.clear();
     this.topicValue = this.adoptTopic(topic);
     this.topicSeq = topic.lastSeq;
-    this.replyList = [...page.items.slice().reverse().map((r) => this.adopt(r)), ...held];
+    this.replyList = [...(top ? page.items : page.items.slice().reverse()).map((r) => this.adopt(r)), ...held];
+    this.unlistedValue = 0;
     this.featuredList = featured.items.map((r) => this.adopt(r));
     this.olderCursor = page.nextCursor;
     this.removedIds.clear();
@@ -440,6 +470,10 @@ export class LiveThread {
    * reply goes back to its old place. Skips replies older than what is loaded.
    */
   private insert(reply: Reply): void {
+    if (this.orderValue === "top" && reply.seq !== null) {
+      this.unlistedValue++; // its place by score is the server's to say: shown when the reader reloads
+      return;
+    }
     const at = reply.seq ?? Number.MAX_SAFE_INTEGER;
     const list = this.replyList;
     let index = list.length;

@@ -151,3 +151,6 @@ export interface ServerConfig {
   /** Whether `POST /api/dev/token` exists (development servers). */
   devTokens: boolean;
 }
+
+/** The orders of a reply list (`GET /api/topics/{id}/replies?order=`). */
+export type ReplyOrder = "oldest" | "newest" | "top";

@@ -77,7 +77,10 @@ export class FakeServer {
     if (url.pathname === "/api/topics/t1") return json({ ...this.topic, mine: this.mine.get("t1") ?? [] });
     if (url.pathname === "/api/topics/t1/replies") {
       const featured = url.searchParams.get("featured") === "true";
-      const listed = featured ? this.replies.filter((r) => r.featured) : this.replies.slice().reverse();
+      const top = url.searchParams.get("order") === "top"; // by likes here, ties by seq (the server weighs kinds)
+      const listed = featured ? this.replies.filter((r) => r.featured)
+        : top ? this.replies.slice().sort((a, b) => (b.reactions.like ?? 0) - (a.reactions.like ?? 0) || (a.seq ?? 0) - (b.seq ?? 0))
+        : this.replies.slice().reverse();
       const items = listed.map((r) => ({ ...r, mine: this.mine.get(r.id) ?? [] }));
       return json({ items, nextCursor: null, lastSeq: this.topic.lastSeq });
     }

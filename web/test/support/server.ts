@@ -137,6 +137,10 @@ export class Api {
     return this.send("POST", `/api/topics/${topicId}/replies`, token, parentId ? { body, parentId } : { body });
   }
 
+  async react(token: string, replyId: string, kind: string): Promise<unknown> {
+    return this.send("PUT", `/api/replies/${replyId}/reactions/${kind}`, token);
+  }
+
   private async send<T>(method: string, path: string, token: string, body?: unknown): Promise<T> {
     const response = await fetch(this.url + path, {
       method,

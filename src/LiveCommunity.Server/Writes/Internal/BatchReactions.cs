@@ -34,6 +34,7 @@ internal static class BatchReactions
                         """, ct);
                 }
             }
+            await StoreScoreAsync(batch, target, ct);
         }
         var replyIds = changed.Where(t => t.ReplyId is not null).Select(t => t.ReplyId!).ToList();
         var published = replyIds.Count == 0
@@ -62,5 +63,23 @@ internal static class BatchReactions
                 batch.Append(seq => new ReactionsChangedEvent(target.TopicId, seq, target.ReplyId, target.Current()));
             }
         }
+    }
+
+    /// <summary>
+    /// A reply's score follows its counts in the same transaction, computed whole from them (so a reply whose
+    /// score went stale heals with its next reaction). ScoreSeq is the topic's next seq: above the lastSeq any
+    /// reader saw before this commits, which is what lets a top-order walk leave a moved reply out.
+    /// </summary>
+    private static async Task StoreScoreAsync(Batch batch, ReactionTally.Target target, CancellationToken ct)
+    {
+        if (target.ReplyId is null || target.Delta.Values.All(d => d == 0))
+        {
+            return;
+        }
+        var score = batch.Reactions.ScoreOf(target);
+        var next = (batch.Topic?.LastSeq ?? 0) + 1;
+        await batch.Db.Database.ExecuteSqlAsync($"""
+            UPDATE "Replies" SET "Score" = {score}, "ScoreSeq" = {next} WHERE "Id" = {target.ReplyId} AND "Score" <> {score}
+            """, ct);
     }
 }

@@ -5,6 +5,8 @@ import { ThreadState } from "../ThreadState";
 import type { Reactions, Reply, ServerConfig } from "../types";
 import { CharacterCounter } from "./CharacterCounter";
 import { FeaturedStrip } from "./FeaturedStrip";
+import { MutedList } from "./MutedList";
+import { OrderControl } from "./OrderControl";
 import { authorLabel, avatar, h, refreshTimes, safeLink, timeElement, webUrl, type Viewer } from "./dom";
 import { openReportDialog } from "./reportDialog";
 
@@ -70,6 +72,8 @@ export class ThreadView {
   private readonly featured = new FeaturedStrip();
   /** Authors the reader muted: their replies, loaded or live, are not shown here (GET /api/me, then the Mute action). */
   private readonly muted = new Set<string>();
+  private readonly mutedList = new MutedList((userId) => this.unmute(userId));
+  private readonly order: OrderControl;
   private readonly sentinel = h("div", { class: "end", "aria-hidden": "true" });
   private readonly pill = h("button", { type: "button", class: "new-pill", hidden: true });
   private readonly announcer = h("div", { class: "visually-hidden announcer", "aria-live": "polite", "aria-atomic": "true" });
@@ -83,6 +87,7 @@ export class ThreadView {
   ) {
     const limit = options.config?.limits.replyMaxLength;
     if (limit) this.counter = new CharacterCounter(this.textarea, this.submit, limit, "lc-reply-count");
+    this.order = new OrderControl(thread.order, (order) => this.run(this.pageError, () => thread.setOrder(order)));
     this.reported = new Set(JSON.parse(sessionStorage.getItem(this.reportedKey) ?? "[]") as string[]);
     this.build();
     this.renderAll();
@@ -107,6 +112,7 @@ export class ThreadView {
       thread.on("presence", () => this.renderPresence()),
       thread.on("state", () => this.renderPresence()),
       thread.on("reset", () => {
+        this.setUnseen(0);
         this.renderAll();
         if (this.announced && !thread.replies.some((r) => r.id === this.announced)) this.clearAnnouncer();
       }),
@@ -152,7 +158,9 @@ export class ThreadView {
       this.renderReplies();
     }));
     this.pill.addEventListener("click", () => {
-      this.sentinel.scrollIntoView({ behavior: "smooth", block: "end" });
+      // In top order new replies have no place yet: the pill reloads the ranking, which places them.
+      if (this.thread.order === "top") void this.run(this.pageError, () => this.thread.setOrder("top"));
+      else this.sentinel.scrollIntoView({ behavior: "smooth", block: "end" });
       this.setUnseen(0);
     });
 
@@ -172,7 +180,7 @@ export class ThreadView {
         this.lockedNote,
       ),
       h("section", { class: "replies", "aria-labelledby": "lc-replies" },
-        h("div", { class: "replies-head" }, this.count),
+        h("div", { class: "replies-head" }, this.count, this.order.element),
         this.featured.element,
         this.pageError,
         this.viewer.userId ? this.composer : this.signInHint,
@@ -180,6 +188,7 @@ export class ThreadView {
         this.empty,
         this.list,
         this.sentinel,
+        this.viewer.userId && this.mutedList.element,
         this.pill,
         this.announcer,
       ),
@@ -274,11 +283,28 @@ export class ThreadView {
   /** Puts the list in the thread's order, touching only replies that changed. */
   private setMuted(userIds: readonly string[]): void {
     for (const id of userIds) this.muted.add(id);
+    for (const r of this.thread.replies) if (this.muted.has(r.author.id)) this.mutedList.remember(r.author.id, r.author.name);
+    this.mutedList.render(this.muted);
     this.renderReplies();
   }
 
+  /** The server lists their replies again: reload the list (in its order) so they come back. */
+  private async unmute(userId: string): Promise<void> {
+    await this.client.mute(userId, false);
+    this.muted.delete(userId);
+    this.mutedList.render(this.muted);
+    await this.thread.setOrder(this.thread.order);
+  }
+
   private renderReplies(): void {
-    const replies = this.thread.replies.filter((r) => !this.muted.has(r.author.id));
+    const shown = this.thread.replies.filter((r) => !this.muted.has(r.author.id));
+    // Oldest and newest hold the same replies by seq; top is the server's ranking. More pages go where the list continues.
+    const replies = this.thread.order === "newest" ? shown.reverse() : shown;
+    // Moved only when out of place: moving a focused button would drop the keyboard focus.
+    if (this.thread.order === "oldest") {
+      if (this.empty.previousElementSibling !== this.loadOlder) this.empty.before(this.loadOlder);
+    } else if (this.list.nextElementSibling !== this.loadOlder) this.list.after(this.loadOlder);
+    this.loadOlder.textContent = this.thread.order === "top" ? "Show more replies" : "Show older replies";
     const seen = new Set<string>();
     let previous: Element | null = null;
     for (const reply of replies) {
@@ -342,6 +368,7 @@ export class ThreadView {
       const mute = h("button", { type: "button", class: "link mute", "aria-label": `Mute ${reply.author.name}` }, "Mute");
       mute.addEventListener("click", () => this.run(error, async () => {
         await this.client.mute(reply.author.id);
+        this.mutedList.remember(reply.author.id, reply.author.name);
         this.setMuted([reply.author.id]);
       }));
       actions.append(mute);
@@ -462,7 +489,8 @@ export class ThreadView {
     this.items.get(reply.id)?.li.classList.add("fresh");
     this.announcer.textContent = `New reply from ${reply.author.name}: ${reply.body.slice(0, 200)}`;
     this.announced = reply.id;
-    if (!this.atEnd && reply.author.id !== this.viewer.userId) this.setUnseen(this.unseen + 1);
+    const unplaced = this.thread.order === "top" && !this.items.has(reply.id);
+    if ((unplaced || !this.atEnd) && reply.author.id !== this.viewer.userId) this.setUnseen(this.unseen + 1);
   }
 
   /** A removed reply's text must not stay anywhere on the page, the screen reader's live region included. */
@@ -474,7 +502,8 @@ export class ThreadView {
   private setUnseen(count: number): void {
     this.unseen = count;
     this.pill.hidden = count === 0;
-    this.pill.textContent = `↓ ${count} new ${count === 1 ? "reply" : "replies"}`;
+    const what = `${count} new ${count === 1 ? "reply" : "replies"}`;
+    this.pill.textContent = this.thread.order === "top" ? `${what} — show` : `↓ ${what}`;
   }
 
   /** Runs a user action and shows its error (a hub or REST message) next to where it was asked for. */

@@ -383,6 +383,12 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.Property<int>("ReportCount")
                         .HasColumnType("integer");
 
+                    b.Property<long>("Score")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ScoreSeq")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("Seq")
                         .HasColumnType("bigint");
 
@@ -406,8 +412,16 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
 
                     b.HasIndex("AuthorId", "TopicId", "BodyHash", "CreatedAt");
 
+                    b.HasIndex(new[] { "TopicId", "Score", "Seq" }, "IX_Replies_FeaturedTop")
+                        .IsDescending(false, true, false)
+                        .HasFilter("\"State\" = 0 AND \"Featured\"");
+
                     b.HasIndex(new[] { "TopicId", "Seq" }, "IX_Replies_Featured_TopicId_Seq")
                         .HasFilter("\"Featured\"");
+
+                    b.HasIndex(new[] { "TopicId", "Score", "Seq" }, "IX_Replies_Top")
+                        .IsDescending(false, true, false)
+                        .HasFilter("\"State\" = 0");
 
                     b.ToTable("Replies", (string)null);
                 });
@@ -443,6 +457,22 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.HasKey("ReplyId", "ReporterId");
 
                     b.ToTable("Reports", (string)null);
+                });
+
+            modelBuilder.Entity("LiveCommunity.Server.Storage.ServerSettingEntity", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("ServerSettings", (string)null);
                 });
 
             modelBuilder.Entity("LiveCommunity.Server.Storage.TopicEntity", b =>

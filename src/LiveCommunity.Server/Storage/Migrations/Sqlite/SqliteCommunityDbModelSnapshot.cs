@@ -377,6 +377,12 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.Property<int>("ReportCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Score")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ScoreSeq")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("Seq")
                         .HasColumnType("INTEGER");
 
@@ -400,8 +406,16 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
 
                     b.HasIndex("AuthorId", "TopicId", "BodyHash", "CreatedAt");
 
+                    b.HasIndex(new[] { "TopicId", "Score", "Seq" }, "IX_Replies_FeaturedTop")
+                        .IsDescending(false, true, false)
+                        .HasFilter("\"State\" = 0 AND \"Featured\"");
+
                     b.HasIndex(new[] { "TopicId", "Seq" }, "IX_Replies_Featured_TopicId_Seq")
                         .HasFilter("\"Featured\"");
+
+                    b.HasIndex(new[] { "TopicId", "Score", "Seq" }, "IX_Replies_Top")
+                        .IsDescending(false, true, false)
+                        .HasFilter("\"State\" = 0");
 
                     b.ToTable("Replies", (string)null);
                 });
@@ -437,6 +451,22 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.HasKey("ReplyId", "ReporterId");
 
                     b.ToTable("Reports", (string)null);
+                });
+
+            modelBuilder.Entity("LiveCommunity.Server.Storage.ServerSettingEntity", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("ServerSettings", (string)null);
                 });
 
             modelBuilder.Entity("LiveCommunity.Server.Storage.TopicEntity", b =>
