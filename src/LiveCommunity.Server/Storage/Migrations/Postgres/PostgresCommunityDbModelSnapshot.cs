@@ -547,7 +547,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.HasIndex("ArticleId")
                         .IsUnique();
 
-                    b.HasIndex("Closed", "ClosesAt");
+                    b.HasIndex("ClosesAt")
+                        .HasDatabaseName("IX_Topics_OpenClosesAt")
+                        .HasFilter("NOT \"Closed\" AND \"ClosesAt\" IS NOT NULL");
 
                     b.HasIndex("CreatedAt", "Id");
 
