@@ -123,7 +123,7 @@ Scenario("reaction-storm", "thousands of reactions per second on one reply: even
     });
 
 // hot-topic
-var hotMode = new Option<string>("--mode") { Description = "replies or reactions", DefaultValueFactory = _ => "replies" };
+var hotMode = new Option<string>("--mode") { Description = "replies, answers (replies to another writer's reply: a notification each) or reactions", DefaultValueFactory = _ => "replies" };
 var hotTransport = new Option<string>("--transport") { Description = "rest or hub", DefaultValueFactory = _ => "rest" };
 var hotInFlight = new Option<string>("--in-flight") { Description = "writers in flight, one level after another", DefaultValueFactory = _ => "1,10,100,200" };
 var hotTargets = Int("--targets", 5, "replies the reactions go to (reactions mode)");
@@ -135,9 +135,9 @@ Scenario("hot-topic", "writes on ONE topic by N writers in flight (closed loop):
     {
         var mode = p.GetValue(hotMode)!;
         var transport = p.GetValue(hotTransport)!;
-        if (mode is not ("replies" or "reactions") || transport is not ("rest" or "hub"))
+        if (mode is not ("replies" or "answers" or "reactions") || transport is not ("rest" or "hub"))
         {
-            Live.Say("--mode is replies or reactions; --transport is rest or hub");
+            Live.Say("--mode is replies, answers or reactions; --transport is rest or hub");
             return Task.FromResult(2);
         }
         var levels = p.GetValue(hotInFlight)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray();

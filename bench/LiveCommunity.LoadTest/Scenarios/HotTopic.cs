@@ -8,7 +8,8 @@ namespace LiveCommunity.LoadTest.Scenarios;
 
 /// <summary>
 /// A breaking story: writes on ONE topic as fast as N writers in flight can send them (closed loop, each writer
-/// a user of its own, its writes one after another), at several N in turn. Replies or reactions (toggling
+/// a user of its own, its writes one after another), at several N in turn. Replies, answers (each writer replies
+/// to another writer's reply, so every write also stores and pushes a notification) or reactions (toggling
 /// "like" on a few replies), over REST or the hub. Per level: writes/s, latency p50/p99, errors by status and
 /// server CPU per write. Then the guarantees: every accepted reply is listed, seqs are gap-free at the watchers,
 /// and every reaction count equals what the writers' last successful calls imply.
@@ -37,6 +38,13 @@ public static class HotTopic
         var tokens = new string[writers];
         await Parallel.ForAsync(0, writers, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
             async (i, c) => tokens[i] = (await api.TokenAsync($"bench-writer-{i}", "member", c)).Token);
+        // Answers: writer w always answers writer w+1's first reply, so each write notifies someone else.
+        var parents = new string?[writers];
+        for (var i = 0; o.Mode == "answers" && i < writers; i++)
+        {
+            parents[i] = (await api.PostReplyAsync(tokens[i], topic, $"Answer me {i}", ct))?.Id
+                ?? throw new InvalidOperationException("could not post a reply to answer");
+        }
         // Several URLs (instances of one cluster): writer w writes through instance w mod N.
         var apis = host.Urls.Select(url => new Api(url)).ToArray();
         var connections = new HubConnection[hub ? writers : 0];
@@ -50,7 +58,7 @@ public static class HotTopic
 
         // (writer, target) → whether the writer's like is on after its last successful call.
         var liked = new bool[writers, Math.Max(1, targets.Count)];
-        var accepted = 0L;
+        var accepted = (long)parents.Count(p => p is not null); // the replies answered are listed too
         var prefix = $"{o.Mode}{(hub ? "Hub" : "Rest")}";
         try
         {
@@ -72,7 +80,7 @@ public static class HotTopic
                             var on = !liked[w, target];
                             var started = Stopwatch.GetTimestamp();
                             var status = await WriteAsync(apis[w % apis.Length], hub ? connections[w] : null, baseline, reactions, topic,
-                                reactions ? targets[target] : null, tokens[w], on, $"hot {inFlight}/{w}/{k}", c);
+                                reactions ? targets[target] : parents[(w + 1) % writers], tokens[w], on, $"hot {inFlight}/{w}/{k}", c);
                             latency.Record(Stopwatch.GetElapsedTime(started));
                             if (status is "200" or "201")
                             {
@@ -139,12 +147,12 @@ public static class HotTopic
                     await hub.InvokeAsync<object>("SetReaction", topic, replyId, "like", on, ct);
                     return "200";
                 }
-                await hub.InvokeAsync<object>("PostReply", topic, body, null, ct);
+                await hub.InvokeAsync<object>("PostReply", topic, body, replyId, ct);
                 return "201";
             }
             var status = reactions
                 ? await api.SendAsync(on ? HttpMethod.Put : HttpMethod.Delete, $"{root}/replies/{replyId}/reactions/like", token, null, ct)
-                : await api.SendAsync(HttpMethod.Post, $"{root}/topics/{topic}/replies", token, new { body }, ct);
+                : await api.SendAsync(HttpMethod.Post, $"{root}/topics/{topic}/replies", token, new { body, parentId = replyId }, ct);
             return status.ToString(CultureInfo.InvariantCulture);
         }
         catch (HubException ex)
