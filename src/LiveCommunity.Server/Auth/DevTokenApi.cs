@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace LiveCommunity.Server.Auth;
 
-public sealed record DevTokenRequest(string? Name, string? Role, string? UserId, string? Badge = null);
+public sealed record DevTokenRequest(string? Name, string? Role, string? UserId, string? Badge = null, string? Email = null);
 public sealed record DevTokenResponse(string Token, string UserId);
 
 /// <summary>
@@ -32,9 +32,9 @@ public static class DevTokenApi
             return Rejection.Invalid("name", "must be 1 to 100 characters without control characters").ToProblem();
         }
         var role = request!.Role?.Trim().ToLowerInvariant() ?? Roles.Member;
-        if (role is not (Roles.Member or Roles.Moderator or Roles.Admin))
+        if (role is not (Roles.Member or Roles.Moderator or Roles.Admin or Roles.Journalist or Roles.Publisher))
         {
-            return Rejection.Invalid("role", "must be member, moderator or admin").ToProblem();
+            return Rejection.Invalid("role", "must be member, moderator, admin, journalist or publisher").ToProblem();
         }
         var userId = string.IsNullOrWhiteSpace(request.UserId) ? "dev-" + Slug(name) : request.UserId.Trim();
         if (userId.Length > 100 || userId.Any(char.IsControl))
@@ -47,7 +47,12 @@ public static class DevTokenApi
         {
             return Rejection.Invalid("badge", $"must be at most {Author.MaxBadgeLength} characters without control characters").ToProblem();
         }
-        return TypedResults.Ok(new DevTokenResponse(issuer.Issue(userId, name, role, badge), userId));
+        var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim();
+        if (email is not null && !TokenClaimsException.IsPlausibleEmail(email))
+        {
+            return Rejection.Invalid("email", $"must be one address (local@domain) of at most {TokenClaimsException.MaxEmailLength} characters").ToProblem();
+        }
+        return TypedResults.Ok(new DevTokenResponse(issuer.Issue(userId, name, role, badge, email), userId));
     }
 
     // The same name gives the same user, so signing in as "Ann" twice is the same person.

@@ -48,7 +48,7 @@ public sealed class TokenClaimsException(string message) : Exception(message)
 
     // Plausible, not RFC 5322 in full: one '@' with text on both sides, a dot in the domain, no spaces, control
     // characters, angle brackets or commas, which could turn one address into a header with several.
-    private static bool IsPlausibleEmail(string email)
+    internal static bool IsPlausibleEmail(string email)
     {
         var at = email.IndexOf('@');
         return email.Length <= MaxEmailLength && at > 0 && at == email.LastIndexOf('@') && at < email.Length - 1

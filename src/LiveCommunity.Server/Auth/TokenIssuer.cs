@@ -10,7 +10,7 @@ public sealed class TokenIssuer(SigningKeys keys, IOptions<AuthOptions> options,
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public string Issue(string userId, string name, string role, string? badge = null)
+    public string Issue(string userId, string name, string role, string? badge = null, string? email = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var identity = new ClaimsIdentity([
@@ -21,6 +21,10 @@ public sealed class TokenIssuer(SigningKeys keys, IOptions<AuthOptions> options,
         if (badge is not null)
         {
             identity.AddClaim(new Claim(TokenClaims.Badge, badge));
+        }
+        if (email is not null)
+        {
+            identity.AddClaim(new Claim(TokenClaims.Email, email));
         }
         return _handler.CreateToken(new SecurityTokenDescriptor
         {

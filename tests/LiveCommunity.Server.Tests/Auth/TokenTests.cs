@@ -65,6 +65,23 @@ public sealed class TokenTests(AppFactory app) : IClassFixture<AppFactory>
         using var plain = app.CreateClient();
         await (await plain.PostAsJsonAsync("/api/dev/token", new { name = "", role = "member" })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await plain.PostAsJsonAsync("/api/dev/token", new { name = "Bob", role = "overlord" })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await plain.PostAsJsonAsync("/api/dev/token", new { name = "Bob", email = "not an address" })).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task DevTokensCarryTheVersion3RolesAndAnEmail()
+    {
+        using var http = app.CreateClient();
+        var journalist = await (await http.PostAsJsonAsync("/api/dev/token", new { name = "Jo", role = "journalist", email = "jo@example.org" })).ReadAsync(HttpStatusCode.OK);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)journalist["token"]!);
+        var topic = await (await http.PostAsJsonAsync("/api/topics", new { title = "Live", body = "a journalist may create topics" })).ReadAsync(HttpStatusCode.Created);
+        var update = await (await http.PostAsJsonAsync($"/api/topics/{topic["id"]}/updates", new { body = "**First** update" })).ReadAsync(HttpStatusCode.Created);
+        Assert.Contains("<strong>First</strong>", (string?)update["html"], StringComparison.Ordinal);
+
+        using var publisherHttp = app.CreateClient();
+        var publisher = await (await publisherHttp.PostAsJsonAsync("/api/dev/token", new { name = "Site", role = "publisher" })).ReadAsync(HttpStatusCode.OK);
+        publisherHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)publisher["token"]!);
+        await (await publisherHttp.PostAsJsonAsync($"/api/topics/{topic["id"]}/replies", new { body = "a publisher is never a reader" })).ProblemAsync(HttpStatusCode.Forbidden);
     }
 }
 
