@@ -28,7 +28,6 @@ public sealed partial class DiscussionHub(
     ILogger<DiscussionHub> logger) : Hub<IDiscussionClient>
 {
     private const string WatchedKey = "watched";
-    private const string ListKey = "topic list";
     public const string ReplayLimitName = "replays";
 
     public async Task<WatchResult> Watch(string topicId, long? afterSeq)
@@ -147,60 +146,6 @@ public sealed partial class DiscussionHub(
         }
     }
 
-    /// <summary>
-    /// Joins the live topic list: TopicPosted and TopicStats from every instance. Calling it again changes nothing.
-    /// </summary>
-    public async Task<WatchTopicsResult> WatchTopics()
-    {
-        var list = ListWatch();
-        if (list.Watching)
-        {
-            return WatchTopicsResult.Empty;
-        }
-        // The group first, then presence: once the list counts as watched, what is sent reaches this connection.
-        await Groups.AddToGroupAsync(Context.ConnectionId, TopicListBroadcaster.Group, Context.ConnectionAborted);
-        bool joined;
-        lock (list)
-        {
-            joined = !list.Watching;
-            list.Watching = true;
-        }
-        if (joined)
-        {
-            await presence.JoinAsync(TopicListBroadcaster.PresenceKey, Context.ConnectionId);
-            if (Context.ConnectionAborted.IsCancellationRequested)
-            {
-                // The connection closed while this call ran; OnDisconnectedAsync may already have cleaned up.
-                await LeaveListAsync();
-                throw new HubException("the connection closed");
-            }
-        }
-        LogWatchTopics(logger, Context.ConnectionId);
-        return WatchTopicsResult.Empty;
-    }
-
-    public async Task UnwatchTopics()
-    {
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, TopicListBroadcaster.Group);
-        await LeaveListAsync();
-        LogUnwatchTopics(logger, Context.ConnectionId);
-    }
-
-    private async Task LeaveListAsync()
-    {
-        var list = ListWatch();
-        bool left;
-        lock (list)
-        {
-            left = list.Watching;
-            list.Watching = false;
-        }
-        if (left)
-        {
-            await presence.LeaveAsync(TopicListBroadcaster.PresenceKey, Context.ConnectionId);
-        }
-    }
-
     public async Task<Reply> PostReply(string topicId, string body, string? parentId) =>
         Unwrap(await replies.PostAsync(Caller.From(Context.User), topicId, new NewReply(body, parentId), Context.ConnectionAborted));
 
@@ -246,23 +191,6 @@ public sealed partial class DiscussionHub(
         return set;
     }
 
-    private TopicListWatch ListWatch()
-    {
-        if (Context.Items.TryGetValue(ListKey, out var value) && value is TopicListWatch list)
-        {
-            return list;
-        }
-        list = new TopicListWatch();
-        Context.Items[ListKey] = list;
-        return list;
-    }
-
-    /// <summary>Whether this connection watches the topic list; locked like the watched set.</summary>
-    private sealed class TopicListWatch
-    {
-        public bool Watching;
-    }
-
     private static T Unwrap<T>(Outcome<T> outcome) =>
         outcome.Rejection is { } rejection ? throw new HubException(rejection.Detail) : outcome.Value!;
 
@@ -274,12 +202,6 @@ public sealed partial class DiscussionHub(
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Connection {ConnectionId} unwatched {TopicId}")]
     private static partial void LogUnwatch(ILogger logger, string connectionId, string topicId);
-
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Connection {ConnectionId} watches the topic list")]
-    private static partial void LogWatchTopics(ILogger logger, string connectionId);
-
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Connection {ConnectionId} unwatched the topic list")]
-    private static partial void LogUnwatchTopics(ILogger logger, string connectionId);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Debug,
         Message = "Connection {ConnectionId} watches {TopicId} after seq {AfterSeq}: {Missed} missed events, reset {Reset}")]
