@@ -11,7 +11,7 @@ public sealed record Account(string Id, string Name, string Role, IReadOnlyList<
 
 /// <summary>
 /// Readers muting other readers. Not a topic write (no event, nobody else sees it), so it changes its own rows
-/// directly; lists apply it per caller after the shared page (<see cref="ReplyService"/>).
+/// directly; lists apply it per caller after the shared page (<see cref="ReplyPages"/>).
 /// </summary>
 public sealed class MuteService(CommunityDb db, NotificationService notifications, TimeProvider time)
 {

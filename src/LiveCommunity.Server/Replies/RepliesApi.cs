@@ -18,7 +18,7 @@ public static class RepliesApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/topics/{topicId}/replies", async Task<Results<ETagged<ReplyPage>, ProblemHttpResult>> (
-                string topicId, int? limit, string? cursor, string? order, bool? featured, ClaimsPrincipal user, ReplyService replies, CancellationToken ct) =>
+                string topicId, int? limit, string? cursor, string? order, bool? featured, ClaimsPrincipal user, ReplyPages replies, CancellationToken ct) =>
             (await replies.ListAsync(Caller.From(user), topicId, order, limit, cursor, ct, featured == true)).ToHttp(page => new ETagged<ReplyPage>(page)))
             .CachedByTopicVersion()
             .RequireRateLimiting(RateLimitPolicies.Reads)

@@ -8,6 +8,7 @@ public static class RepliesExtensions
     public static WebApplicationBuilder AddReplies(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<ReplyService>();
+        builder.Services.AddScoped<ReplyPages>();
         builder.Services.AddScoped<MuteService>();
         builder.Services.AddSingleton<ReplyTopics>();
         return builder;
