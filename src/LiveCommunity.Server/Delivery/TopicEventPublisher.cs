@@ -14,12 +14,25 @@ public sealed partial class TopicEventPublisher(
     IDiscussionClients hub, CommunityMetrics metrics, TopicListBroadcaster topicList, ILogger<TopicEventPublisher> logger)
 {
     private const string GroupPrefix = "topic:";
+    private const string UpdatesGroupPrefix = "updates:";
 
     public static string GroupOf(string topicId) => GroupPrefix + topicId;
+
+    /// <summary>
+    /// The topic's updates-only watchers (<c>WatchUpdates</c>): a live blog's readers get the newsroom's updates
+    /// without the discussion's replies, so one story can have far more of them than a full watch allows.
+    /// </summary>
+    public static string UpdatesGroupOf(string topicId) => UpdatesGroupPrefix + topicId;
 
     /// <summary>The topic whose group this is; null for other groups (the topic list, the moderation queue).</summary>
     public static string? TopicOf(string groupName) =>
         groupName.StartsWith(GroupPrefix, StringComparison.Ordinal) ? groupName[GroupPrefix.Length..] : null;
+
+    /// <summary>The topic whose updates-only group this is; null for other groups.</summary>
+    public static string? UpdatesTopicOf(string groupName) =>
+        groupName.StartsWith(UpdatesGroupPrefix, StringComparison.Ordinal) ? groupName[UpdatesGroupPrefix.Length..] : null;
+
+    public static bool IsUpdateEvent(TopicEvent evt) => evt is UpdatePostedEvent or UpdateEditedEvent or UpdateRemovedEvent;
 
     /// <param name="committedAt">Stopwatch timestamp of the commit that stored the events.</param>
     public Task PublishAsync(IReadOnlyList<TopicEvent> events, long committedAt)
@@ -44,9 +57,18 @@ public sealed partial class TopicEventPublisher(
 
     private void Send(TopicEvent evt)
     {
+        Send(evt, GroupOf(evt.TopicId));
+        if (IsUpdateEvent(evt))
+        {
+            Send(evt, UpdatesGroupOf(evt.TopicId));
+        }
+    }
+
+    private void Send(TopicEvent evt, string groupName)
+    {
         try
         {
-            var group = hub.Clients.Group(GroupOf(evt.TopicId));
+            var group = hub.Clients.Group(groupName);
             var send = evt switch
             {
                 ReplyPostedEvent e => group.ReplyPosted(e),

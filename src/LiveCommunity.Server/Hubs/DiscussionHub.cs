@@ -47,13 +47,7 @@ public sealed partial class DiscussionHub(
         {
             throw new HubException("topic not found");
         }
-        // Only a Watch that reads the log counts as a replay; resuming with nothing missed is free.
-        if (afterSeq < lastSeq && HubConnectionBudget.Existing(Context) is { } budget
-            && !budget.TryTakeReplay(Context, out var retryAfter, out var addressLimit))
-        {
-            metrics.RateLimited(addressLimit ?? ReplayLimitName);
-            throw new HubException($"rate limited, retry in {HubConnectionBudget.Seconds(retryAfter)} s");
-        }
+        TakeReplay(afterSeq, lastSeq.Value);
         // Join first, read the log second: an event committed in between arrives live and maybe in
         // `missed` too (clients drop the duplicate seq), but never in neither.
         var group = TopicEventPublisher.GroupOf(topicId);
@@ -180,14 +174,17 @@ public sealed partial class DiscussionHub(
 
     // Invocations of one connection run one at a time, but OnDisconnectedAsync can overlap the last one:
     // the set is locked for that.
-    private HashSet<string> Watched()
+    private HashSet<string> Watched() => ItemSet(WatchedKey);
+
+    /// <summary>A set of ids kept in the connection's items under <paramref name="key"/>, made on first use.</summary>
+    private HashSet<string> ItemSet(string key)
     {
-        if (Context.Items.TryGetValue(WatchedKey, out var value) && value is HashSet<string> set)
+        if (Context.Items.TryGetValue(key, out var value) && value is HashSet<string> set)
         {
             return set;
         }
         set = new HashSet<string>(StringComparer.Ordinal);
-        Context.Items[WatchedKey] = set;
+        Context.Items[key] = set;
         return set;
     }
 

@@ -61,7 +61,9 @@ public sealed partial class TopicSeqBeacon : BackgroundService
     /// <param name="localOnly">To this instance's members only (each instance beats for its own watchers).</param>
     private async Task SendAsync(IReadOnlyList<string> groups, bool localOnly, CancellationToken ct)
     {
-        var topicIds = groups.Select(TopicEventPublisher.TopicOf).OfType<string>().ToArray();
+        var watched = groups.Select(TopicEventPublisher.TopicOf).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var updatesWatched = groups.Select(TopicEventPublisher.UpdatesTopicOf).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var topicIds = watched.Union(updatesWatched).ToArray();
         try
         {
             foreach (var chunk in topicIds.Chunk(TopicsPerRead))
@@ -69,18 +71,20 @@ public sealed partial class TopicSeqBeacon : BackgroundService
                 await using var scope = _scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
                 var topics = await db.Topics.AsNoTracking().Where(t => chunk.Contains(t.Id))
-                    .Select(t => new { t.Id, t.LastSeq }).ToListAsync(ct);
+                    .Select(t => new { t.Id, t.LastSeq, t.LastUpdateSeq }).ToListAsync(ct);
                 foreach (var topic in topics)
                 {
-                    var group = TopicEventPublisher.GroupOf(topic.Id);
-                    var evt = new TopicSeqEvent(topic.Id, topic.LastSeq);
-                    if (localOnly)
+                    if (watched.Contains(topic.Id))
                     {
-                        _delivery!.SendLocal(group, nameof(IDiscussionClient.TopicSeq), [evt]);
+                        await SendAsync(TopicEventPublisher.GroupOf(topic.Id), nameof(IDiscussionClient.TopicSeq),
+                            new TopicSeqEvent(topic.Id, topic.LastSeq), localOnly);
                     }
-                    else
+                    // Updates-only watchers compare with the newest update's seq: replies move LastSeq every moment,
+                    // and a live blog's crowd must not ask for a replay for each of them.
+                    if (updatesWatched.Contains(topic.Id))
                     {
-                        await _hub.Clients.Group(group).TopicSeq(evt);
+                        await SendAsync(TopicEventPublisher.UpdatesGroupOf(topic.Id), nameof(IDiscussionClient.UpdatesSeq),
+                            new TopicSeqEvent(topic.Id, topic.LastUpdateSeq), localOnly);
                     }
                 }
             }
@@ -89,6 +93,19 @@ public sealed partial class TopicSeqBeacon : BackgroundService
         {
             // The next heartbeat tries again; a watcher catches up then.
             LogSendFailed(_logger, ex, topicIds.Length);
+        }
+    }
+
+    private async Task SendAsync(string group, string method, TopicSeqEvent evt, bool localOnly)
+    {
+        if (localOnly)
+        {
+            _delivery!.SendLocal(group, method, [evt]);
+        }
+        else
+        {
+            var clients = _hub.Clients.Group(group);
+            await (method == nameof(IDiscussionClient.TopicSeq) ? clients.TopicSeq(evt) : clients.UpdatesSeq(evt));
         }
     }
 

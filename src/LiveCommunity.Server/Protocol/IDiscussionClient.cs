@@ -21,6 +21,9 @@ public interface IDiscussionClient
     /// <summary>A topic's last seq, sent when watchers may have missed events and as a heartbeat (no seq of its own).</summary>
     Task TopicSeq(TopicSeqEvent e);
 
+    /// <summary>Like TopicSeq for updates-only watchers (WatchUpdates): the seq of the topic's newest update event.</summary>
+    Task UpdatesSeq(TopicSeqEvent e);
+
     // The live topic list: sent to connections that called WatchTopics().
     Task TopicPosted(TopicPostedEvent e);
     Task TopicStats(TopicStatsEvent e);

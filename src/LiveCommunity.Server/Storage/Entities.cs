@@ -49,6 +49,11 @@ public sealed class TopicEntity
     public bool Closed { get; set; }
     /// <summary>Live updates not deleted; changed by the command that posts or deletes one, in its transaction.</summary>
     public int UpdateCount { get; set; }
+    /// <summary>
+    /// The seq of the topic's newest UpdatePosted/UpdateEdited/UpdateRemoved (0: none yet): what an updates-only
+    /// watcher (<c>WatchUpdates</c>) must have applied; set by the batch that appends the event.
+    /// </summary>
+    public long LastUpdateSeq { get; set; }
 }
 
 public sealed class ReplyEntity

@@ -17,7 +17,7 @@ public sealed class Watcher : IAsyncDisposable
         ];
 
     /// <summary>Events without seq: presence and last seq of a watched topic, and the live topic list.</summary>
-    public static readonly string[] HintEvents = ["PresenceChanged", "TopicPosted", "TopicStats", "TopicSeq"];
+    public static readonly string[] HintEvents = ["PresenceChanged", "TopicPosted", "TopicStats", "TopicSeq", "UpdatesSeq"];
 
     /// <summary>Events for the signed-in reader, on every connection of theirs whatever it watches.</summary>
     public static readonly string[] UserEvents = ["Notified", "NotificationsRead"];
@@ -59,6 +59,12 @@ public sealed class Watcher : IAsyncDisposable
     public async Task<JsonObject> WatchAsync(string topicId, long? afterSeq = null)
     {
         var result = await Connection.InvokeAsync<JsonElement>("Watch", topicId, afterSeq);
+        return JsonNode.Parse(result.GetRawText())!.AsObject();
+    }
+
+    public async Task<JsonObject> WatchUpdatesAsync(string topicId, long? afterSeq = null)
+    {
+        var result = await Connection.InvokeAsync<JsonElement>("WatchUpdates", topicId, afterSeq);
         return JsonNode.Parse(result.GetRawText())!.AsObject();
     }
 

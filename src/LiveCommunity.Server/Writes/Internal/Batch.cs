@@ -47,6 +47,10 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
             throw new InvalidOperationException($"event {evt.TopicId}/{evt.Seq} is not the topic's next event");
         }
         topic.LastSeq = evt.Seq;
+        if (TopicEventPublisher.IsUpdateEvent(evt))
+        {
+            topic.LastUpdateSeq = evt.Seq;
+        }
         Db.TopicEvents.Add(EventLog.ToEntity(evt, Now));
         if (WebhooksListening && Webhooks.WebhookEvents.From(evt, topic, Now) is { } outbox)
         {
@@ -100,7 +104,7 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
 
     public Mark Mark() => new(
         _undo.Count, _events.Count, _audits.Count, _afterCommit.Count, Reactions.Mark(),
-        Topic?.LastSeq ?? 0, Topic?.ReplyCount ?? 0, Topic?.Locked ?? false, Topic?.Premoderated ?? false);
+        Topic?.LastSeq ?? 0, Topic?.LastUpdateSeq ?? 0, Topic?.ReplyCount ?? 0, Topic?.Locked ?? false, Topic?.Premoderated ?? false);
 
     public void Undo(Mark mark)
     {
@@ -115,11 +119,12 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
         Reactions.Undo(mark.Reactions);
         if (Topic is { } topic)
         {
-            (topic.LastSeq, topic.ReplyCount, topic.Locked, topic.Premoderated) = (mark.LastSeq, mark.ReplyCount, mark.Locked, mark.Premoderated);
+            (topic.LastSeq, topic.LastUpdateSeq, topic.ReplyCount, topic.Locked, topic.Premoderated) =
+                (mark.LastSeq, mark.LastUpdateSeq, mark.ReplyCount, mark.Locked, mark.Premoderated);
         }
     }
 }
 
 /// <summary>Where a batch stood before one command ran.</summary>
 internal readonly record struct Mark(
-    int Undo, int Events, int Audits, int AfterCommit, int Reactions, long LastSeq, int ReplyCount, bool Locked, bool Premoderated);
+    int Undo, int Events, int Audits, int AfterCommit, int Reactions, long LastSeq, long LastUpdateSeq, int ReplyCount, bool Locked, bool Premoderated);

@@ -205,6 +205,7 @@ internal sealed class BatchRunner(
         {
             await db.Topics.Where(t => t.Id == topic.Id).ExecuteUpdateAsync(set => set
                 .SetProperty(t => t.LastSeq, topic.LastSeq)
+                .SetProperty(t => t.LastUpdateSeq, topic.LastUpdateSeq)
                 .SetProperty(t => t.ReplyCount, topic.ReplyCount)
                 .SetProperty(t => t.Locked, topic.Locked)
                 .SetProperty(t => t.Premoderated, topic.Premoderated), ct);

@@ -516,6 +516,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Postgres
                     b.Property<long>("LastSeq")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("LastUpdateSeq")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("Locked")
                         .HasColumnType("boolean");
 

@@ -510,6 +510,9 @@ namespace LiveCommunity.Server.Storage.Migrations.Sqlite
                     b.Property<long>("LastSeq")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("LastUpdateSeq")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Locked")
                         .HasColumnType("INTEGER");
 
