@@ -141,6 +141,12 @@ public static partial class LiveBlog
             m["drainSeconds"] = Math.Round((end - writeEnd).TotalSeconds, 1);
             updatePosts.AddTo(m, "updatePostLatency");
             Summarize(result, ledger, steady, updateCount, updatesPosted, replyCount, repliesAccepted, (writeEnd - start).TotalSeconds, elapsed, o);
+            m["repliesSent"] = replying.Result;
+            if (replying.Result < replyCount)
+            {
+                result.Notes.Add($"{replyCount - replying.Result} of {replyCount} replies were not sent before the sender's deadline ({o.Duration * 1.5 + 5:0} s " +
+                    "after the start): posting falls behind the rate when all 256 posts in flight wait on answers");
+            }
             foreach (var (status, n) in replyStatus.OrderBy(s => s.Key))
             {
                 result.Notes.Add($"{n} replies answered {(status == 0 ? "no response" : status.ToString(CultureInfo.InvariantCulture))}");
