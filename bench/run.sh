@@ -2,7 +2,8 @@
 # The standard benchmark set (docs/benchmarks.md): builds in Release, runs every scenario against the bare
 # SignalR baseline and LiveCommunity (the load generator starts both on free loopback ports, with a temp
 # database, one after the other), then regenerates docs/benchmarks.md and its plots from bench/results/.
-# Sized to finish within about 40 minutes on a 2-core machine (25 without the soak). Loopback only.
+# Sized to finish within about 40 minutes on a 2-core machine (25 without the soak), plus the live blog: two runs of 180 s
+# (baseline, then LiveCommunity), each after connecting 15,000 readers and followed by a drain. Loopback only.
 # BENCH_SOAK_SECONDS=0 skips the soak (its section of the doc is kept); BENCH_PREVIOUS=REV also runs fan-out and
 # the hot topic against that revision's build, for a same-run comparison with the previous main.
 set -euo pipefail
@@ -73,6 +74,13 @@ fi
 # Made-up paging cursors of large pages (issue 18): memory growth when every one builds a page never kept.
 LT cursors --topics 100 --body-chars 19000 --requests 400 --out "$RESULTS/cursors.json"
 LT read-herd --in-flight 64 --duration 8 --readers "${BENCH_HERD_READERS:-20000}" --window 30 --reply-rate 50 --out "$RESULTS/read-herd.json"
+# A live blog on one instance (issue 23): 15,000 readers watch one story (one hub connection each, under the open-file
+# limit of 20,000 per process: the server and the load generator are separate processes), an update every 10 s and
+# 200 replies/s; 50 readers go offline for 60 s mid-run and must catch up. A full Watch asks 3,000,000 reply
+# deliveries/s of the instance: the result says how many it delivered, and how many readers it cut off.
+dotnet bench/LiveCommunity.LoadTest/bin/Release/net10.0/LiveCommunity.LoadTest.dll live-blog --readers "${BENCH_BLOG_READERS:-15000}" \
+  --update-every 10 --reply-rate 200 --duration 180 --offline 60 --offline-readers 50 --connect-rate 500 \
+  --work-dir "$WORK" --timeout 1200 --out "$RESULTS/live-blog.json" || echo "(scenario live-blog reported failures)"
 # Two instances sharing Redis and PostgreSQL: the local cluster (scripts/cluster.sh), with the rate limits raised
 # for the load generator's users, unless CLUSTER_A / CLUSTER_B name running instances.
 if [ -z "${CLUSTER_A:-}" ]; then

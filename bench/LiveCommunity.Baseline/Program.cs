@@ -32,6 +32,15 @@ app.MapPost("/api/topics/{topicId}/replies", async (string topicId, NewReply inp
     await hub.Clients.Group(topicId).SendAsync("ReplyPosted", new { topicId, seq = 0, reply });
     return Results.Created($"/api/replies/{reply.Id}", reply);
 });
+// The live blog's updates: broadcast as they come, no Markdown rendering, no seq.
+app.MapPost("/api/topics/{topicId}/updates", async (string topicId, NewUpdate input, HttpContext http, Store store, IHubContext<BaselineHub> hub) =>
+{
+    var user = User(http);
+    var update = new Update("u" + store.NewId(), topicId, 0, new Author(user, user), input.Body ?? "", "<p>" + System.Net.WebUtility.HtmlEncode(input.Body ?? "") + "</p>", input.KeyEvent ?? false,
+        input.Pinned ?? false, null, DateTime.UtcNow, null);
+    await hub.Clients.Group(topicId).SendAsync("UpdatePosted", new { topicId, seq = 0, update });
+    return Results.Created($"/api/updates/{update.Id}", update);
+});
 app.MapDelete("/api/replies/{replyId}", async (string replyId, Store store, IHubContext<BaselineHub> hub) =>
 {
     if (!store.ReplyTopics.TryRemove(replyId, out var topicId))
@@ -102,6 +111,9 @@ namespace LiveCommunity.Baseline
     public sealed record NewTopic(string? Title, string? Body);
     public sealed record NewReply(string? Body, string? ParentId);
     public sealed record Author(string Id, string Name);
+    public sealed record NewUpdate(string? Body, bool? KeyEvent, bool? Pinned);
+    public sealed record Update(string Id, string TopicId, long Seq, Author Author, string Body, string Html, bool KeyEvent, bool Pinned,
+        object? Quote, DateTime CreatedAt, DateTime? EditedAt);
     public sealed record Reply(string Id, string TopicId, string? ParentId, Author Author, string Body, DateTime CreatedAt,
         DateTime? EditedAt, IReadOnlyDictionary<string, int> Reactions);
     public sealed record WatchResult(string TopicId, long LastSeq, int Watchers, bool Reset, IReadOnlyList<object> Missed);

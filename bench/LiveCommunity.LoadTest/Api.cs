@@ -92,6 +92,15 @@ public sealed class Api(string baseUrl) : IDisposable
         return (int)response.StatusCode;
     }
 
+    /// <summary>POST a JSON body: its status, and the answer read as <typeparamref name="T"/> when it was 201.</summary>
+    public async Task<(int Status, T? Created)> PostAsync<T>(string path, string token, object body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await _http.SendAsync(request, ct);
+        return ((int)response.StatusCode, response.StatusCode == HttpStatusCode.Created ? await response.Content.ReadFromJsonAsync<T>(ct) : default);
+    }
+
     public async Task<JsonNode?> GetAsync(string path, CancellationToken ct)
     {
         using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), ct);

@@ -364,6 +364,35 @@ Scenario("counts", "GET /api/articles/counts with 100 ids from many clients: one
             new() { ["clients"] = S(o.Clients), ["articles"] = S(o.Articles), ["warmup"] = S(o.WarmupSeconds) },
             1, (host, t) => Counts.RunAsync(host, o, t), ct);
     });
+// live-blog (issue 23)
+var blogReaders = Int("--readers", 15_000, "readers watching the story (one hub connection each; the open-file limit here is 20,000 per process)");
+var blogEvery = Dbl("--update-every", 10, "seconds between the journalist's updates");
+var blogReplyRate = Dbl("--reply-rate", 200, "replies per second posted by readers meanwhile");
+var blogOffline = Int("--offline", 60, "seconds the offline sample stays away mid-run (0: no offline sample)");
+var blogOfflineReaders = Int("--offline-readers", 50, "readers of the offline sample (part of --readers)");
+var blogWriters = Int("--writers", 50, "users posting the replies");
+var blogBody = Int("--body-chars", 200, "reply body length");
+var blogConnectRate = Dbl("--connect-rate", 500, "reader connections opened per second (64 at most in flight)");
+var blogDrain = Int("--drain", 20, "seconds to wait for the last deliveries");
+var blogPorts = Int("--ports", 1, "server ports the readers spread over");
+Scenario("live-blog", "R readers watch one story; an update every U s and replies at a rate: update p99 and reach, reply deliveries, an offline sample that resumes",
+    [blogReaders, blogEvery, blogReplyRate, blogOffline, blogOfflineReaders, blogWriters, blogBody, blogConnectRate, blogDrain, blogPorts],
+    (p, c, ct) =>
+    {
+        var o = new LiveBlog.Options(p.GetValue(blogReaders), p.GetValue(blogEvery), p.GetValue(blogReplyRate), c.Duration, p.GetValue(blogOffline),
+            p.GetValue(blogOfflineReaders), p.GetValue(blogWriters), p.GetValue(blogBody), p.GetValue(blogConnectRate), p.GetValue(blogDrain));
+        if (o.Offline > 0 && o.Duration < o.Offline + 2 * o.UpdateEvery)
+        {
+            Live.Say("--duration must cover --offline plus two updates (--update-every), so updates are missed and seen again");
+            return Task.FromResult(2);
+        }
+        var parameters = new Dictionary<string, string>
+        {
+            ["readers"] = S(o.Readers), ["updateEvery"] = S(o.UpdateEvery), ["replyRate"] = S(o.ReplyRate), ["offline"] = S(o.Offline),
+            ["offlineReaders"] = S(o.OfflineReaders), ["writers"] = S(o.Writers), ["bodyChars"] = S(o.BodyChars), ["connectRate"] = S(o.ConnectRate),
+        };
+        return Runner.RunAsync("live-blog", c, parameters, p.GetValue(blogPorts), (host, t) => LiveBlog.RunAsync(host, o, t), ct);
+    });
 root.Subcommands.Add(Rolling.Command()); // rolling restarts of a running cluster (scripts/cluster-smoke.sh)
 
 // report

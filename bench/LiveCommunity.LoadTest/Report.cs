@@ -214,6 +214,10 @@ public static class Report
         {
             yield return row;
         }
+        foreach (var row in Scenarios.LiveBlog.Targets(all))
+        {
+            yield return row;
+        }
     }
 
     // The best level of a hot-topic run: the most writes per second, with its CPU per write and its errors.
