@@ -2,6 +2,7 @@ import { LiveCommunityError } from "./ApiClient";
 import type { HubConnectionLike } from "./HubConnectionLike";
 import type { RetryPolicy } from "./RetryPolicy";
 import { ThreadState } from "./ThreadState";
+import type { HubMethod } from "./hubMethods";
 
 /** A watch the link carries: its state follows the connection's, and it joins again after every (re)connect. */
 export interface CarriedWatch {
@@ -49,7 +50,7 @@ export class HubLink {
     this.connection.on(name, handler);
   }
 
-  async invoke<T>(method: string, ...args: unknown[]): Promise<T> {
+  async invoke<T>(method: HubMethod, ...args: unknown[]): Promise<T> {
     if (this.stateValue !== ThreadState.Live) throw new LiveCommunityError(`not connected (${this.stateValue})`);
     try {
       return await this.connection.invoke<T>(method, ...args);
@@ -61,7 +62,7 @@ export class HubLink {
   }
 
   /** Tells the hub a watch is given back (an Unwatch call), if live; nothing waits for it. */
-  leave(method: string, ...args: unknown[]): void {
+  leave(method: HubMethod, ...args: unknown[]): void {
     if (this.stateValue === ThreadState.Live) this.connection.invoke(method, ...args).catch(() => undefined);
   }
 

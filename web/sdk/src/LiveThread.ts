@@ -5,6 +5,7 @@ import { Sequencer } from "./Sequencer";
 import { ThreadContent, type ThreadEventMap } from "./ThreadContent";
 import { ThreadState } from "./ThreadState";
 import type { ReactionsResult, Reply, ReplyOrder, Topic, TopicEvent, WatchResult } from "./types";
+import type { HubMethod } from "./hubMethods";
 
 export type { ThreadEventMap } from "./ThreadContent";
 
@@ -17,7 +18,7 @@ export interface ThreadHost {
   readonly pageSize: number;
   readonly gapWaitMs: number;
   readonly connected: boolean;
-  invoke<T>(method: string, ...args: unknown[]): Promise<T>;
+  invoke<T>(method: HubMethod, ...args: unknown[]): Promise<T>;
   release(thread: LiveThread): void;
 }
 
