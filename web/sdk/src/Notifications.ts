@@ -1,4 +1,5 @@
-import type { KeptWatchHost, LiveCommunity } from "./LiveCommunity";
+import type { LiveCommunity } from "./LiveCommunity";
+import type { KeptWatchHost } from "./WatchRegistry";
 import { HubWatch, type StateChange } from "./HubWatch";
 import type { NotificationPage, NotificationsReadEvent, NotifiedEvent } from "./notificationTypes";
 import { ThreadState } from "./ThreadState";

@@ -3,6 +3,7 @@ import { HubWatch, type StateChange } from "./HubWatch";
 import type { QueueChangedEvent, QueueCounts, QueuePage, QueueQuery, WatchQueueResult } from "./moderationTypes";
 import { RetryWhenAllowed } from "./RetryPolicy";
 import { ThreadState } from "./ThreadState";
+import type { HubMethod } from "./hubMethods";
 
 /** Events of a watched moderation queue, by name. */
 export interface QueueWatchEventMap {
@@ -21,7 +22,7 @@ export interface QueueWatchEventMap {
 /** What a queue watch needs from the client that owns it. */
 export interface QueueHost {
   readonly api: ApiClient;
-  invoke<T>(method: string, ...args: unknown[]): Promise<T>;
+  invoke<T>(method: HubMethod, ...args: unknown[]): Promise<T>;
   release(watch: QueueWatch): void;
 }
 

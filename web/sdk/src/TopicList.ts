@@ -2,6 +2,7 @@ import { HubWatch, type StateChange } from "./HubWatch";
 import { RetryWhenAllowed } from "./RetryPolicy";
 import { ThreadState } from "./ThreadState";
 import type { TopicPostedEvent, TopicStatsEvent } from "./types";
+import type { HubMethod } from "./hubMethods";
 
 /** Events of the live topic list, by name. None carries a seq: they are hints for a front page, not history. */
 export interface TopicListEventMap {
@@ -20,7 +21,7 @@ export interface TopicListEventMap {
 /** What the list needs from the client that owns it. */
 export interface TopicListHost {
   readonly connected: boolean;
-  invoke<T>(method: string, ...args: unknown[]): Promise<T>;
+  invoke<T>(method: HubMethod, ...args: unknown[]): Promise<T>;
   release(list: TopicList): void;
 }
 

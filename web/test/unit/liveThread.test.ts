@@ -264,7 +264,7 @@ test("a reply featured on a page not loaded is fetched for the strip", async (t)
   const thread = await connect(server).watch("t1");
   // As if "old" were on an older page: the thread no longer holds it.
   server.replies.find((r) => r.id === "old")!.body = "old, on another page";
-  (thread as unknown as { replyList: unknown[] }).replyList = [];
+  (thread as unknown as { content: { replies: unknown[] } }).content.replies = [];
   server.hub.deliver(server.feature("old", true));
   await advance(20);
   assert.deepEqual(ids(thread.featured), ["old"]);

@@ -2,6 +2,7 @@ import { Emitter, type Disposer } from "../Emitter";
 import { RetryWhenAllowed } from "../RetryPolicy";
 import { ThreadState } from "../ThreadState";
 import type { TopicStatsEvent } from "../types";
+import type { HubMethod } from "../hubMethods";
 
 /** Events of a stats watch, by name. */
 export interface StatsWatchEventMap {
@@ -15,7 +16,7 @@ export interface StatsWatchEventMap {
 /** What the watch needs from the client that owns it. */
 export interface StatsWatchHost {
   readonly connected: boolean;
-  invoke<T>(method: string, ...args: unknown[]): Promise<T>;
+  invoke<T>(method: HubMethod, ...args: unknown[]): Promise<T>;
   release(watch: StatsWatch): void;
 }
 

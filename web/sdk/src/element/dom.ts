@@ -94,6 +94,11 @@ export interface Viewer {
   role: string;
 }
 
+/** Moderators and admins see the moderation controls; the server checks the right again. */
+export function canModerate(viewer: Viewer): boolean {
+  return viewer.role === "moderator" || viewer.role === "admin";
+}
+
 /** Reads `sub`, `name` and `role` from a JWT for display only: the server checks the signature and the rights. */
 export function viewerFromToken(token: string): Viewer {
   const payload = token.split(".")[1];
@@ -109,5 +114,17 @@ export function viewerFromToken(token: string): Viewer {
     };
   } catch {
     return { userId: null, name: null, role: "anonymous" };
+  }
+}
+
+/** Runs a user action and shows its error (a hub or REST message) next to where it was asked for. */
+export async function runAction(errorBox: HTMLElement, action: () => Promise<unknown>): Promise<boolean> {
+  errorBox.textContent = "";
+  try {
+    await action();
+    return true;
+  } catch (error) {
+    errorBox.textContent = (error as Error).message;
+    return false;
   }
 }
