@@ -76,10 +76,11 @@ LT cursors --topics 100 --body-chars 19000 --requests 400 --out "$RESULTS/cursor
 LT read-herd --in-flight 64 --duration 8 --readers "${BENCH_HERD_READERS:-20000}" --window 30 --reply-rate 50 --out "$RESULTS/read-herd.json"
 # A live blog on one instance (issue 23): 15,000 readers watch one story (one hub connection each, under the open-file
 # limit of 20,000 per process: the server and the load generator are separate processes), an update every 10 s and
-# 200 replies/s; 50 readers go offline for 60 s mid-run and must catch up. A full Watch asks 3,000,000 reply
-# deliveries/s of the instance: the result says how many it delivered, and how many readers it cut off.
+# 200 replies/s; the blog's crowd watches the updates only (WatchUpdates, as <live-blog> does) and 100 readers
+# read the discussion too (Watch: every reply; a full Watch for all 15,000 would ask 3,000,000 deliveries/s),
+# besides 50 who do and go offline for 60 s mid-run and must catch up.
 dotnet bench/LiveCommunity.LoadTest/bin/Release/net10.0/LiveCommunity.LoadTest.dll live-blog --readers "${BENCH_BLOG_READERS:-15000}" \
-  --update-every 10 --reply-rate 200 --duration 180 --offline 60 --offline-readers 50 --connect-rate 500 \
+  --update-every 10 --reply-rate 200 --duration 180 --offline 60 --offline-readers 50 --discussion 100 --connect-rate 500 \
   --work-dir "$WORK" --timeout 1200 --out "$RESULTS/live-blog.json" || echo "(scenario live-blog reported failures)"
 # Two instances sharing Redis and PostgreSQL: the local cluster (scripts/cluster.sh), with the rate limits raised
 # for the load generator's users, unless CLUSTER_A / CLUSTER_B name running instances.

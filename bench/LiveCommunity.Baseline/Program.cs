@@ -38,7 +38,8 @@ app.MapPost("/api/topics/{topicId}/updates", async (string topicId, NewUpdate in
     var user = User(http);
     var update = new Update("u" + store.NewId(), topicId, 0, new Author(user, user), input.Body ?? "", "<p>" + System.Net.WebUtility.HtmlEncode(input.Body ?? "") + "</p>", input.KeyEvent ?? false,
         input.Pinned ?? false, null, DateTime.UtcNow, null);
-    await hub.Clients.Group(topicId).SendAsync("UpdatePosted", new { topicId, seq = 0, update });
+    // To the topic's watchers and its updates-only watchers, each connection once (as LiveCommunity's two groups).
+    await hub.Clients.Groups(topicId, "updates:" + topicId).SendAsync("UpdatePosted", new { topicId, seq = 0, update });
     return Results.Created($"/api/updates/{update.Id}", update);
 });
 app.MapDelete("/api/replies/{replyId}", async (string replyId, Store store, IHubContext<BaselineHub> hub) =>
@@ -136,6 +137,13 @@ namespace LiveCommunity.Baseline
         }
 
         public Task Unwatch(string topicId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, topicId);
+
+        /// <summary>LiveCommunity's updates-only watch: the live blog's updates without the discussion.</summary>
+        public async Task<WatchResult> WatchUpdates(string topicId, long? afterSeq)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, "updates:" + topicId);
+            return new WatchResult(topicId, 0, 0, false, []);
+        }
 
         // The write-path yardstick over the hub: the same stored writes as the /stored routes.
         public async Task<Reply> PostReply(string topicId, string body, string? parentId, [FromServices] Store store, [FromServices] StoredRows rows)

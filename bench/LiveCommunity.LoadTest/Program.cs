@@ -375,12 +375,14 @@ var blogBody = Int("--body-chars", 200, "reply body length");
 var blogConnectRate = Dbl("--connect-rate", 500, "reader connections opened per second (64 at most in flight)");
 var blogDrain = Int("--drain", 20, "seconds to wait for the last deliveries");
 var blogPorts = Int("--ports", 1, "server ports the readers spread over");
+var blogDiscussion = Int("--discussion", 100, "readers who also read the discussion (Watch: every reply), besides the offline sample (who do too); the rest watch the updates only (WatchUpdates), as <live-blog> does");
 Scenario("live-blog", "R readers watch one story; an update every U s and replies at a rate: update p99 and reach, reply deliveries, an offline sample that resumes",
-    [blogReaders, blogEvery, blogReplyRate, blogOffline, blogOfflineReaders, blogWriters, blogBody, blogConnectRate, blogDrain, blogPorts],
+    [blogReaders, blogEvery, blogReplyRate, blogOffline, blogOfflineReaders, blogWriters, blogBody, blogConnectRate, blogDrain, blogPorts, blogDiscussion],
     (p, c, ct) =>
     {
         var o = new LiveBlog.Options(p.GetValue(blogReaders), p.GetValue(blogEvery), p.GetValue(blogReplyRate), c.Duration, p.GetValue(blogOffline),
-            p.GetValue(blogOfflineReaders), p.GetValue(blogWriters), p.GetValue(blogBody), p.GetValue(blogConnectRate), p.GetValue(blogDrain));
+            p.GetValue(blogOfflineReaders), p.GetValue(blogWriters), p.GetValue(blogBody), p.GetValue(blogConnectRate), p.GetValue(blogDrain),
+            p.GetValue(blogDiscussion));
         if (o.Offline > 0 && o.Duration < o.Offline + 2 * o.UpdateEvery)
         {
             Live.Say("--duration must cover --offline plus two updates (--update-every), so updates are missed and seen again");
@@ -390,6 +392,7 @@ Scenario("live-blog", "R readers watch one story; an update every U s and replie
         {
             ["readers"] = S(o.Readers), ["updateEvery"] = S(o.UpdateEvery), ["replyRate"] = S(o.ReplyRate), ["offline"] = S(o.Offline),
             ["offlineReaders"] = S(o.OfflineReaders), ["writers"] = S(o.Writers), ["bodyChars"] = S(o.BodyChars), ["connectRate"] = S(o.ConnectRate),
+            ["discussion"] = S(o.Discussion),
         };
         return Runner.RunAsync("live-blog", c, parameters, p.GetValue(blogPorts), (host, t) => LiveBlog.RunAsync(host, o, t), ct);
     });

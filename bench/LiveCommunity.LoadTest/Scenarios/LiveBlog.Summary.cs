@@ -33,14 +33,17 @@ public static partial class LiveBlog
         result.Series["updateReachPct"] = reach;
         m["worstUpdateP99Ms"] = perUpdate.Count > 0 ? perUpdate.Max(p => p[1]) : double.NaN;
 
-        var replyDeliveries = steady.Sum(r => r.Replies);
-        var expected = repliesAccepted * steady.Count;
+        // Replies go to the readers of the discussion (Watch) only; the blog's crowd watches updates (WatchUpdates).
+        var discussion = steady.Where(r => r.Full).ToList();
+        m["discussionReaders"] = discussion.Count;
+        var replyDeliveries = discussion.Sum(r => r.Replies);
+        var expected = repliesAccepted * discussion.Count;
         m["repliesOffered"] = replyCount;
         m["replyOfferedPerSecond"] = o.ReplyRate;
         m["repliesAccepted"] = repliesAccepted;
         m["replyAcceptedPerSecond"] = Math.Round(repliesAccepted / postingSeconds, 1);
-        // What a full Watch asks of the instance: every reply to every reader.
-        m["replyDeliveriesOfferedPerSecond"] = Math.Round(o.ReplyRate * steady.Count);
+        // What the discussion's readers ask of the instance: every reply to each of them.
+        m["replyDeliveriesOfferedPerSecond"] = Math.Round(o.ReplyRate * discussion.Count);
         m["replyDeliveriesExpected"] = expected;
         m["replyDeliveries"] = replyDeliveries;
         m["replyDeliveriesPerSecond"] = Math.Round(replyDeliveries / elapsed, 1);
@@ -109,7 +112,7 @@ public static partial class LiveBlog
         yield return ($"live blog, one instance: {run.Parameters.GetValueOrDefault("readers")} readers, an update every {run.Parameters.GetValueOrDefault("updateEvery")} s " +
             $"plus {run.Parameters.GetValueOrDefault("replyRate")} replies/s: every reader gets every update, p99 ≤ {UpdateP99TargetMs:0} ms",
             $"update p99 {p99:0.#} ms (p50 {M("updateLatencyP50Ms"):0.#}, max {M("updateLatencyMaxMs"):0.#}); {every:0.##}% of readers got every update " +
-            $"({M("readersCutOff"):0} cut off); replies: {M("replyDeliveriesPerSecond"):0} deliveries/s of {M("replyDeliveriesOfferedPerSecond"):0}/s offered, " +
+            $"({M("readersCutOff"):0} cut off); replies to {M("discussionReaders"):0} readers of the discussion: {M("replyDeliveriesPerSecond"):0} deliveries/s of {M("replyDeliveriesOfferedPerSecond"):0}/s offered, " +
             $"{M("replyAcceptedPerSecond"):0.#} accepted/s, delivery p99 {M("replyLatencyP99Ms"):0.#} ms; server {M("serverCpuCores"):0.##} cores, RSS {M("serverRssMaxMb"):0} MB{offline}",
             p99 <= UpdateP99TargetMs && every >= 100 && run.Passed && M("readers") >= 15_000 ? "yes" : "**no**");
     }

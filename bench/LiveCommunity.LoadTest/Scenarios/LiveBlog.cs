@@ -4,8 +4,8 @@ using System.Globalization;
 namespace LiveCommunity.LoadTest.Scenarios;
 
 /// <summary>
-/// Issue 23: a live blog on one instance. R readers watch one story (one Watch each, as a page with
-/// &lt;live-blog&gt; and &lt;live-thread&gt; does); a journalist posts an update every U seconds while readers post
+/// Issue 23: a live blog on one instance. R readers watch one story: the crowd its updates only (WatchUpdates, as
+/// &lt;live-blog&gt; does), the first D of them the discussion too (Watch, as &lt;live-thread&gt; does); a journalist posts an update every U seconds while readers post
 /// replies at a set rate. Per update: post-to-receipt latency over all readers and how many got it; replies:
 /// offered and accepted rate, deliveries/s, delivery latency. Mid-run a sample of readers goes offline for a
 /// while, comes back with Watch(topic, lastSeq) and must get every missed update and reply in order, once
@@ -14,7 +14,7 @@ namespace LiveCommunity.LoadTest.Scenarios;
 public static partial class LiveBlog
 {
     public sealed record Options(int Readers, double UpdateEvery, double ReplyRate, int Duration, int Offline, int OfflineReaders,
-        int Writers, int BodyChars, double ConnectRate, int DrainSeconds);
+        int Writers, int BodyChars, double ConnectRate, int DrainSeconds, int Discussion);
 
     public static async Task<RunResult> RunAsync(TargetHost host, Options o, CancellationToken ct)
     {
@@ -122,11 +122,11 @@ public static partial class LiveBlog
 
             // Drain: every reader still connected has every update and reply, and every resumer has the topic's end.
             var lastSeq = await TopicLastSeqAsync(api, topic, ct);
-            bool Done() => steady.All(r => r.Dropped || (r.Updates >= updatesPosted && r.Replies >= repliesAccepted))
+            bool Done() => steady.All(r => r.Dropped || (r.Updates >= updatesPosted && (!r.Full || r.Replies >= repliesAccepted)))
                 && resumers.All(r => r.Error is not null || r.LastApplied >= lastSeq);
             var drained = await Live.RunAsync($"draining (at most {o.DrainSeconds} s)",
                 () => Runner.WaitUntilAsync(Done, TimeSpan.FromSeconds(o.DrainSeconds), ct),
-                () => $"{steady.Sum(r => r.Replies)} of {repliesAccepted * steady.Count(r => !r.Dropped)} reply deliveries");
+                () => $"{steady.Sum(r => r.Replies)} of {repliesAccepted * steady.Count(r => r.Full && !r.Dropped)} reply deliveries");
             var end = DateTime.UtcNow;
             var cpu = ProcStats.CpuSeconds(host.Pid) - cpu0;
             var ownCpu = ProcStats.CpuSeconds(Environment.ProcessId) - ownCpu0;
@@ -180,7 +180,8 @@ public static partial class LiveBlog
         await Live.RunAsync($"opening {o.Readers} readers at {o.ConnectRate}/s",
             () => Runner.PaceAsync(o.Readers, o.ConnectRate, 64, opened.AddSeconds(o.Readers / o.ConnectRate * 3 + 60), async i =>
             {
-                var reader = new BlogReader(host.Urls[i % host.Urls.Length], ledger, i < sample);
+                // The offline sample and then D more read the discussion too (Watch); the crowd reads the blog (WatchUpdates).
+                var reader = new BlogReader(host.Urls[i % host.Urls.Length], ledger, i < sample, i < sample + o.Discussion);
                 try
                 {
                     await reader.StartAsync(topic, ct);

@@ -91,8 +91,8 @@ public sealed class BlogLedger(int updates, int replies)
 }
 
 /// <summary>
-/// One reader of the story: a hub connection that called Watch(topic) once, as a page with &lt;live-blog&gt; and
-/// &lt;live-thread&gt; does. Keeps counts only (15,000 of them share one process): updates and replies applied,
+/// One reader of the story: a hub connection that called WatchUpdates(topic) once, as &lt;live-blog&gt; does, or,
+/// for a reader of the discussion too, Watch(topic), as &lt;live-thread&gt; does. Keeps counts only (15,000 of them share one process): updates and replies applied,
 /// seqs skipped, seqs seen twice, and whether the server closed the connection.
 /// </summary>
 public sealed class BlogReader
@@ -102,10 +102,12 @@ public sealed class BlogReader
     private bool _leaving;
 
     /// <param name="sample">one of the offline sample: its deliveries are checked by its resumer, not measured here</param>
-    public BlogReader(string url, BlogLedger ledger, bool sample)
+    /// <param name="full">a reader of the discussion too (Watch); else of the updates only (WatchUpdates)</param>
+    public BlogReader(string url, BlogLedger ledger, bool sample, bool full)
     {
         _ledger = ledger;
         Sample = sample;
+        Full = full;
         Connection = Api.Hub(url);
         Connection.On<BlogUpdateMsg>("UpdatePosted", m => OnEvent(m.Seq, true, m.Update.Body));
         Connection.On<BlogReplyMsg>("ReplyPosted", m => OnEvent(m.Seq, false, m.Reply.Body));
@@ -119,6 +121,7 @@ public sealed class BlogReader
 
     public HubConnection Connection { get; }
     public bool Sample { get; }
+    public bool Full { get; }
     public long LastSeq { get; private set; }
     public int Updates { get; private set; }
     public long Replies { get; private set; }
@@ -129,7 +132,7 @@ public sealed class BlogReader
     public async Task StartAsync(string topicId, CancellationToken ct)
     {
         await Connection.StartAsync(ct);
-        var watch = await Connection.InvokeAsync<WatchResultDto>("Watch", topicId, null, ct);
+        var watch = await Connection.InvokeAsync<WatchResultDto>(Full ? "Watch" : "WatchUpdates", topicId, null, ct);
         lock (_gate)
         {
             LastSeq = Math.Max(LastSeq, watch.LastSeq);
@@ -156,7 +159,8 @@ public sealed class BlogReader
                     Duplicates++;
                     return;
                 }
-                SkippedSeqs += seq - LastSeq - 1;
+                // Updates-only readers skip the replies' seqs by design.
+                SkippedSeqs += Full ? seq - LastSeq - 1 : 0;
                 LastSeq = seq;
             }
             if (update)
