@@ -47,7 +47,9 @@ export interface KeptWatchHost {
 }
 
 const HUB_PATH = "/hubs/discussion";
-const EVENT_TYPES: readonly TopicEventType[] = ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReplyFeatured", "ReactionsChanged", "TopicUpdated"];
+// Every event of the topic's seq stream, the live blog's included: a watcher that did not take one would see its
+// seq as a gap and ask the hub again.
+const EVENT_TYPES: readonly TopicEventType[] = ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReplyFeatured", "ReactionsChanged", "TopicUpdated", "UpdatePosted", "UpdateEdited", "UpdateRemoved"];
 
 /**
  * A LiveCommunity client: REST for snapshots and moderation, one hub connection for

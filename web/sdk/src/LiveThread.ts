@@ -4,6 +4,7 @@ import { RetryWhenAllowed } from "./RetryPolicy";
 import { Sequencer } from "./Sequencer";
 import { ThreadState } from "./ThreadState";
 import type { Reactions, ReactionsResult, Reply, ReplyOrder, Topic, TopicEvent, WatchResult } from "./types";
+import type { Update } from "./updateTypes";
 
 /** How many featured replies the strip shows: the newsroom's picks are few by nature. */
 const FEATURED_LIMIT = 20;
@@ -29,6 +30,10 @@ export interface ThreadEventMap {
   /** `replyId` null: the topic's own reactions. */
   reactionsChanged: { replyId: string | null; reactions: Reactions; seq: number };
   topicUpdated: { topic: Topic; seq: number };
+  /** The live blog's events, in the same seq order (a `LiveBlog` keeps the list; the thread keeps no updates). */
+  updatePosted: { update: Update; seq: number };
+  updateEdited: { update: Update; seq: number };
+  updateRemoved: { updateId: string; seq: number };
   presence: { watchers: number };
   state: { state: ThreadState; previous: ThreadState };
   /** The server no longer had the events needed to catch up: topic and replies were reloaded. */
@@ -374,6 +379,13 @@ export class LiveThread {
         this.topicValue = this.adoptTopic(event.topic);
         this.topicSeq = event.seq;
         this.events.emit("topicUpdated", { topic: this.topicValue, seq: event.seq });
+        return;
+      case "UpdatePosted":
+      case "UpdateEdited":
+        this.events.emit(event.type === "UpdatePosted" ? "updatePosted" : "updateEdited", { update: event.update, seq: event.seq });
+        return;
+      case "UpdateRemoved":
+        this.events.emit("updateRemoved", { updateId: event.updateId, seq: event.seq });
         return;
     }
   }
