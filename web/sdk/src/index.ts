@@ -6,3 +6,4 @@ export { NotificationWatch, watchNotifications, type NotificationWatchEventMap }
 export { defineLiveNotificationsElement, type LiveNotificationsElement } from "./element/defineLiveNotificationsElement";
 // Not in the browser bundle either: the live blog and <live-blog>, for the same reason.
 export { LiveBlog, watchBlog, type LiveBlogEventMap } from "./LiveBlog";
+export { defineLiveBlogElement, type LiveBlogElement } from "./element/defineLiveBlogElement";
