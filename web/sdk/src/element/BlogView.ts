@@ -87,7 +87,7 @@ export class BlogView {
     this.held.clear();
     this.render();
     this.host.scrollIntoView({ block: "start" });
-    if (first) this.focusUpdate(first.id);
+    if (first) this.focusUpdate(first.id, false); // the blog's top is in view, the newest just under it
   }
 
   private async loadOlder(): Promise<void> {
@@ -107,9 +107,9 @@ export class BlogView {
     this.focusUpdate(updateId);
   }
 
-  private focusUpdate(updateId: string): void {
+  private focusUpdate(updateId: string, scroll = true): void {
     const article = this.items.get(updateId)?.li.querySelector("article");
-    article?.scrollIntoView({ block: "start" });
+    if (scroll) article?.scrollIntoView({ block: "start" });
     article?.focus({ preventScroll: true });
   }
 
