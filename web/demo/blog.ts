@@ -1,6 +1,6 @@
 // The demo topic page's live blog: <live-blog> above the discussion, and for the newsroom (journalists,
 // moderators, admins) a small form that posts an update. Readers see the section only once the blog has updates.
-import { defineLiveBlogElement, LiveCommunity, type LiveBlogElement } from "../sdk/src/index";
+import { defineLiveBlogElement, LiveCommunity, type LiveBlogElement, type LiveThreadElement } from "../sdk/src/index";
 
 defineLiveBlogElement();
 
@@ -16,18 +16,55 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<st
   return element;
 }
 
-/** The section: hidden by the style sheet while `<live-blog data-updates="0">`, unless the viewer may post. */
-export function blogSection(server: string, topicId: string, viewer: Viewer | null): HTMLElement {
-  const blog = document.createElement("live-blog") as LiveBlogElement;
-  blog.accessToken = () => viewer?.token ?? "";
-  blog.setAttribute("server", server);
-  blog.setAttribute("topic", topicId);
-  const section = el("section", { class: "card blog-card", "aria-label": "Live blog" }, blog);
+/**
+ * The section. Each element keeps its own connection, and every connection watching a topic is one more of its
+ * "N reading now": so readers get a <live-blog> only when the topic has updates, or when the thread they read
+ * (the <live-thread> of the page, whose watch carries the update events) sees the first one arrive. The
+ * newsroom always gets it, with the form.
+ */
+export function blogSection(server: string, topicId: string, viewer: Viewer | null, thread: LiveThreadElement): HTMLElement {
+  const section = el("section", { class: "card blog-card", "aria-label": "Live blog" });
+  const show = () => {
+    if (section.querySelector("live-blog")) return;
+    const blog = document.createElement("live-blog") as LiveBlogElement;
+    blog.accessToken = () => viewer?.token ?? "";
+    blog.setAttribute("server", server);
+    blog.setAttribute("topic", topicId);
+    section.prepend(blog);
+  };
   if (postsUpdates(viewer)) {
     section.classList.add("can-post");
+    show();
     section.append(composeForm(server, topicId, viewer));
-  }
+  } else void showWhenUpdated(thread, topicId, show);
   return section;
+}
+
+/** Shows the blog when the topic has updates, or once the page's thread hears its first one. */
+async function showWhenUpdated(thread: LiveThreadElement, topicId: string, show: () => void): Promise<void> {
+  // Once the element shows its thread (section.replies), its client holds the loaded thread, and watch()
+  // hands out that one; asked earlier, the element would be given one not loaded yet.
+  const root = thread.shadowRoot!;
+  await new Promise<void>((shown) => {
+    const observer = new MutationObserver(() => {
+      if (!root.querySelector("section.replies")) return;
+      observer.disconnect();
+      shown();
+    });
+    observer.observe(root, { childList: true });
+  });
+  const client = thread.client;
+  if (!client) return;
+  try {
+    const watched = await client.watch(topicId);
+    const stop = watched.on("updatePosted", () => {
+      stop();
+      show();
+    });
+    if ((await client.api.getTopic(topicId)).updateCount) show();
+  } catch {
+    // The thread says itself that the topic could not be loaded; there is no blog to show either.
+  }
 }
 
 function composeForm(server: string, topicId: string, viewer: Viewer): HTMLFormElement {

@@ -58,7 +58,7 @@ function showTopic(topicId: string): void {
   thread.setAttribute("topic", topicId);
   thread.setAttribute("category", CATEGORY);
   // The newsroom's live blog above, the readers' discussion under it.
-  app.replaceChildren(breadcrumb("topic"), blogSection(server, topicId, session), h("div", { class: "card" }, thread));
+  app.replaceChildren(breadcrumb("topic"), blogSection(server, topicId, session, thread), h("div", { class: "card" }, thread));
   document.title = "Topic · LiveCommunity";
 }
 

@@ -155,9 +155,16 @@ test("Markdown that tries to run script never does: no script, no on* attribute,
   assert.deepEqual(found, { flag: null, scripts: 0, handlers: [], hrefs: ["https://example.com/"] });
 });
 
-test("the element's own allow-list keeps only the server's tags, no attribute but an http(s) href, should the html ever carry more", async () => {
+test("a reader's page gets the blog with the topic's first update; the element's own allow-list keeps only the server's tags and http(s) hrefs", async () => {
   const topic = await api.createTopic(moderator, "Defence in depth");
-  const page = await blogPage(topic.id);
+  const opened = await openTopicPage(browser, api, topic.id);
+  contexts.push(opened.context);
+  const page = opened.page;
+  await page.locator("live-thread .readers", { hasText: "1 reading now" }).waitFor();
+  assert.equal(await page.locator("live-blog").count(), 0, "no blog (and no second connection) while the topic has no updates");
+  await post(topic.id, "We are *live*.");
+  await page.locator("live-blog li.update", { hasText: "We are live." }).waitFor();
+
   const { outputFiles } = await build({
     stdin: { contents: `import { updateHtml } from "./updateHtml"; (window as any).updateHtml = updateHtml;`, resolveDir: resolve(import.meta.dirname, "../../sdk/src/element"), loader: "ts" },
     bundle: true, write: false, format: "iife", platform: "browser", target: "es2022", logLevel: "warning",
