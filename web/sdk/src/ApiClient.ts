@@ -1,6 +1,7 @@
 import type { NotificationPage, NotificationsReadEvent } from "./notificationTypes";
 import type { QueuePage, QueueQuery, ReportReason, ReportResult } from "./moderationTypes";
 import type { Account, ArticleCounts, Page, Reply, ReplyPage, ServerConfig, Topic } from "./types";
+import type { NewUpdate, Update, UpdateChanges, UpdatePage } from "./updateTypes";
 
 /** A failed REST or hub call, with the server's problem details where it sent them. */
 export class LiveCommunityError extends Error {
@@ -54,6 +55,27 @@ export class ApiClient {
   getReplies(topicId: string, options: { order?: "oldest" | "newest" | "top"; limit?: number; cursor?: string | null; featured?: boolean }): Promise<ReplyPage> {
     const featured = options.featured ? "true" : undefined;
     return this.send("GET", `/api/topics/${enc(topicId)}/replies${query({ order: options.order, limit: options.limit, cursor: options.cursor, featured })}`);
+  }
+
+  /** A page of the topic's live updates: pinned first, then newest first; key events only with `keyEvents`. */
+  getUpdates(topicId: string, options: { limit?: number; cursor?: string | null; keyEvents?: boolean } = {}): Promise<UpdatePage> {
+    const keyEvents = options.keyEvents ? "true" : undefined;
+    return this.send("GET", `/api/topics/${enc(topicId)}/updates${query({ limit: options.limit, cursor: options.cursor, keyEvents })}`);
+  }
+
+  /** Journalists, moderators and admins: posts a live update (an `UpdatePosted` event follows). */
+  postUpdate(topicId: string, update: NewUpdate): Promise<Update> {
+    return this.send("POST", `/api/topics/${enc(topicId)}/updates`, update);
+  }
+
+  /** Journalists, moderators and admins: corrects, pins or unpins an update (`UpdateEdited`). */
+  editUpdate(updateId: string, changes: UpdateChanges): Promise<Update> {
+    return this.send("PATCH", `/api/updates/${enc(updateId)}`, changes);
+  }
+
+  /** Journalists, moderators and admins: deletes an update (`UpdateRemoved`). */
+  removeUpdate(updateId: string): Promise<void> {
+    return this.send("DELETE", `/api/updates/${enc(updateId)}`);
   }
 
   createTopic(topic: { title: string; body: string; sourceUrls?: string[] }): Promise<Topic> {

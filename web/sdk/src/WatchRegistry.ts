@@ -24,7 +24,9 @@ export interface KeptWatchHost {
   release(): void;
 }
 
-const EVENT_TYPES: readonly TopicEventType[] = ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReplyFeatured", "ReactionsChanged", "TopicUpdated"];
+// Every event of the topic's seq stream, the live blog's included: a watcher that did not take one would see its
+// seq as a gap and ask the hub again.
+const EVENT_TYPES: readonly TopicEventType[] = ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReplyFeatured", "ReactionsChanged", "TopicUpdated", "UpdatePosted", "UpdateEdited", "UpdateRemoved"];
 
 /**
  * Every watch of one client on its hub link: the watched threads by topic, the topic list, the stats watch, the
