@@ -1,6 +1,6 @@
 // The demo topic page's live blog: <live-blog> above the discussion, and for the newsroom (journalists,
 // moderators, admins) a small form that posts an update. Readers see the section only once the blog has updates.
-import { defineLiveBlogElement, LiveCommunity, type LiveBlogElement, type LiveThreadElement } from "../sdk/src/index";
+import { defineLiveBlogElement, LiveCommunity, UpdateApi, type LiveBlogElement, type LiveThreadElement } from "../sdk/src/index";
 
 defineLiveBlogElement();
 
@@ -17,10 +17,10 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<st
 }
 
 /**
- * The section. Each element keeps its own connection, and every connection watching a topic is one more of its
- * "N reading now": so readers get a <live-blog> only when the topic has updates, or when the thread they read
- * (the <live-thread> of the page, whose watch carries the update events) sees the first one arrive. The
- * newsroom always gets it, with the form.
+ * The section. Readers get a <live-blog> only when the topic has updates (an empty blog is only noise), or when
+ * the thread they read (the <live-thread> of the page, whose watch carries the update events) sees the first one
+ * arrive. The blog's own connection holds an updates-only watch, which the topic does not count in "N reading
+ * now". The newsroom always gets it, with the form.
  */
 export function blogSection(server: string, topicId: string, viewer: Viewer | null, thread: LiveThreadElement): HTMLElement {
   const section = el("section", { class: "card blog-card", "aria-label": "Live blog" });
@@ -57,7 +57,8 @@ async function showWhenUpdated(thread: LiveThreadElement, topicId: string, show:
   if (!client) return;
   try {
     const watched = await client.watch(topicId);
-    const stop = watched.on("updatePosted", () => {
+    const stop = watched.on("update", ({ type }) => {
+      if (type !== "UpdatePosted") return;
       stop();
       show();
     });
@@ -76,12 +77,12 @@ function composeForm(server: string, topicId: string, viewer: Viewer): HTMLFormE
     body,
     el("div", { class: "update-flags" }, el("label", {}, keyEvent, " Key event"), el("label", {}, pinned, " Pinned")),
     el("button", { type: "submit" }, "Post update"), error);
-  const client = new LiveCommunity({ baseUrl: server, accessToken: () => viewer.token });
+  const api = new UpdateApi(new LiveCommunity({ baseUrl: server, accessToken: () => viewer.token }).api);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.textContent = "";
     try {
-      await client.api.postUpdate(topicId, { body: body.value, keyEvent: keyEvent.checked, pinned: pinned.checked });
+      await api.postUpdate(topicId, { body: body.value, keyEvent: keyEvent.checked, pinned: pinned.checked });
       form.reset();
     } catch (e) {
       error.textContent = (e as Error).message;

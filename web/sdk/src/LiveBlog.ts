@@ -2,9 +2,10 @@ import { LiveCommunityError } from "./ApiClient";
 import { Emitter, type Disposer } from "./Emitter";
 import type { StateChange } from "./HubWatch";
 import type { LiveCommunity } from "./LiveCommunity";
-import type { LiveThread } from "./LiveThread";
-import type { ThreadState } from "./ThreadState";
-import type { NewUpdate, Update, UpdateChanges, UpdatePage } from "./updateTypes";
+import { ThreadState } from "./ThreadState";
+import { UpdateApi } from "./updateApi";
+import type { NewUpdate, Update, UpdateChanges, UpdateEvent, UpdatePage } from "./updateTypes";
+import { UpdatesWatch } from "./UpdatesWatch";
 
 /** Events of a live blog, by name. Sequenced ones carry the `seq` they were applied at. */
 export interface LiveBlogEventMap {
@@ -13,7 +14,7 @@ export interface LiveBlogEventMap {
   /** A correction, a pin or unpin, or its quote leaving (`quote: null`: the quoted reply was removed). */
   edited: { update: Update; seq: number };
   removed: { updateId: string; seq: number };
-  /** The lists were read again over REST (the topic's watch could not catch up): show them afresh. */
+  /** The lists were read again over REST (the watch could not catch up): show them afresh. */
   reset: { updates: readonly Update[]; keyEvents: readonly Update[] };
   state: StateChange;
 }
@@ -23,21 +24,20 @@ const KEY_EVENT_LIMIT = 100;
 /** Reads of a page older than what the watch already applied, before giving up (another instance lagging). */
 const STALE_READS = 3;
 
-type Event = { kind: "posted" | "edited"; update: Update; seq: number } | { kind: "removed"; updateId: string; seq: number };
-
 /** Pinned first, then newest first: the server's order. */
 const byPlace = (a: Update, b: Update) => Number(b.pinned) - Number(a.pinned) || b.seq - a.seq;
 
 /**
  * A topic's live blog (PROTOCOL.md v3): its updates, pinned first then newest first, and its key events, from
- * REST, kept current by the update events of the topic's watch (the client's `LiveThread`). That watch orders
- * them by seq, fills gaps and resumes after a reconnect; when it has to reload (`reset`), the blog reads its
- * lists again. Each list is read with the seq it was read at, and only later events change it. Made by
- * `watchBlog(client, topicId)`.
+ * REST, kept current by an updates-only watch of the topic (`UpdatesWatch`, `WatchUpdates`) on the client's one
+ * connection: no replies reach it and the topic does not count it among its readers. The watch resumes after a
+ * reconnect; when it has to reload (`reset`), the blog reads its lists again. Each list is read with the seq it
+ * was read at, and only later events change it. Made by `watchBlog(client, topicId)`.
  */
 export class LiveBlog {
   private readonly events = new Emitter<LiveBlogEventMap>();
-  private readonly disposers: Disposer[];
+  private readonly api: UpdateApi;
+  private watch: UpdatesWatch | undefined;
   private updateList: Update[] = [];
   private keyList: Update[] = [];
   /** The seq each list was read at; events up to it are already in it. */
@@ -45,23 +45,13 @@ export class LiveBlog {
   private keySeq = 0;
   private olderCursor: string | null = null;
   /** Events that came while the lists were being read, applied once they are. */
-  private waiting: Event[] | undefined;
+  private waiting: UpdateEvent[] | undefined;
   private loads = 0;
   private closed = false;
 
   /** @internal Made by `watchBlog`. */
-  constructor(readonly thread: LiveThread, private readonly client: LiveCommunity, private readonly pageSize: number) {
-    this.disposers = [
-      thread.on("updatePosted", ({ update, seq }) => this.receive({ kind: "posted", update, seq })),
-      thread.on("updateEdited", ({ update, seq }) => this.receive({ kind: "edited", update, seq })),
-      thread.on("updateRemoved", ({ updateId, seq }) => this.receive({ kind: "removed", updateId, seq })),
-      thread.on("reset", () => void this.reload()),
-      thread.on("state", (change) => this.events.emit("state", change)),
-    ];
-  }
-
-  get topicId(): string {
-    return this.thread.topicId;
+  constructor(private readonly client: LiveCommunity, readonly topicId: string, private readonly pageSize: number) {
+    this.api = new UpdateApi(client.api);
   }
 
   /** Loaded updates: pinned first, then newest first. Replaced (never mutated) on every change. */
@@ -74,9 +64,9 @@ export class LiveBlog {
     return this.keyList;
   }
 
-  /** The state of the topic's watch. */
+  /** The state of the blog's watch. */
   get state(): ThreadState {
-    return this.thread.state;
+    return this.watch?.state ?? ThreadState.Connecting;
   }
 
   get hasOlder(): boolean {
@@ -91,7 +81,7 @@ export class LiveBlog {
   async loadOlder(): Promise<readonly Update[]> {
     if (this.olderCursor === null) return [];
     const loads = this.loads;
-    const page = await this.client.api.getUpdates(this.topicId, { limit: this.pageSize, cursor: this.olderCursor });
+    const page = await this.api.getUpdates(this.topicId, { limit: this.pageSize, cursor: this.olderCursor });
     if (this.closed || loads !== this.loads) return [];
     this.olderCursor = page.nextCursor;
     const known = new Set(this.updateList.map((u) => u.id));
@@ -111,52 +101,77 @@ export class LiveBlog {
 
   /** Journalists, moderators, admins: posts an update (`posted` follows). */
   post(update: NewUpdate): Promise<Update> {
-    return this.client.api.postUpdate(this.topicId, update);
+    return this.api.postUpdate(this.topicId, update);
   }
 
   /** Journalists, moderators, admins: corrects, pins or unpins an update (`edited` follows). */
   edit(updateId: string, changes: UpdateChanges): Promise<Update> {
-    return this.client.api.editUpdate(updateId, changes);
+    return this.api.editUpdate(updateId, changes);
   }
 
   /** Journalists, moderators, admins: deletes an update (`removed` follows). */
   remove(updateId: string): Promise<void> {
-    return this.client.api.removeUpdate(updateId);
+    return this.api.removeUpdate(updateId);
   }
 
-  /** Stops following the topic's watch; the watch itself stays the client's. */
+  /** Stops watching (`UnwatchUpdates`); the blog emits nothing more. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const dispose of this.disposers) dispose();
+    this.watch?.close();
     this.events.clear();
   }
 
+  /** @internal Reads both lists, then watches the updates after the seq they were read at. */
+  async open(): Promise<void> {
+    await this.load();
+    if (this.closed) return;
+    const watch = new UpdatesWatch(this.client, this.topicId, Math.min(this.listSeq, this.keySeq));
+    this.watch = watch;
+    watch.on("event", (event) => this.receive(event));
+    watch.on("reset", () => void this.reload());
+    watch.on("state", (change) => this.events.emit("state", change));
+    await watch.open();
+  }
+
   /**
-   * @internal Reads both lists. Events that come meanwhile wait; a page read at a seq below what the watch had
-   * applied when the read began would miss the events between, and is read again.
+   * @internal Reads both lists. Events that come meanwhile wait; a page read at a seq below the watch's resume
+   * point when the read began (another instance lagging) would miss the events between, and is read again.
    */
   async load(): Promise<void> {
     const loads = ++this.loads;
     this.waiting = [];
-    const applied = this.thread.lastSeq;
-    let pages: [UpdatePage, UpdatePage];
-    for (let read = 1; ; read++) {
-      pages = await Promise.all([
-        this.client.api.getUpdates(this.topicId, { limit: this.pageSize }),
-        this.client.api.getUpdates(this.topicId, { limit: KEY_EVENT_LIMIT, keyEvents: true }),
-      ]);
-      if (this.closed || loads !== this.loads) return;
-      if (Math.min(pages[0].lastSeq, pages[1].lastSeq) >= applied) break;
-      if (read === STALE_READS) throw new LiveCommunityError("the server's live updates are behind the topic");
+    let pages: [UpdatePage, UpdatePage] | undefined;
+    try {
+      pages = await this.read(this.watch?.lastSeq ?? 0);
+    } finally {
+      // Not read: the lists stay as they were, and what came meanwhile is still newer than them.
+      if (!pages && loads === this.loads) this.applyWaiting();
     }
+    if (this.closed || loads !== this.loads) return;
     const [page, keys] = pages;
     this.updateList = page.items.slice().sort(byPlace);
     this.olderCursor = page.nextCursor;
     this.listSeq = page.lastSeq;
     this.keyList = keys.items.slice().sort((a, b) => b.seq - a.seq);
     this.keySeq = keys.lastSeq;
-    const waiting = this.waiting;
+    this.applyWaiting();
+  }
+
+  /** Both lists, read at `applied` or later. */
+  private async read(applied: number): Promise<[UpdatePage, UpdatePage]> {
+    for (let read = 1; ; read++) {
+      const pages = await Promise.all([
+        this.api.getUpdates(this.topicId, { limit: this.pageSize }),
+        this.api.getUpdates(this.topicId, { limit: KEY_EVENT_LIMIT, keyEvents: true }),
+      ]);
+      if (Math.min(pages[0].lastSeq, pages[1].lastSeq) >= applied) return pages;
+      if (read === STALE_READS) throw new LiveCommunityError("the server's live updates are behind the topic");
+    }
+  }
+
+  private applyWaiting(): void {
+    const waiting = this.waiting ?? [];
     this.waiting = undefined;
     for (const event of waiting) this.apply(event);
   }
@@ -166,32 +181,32 @@ export class LiveBlog {
     try {
       await this.load();
     } catch {
-      // Not read this time: the lists stay as they were, and the watch's next reset reads them again.
-      return;
+      return; // not read this time: the watch's next reset reads them again
     }
     if (!this.closed) this.events.emit("reset", { updates: this.updateList, keyEvents: this.keyList });
   }
 
-  private receive(event: Event): void {
+  private receive(event: UpdateEvent): void {
     if (this.closed) return;
     if (this.waiting) this.waiting.push(event);
     else this.apply(event);
   }
 
-  private apply(event: Event): void {
+  private apply(event: UpdateEvent): void {
     const inList = event.seq > this.listSeq;
     const inKeys = event.seq > this.keySeq;
     if (!inList && !inKeys) return; // read over REST after it: already in both lists
-    if (event.kind === "removed") {
+    if (event.type === "UpdateRemoved") {
       if (inList) this.updateList = this.updateList.filter((u) => u.id !== event.updateId);
       if (inKeys) this.keyList = this.keyList.filter((u) => u.id !== event.updateId);
       this.events.emit("removed", { updateId: event.updateId, seq: event.seq });
       return;
     }
     const { update } = event;
-    if (inList) this.updateList = this.placed(this.updateList, update, event.kind === "posted" || this.belongsLoaded(update));
+    const posted = event.type === "UpdatePosted";
+    if (inList) this.updateList = this.placed(this.updateList, update, posted || this.belongsLoaded(update));
     if (inKeys) this.keyList = this.placed(this.keyList, update, update.keyEvent).sort((a, b) => b.seq - a.seq);
-    this.events.emit(event.kind, { update, seq: event.seq });
+    this.events.emit(posted ? "posted" : "edited", { update, seq: event.seq });
   }
 
   /** `list` with `update` in its place (replacing an older copy), or without it when it does not belong. */
@@ -212,15 +227,15 @@ export class LiveBlog {
 }
 
 /**
- * Watches a topic's live blog on the client's one connection: the topic's watch (`client.watch`, shared with a
- * thread of the same client) brings its events; the first page of updates (`pageSize`, default 20) and the key
- * events come over REST. Rejects when the topic or its updates cannot be read.
+ * Watches a topic's live blog on the client's one connection with an updates-only watch (`WatchUpdates`): the
+ * first page of updates (`pageSize`, default 20) and the key events come over REST, then the update events after
+ * them. Rejects when the updates cannot be read; a hub that cannot be reached yet only leaves the blog
+ * `reconnecting`.
  */
 export async function watchBlog(client: LiveCommunity, topicId: string, options: { pageSize?: number } = {}): Promise<LiveBlog> {
-  const thread = await client.watch(topicId);
-  const blog = new LiveBlog(thread, client, options.pageSize ?? 20);
+  const blog = new LiveBlog(client, topicId, options.pageSize ?? 20);
   try {
-    await blog.load();
+    await blog.open();
   } catch (error) {
     blog.close();
     throw error;

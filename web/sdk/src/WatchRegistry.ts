@@ -15,12 +15,10 @@ export interface KeptWatch {
   close(): void;
 }
 
-/** What `keep` gives the watch: REST, whether the connection is live, a connect, and a way out. */
+/** What `keep` gives the watch: REST, the hub link (whether it is live, calls, a connect), and a way out. */
 export interface KeptWatchHost {
   readonly api: ApiClient;
-  readonly connected: boolean;
-  /** Starts the connection if it is not live; resolves after one attempt (which joins the watch). */
-  connect(): Promise<void>;
+  readonly link: HubLink;
   release(): void;
 }
 
@@ -159,13 +157,9 @@ export class WatchRegistry {
       handlers.add(handler);
     }
     this.kept.add(watch);
-    const link = this.link;
     return {
       api: this.api,
-      get connected() {
-        return link.connected;
-      },
-      connect: () => link.attempt(),
+      link: this.link,
       release: () => {
         this.kept.delete(watch);
         for (const [name, handler] of Object.entries(events)) this.keptHandlers.get(name)?.delete(handler);

@@ -1,5 +1,5 @@
 // Wire types of PROTOCOL.md (version 1 and its version 2 additions). Names and shapes mirror the server's JSON exactly.
-import type { UpdateEditedEvent, UpdatePostedEvent, UpdateRemovedEvent } from "./updateTypes";
+import type { UpdateEditedEvent, UpdatePostedEvent, UpdateRemovedEvent, UpdatesSeqEvent } from "./updateTypes";
 
 /** Counts per reaction kind; every configured kind is listed, zero included. */
 export type Reactions = Record<string, number>;
@@ -110,6 +110,8 @@ export interface HintEventMap {
   TopicSeq: TopicSeqEvent;
   TopicPosted: TopicPostedEvent;
   TopicStats: TopicStatsEvent;
+  /** To updates-only watchers (`WatchUpdates`, the live blog's): the seq of the topic's newest update event. */
+  UpdatesSeq: UpdatesSeqEvent;
 }
 
 /** A sequenced event tagged with its name, as in `Watch(...).missed`. */

@@ -55,3 +55,22 @@ export interface UpdatePostedEvent { topicId: string; seq: number; update: Updat
 /** A correction, a pin or unpin, or the quote leaving (`quote: null`) because the quoted reply was removed. */
 export interface UpdateEditedEvent { topicId: string; seq: number; update: Update }
 export interface UpdateRemovedEvent { topicId: string; seq: number; updateId: string }
+
+/** An update event tagged with its name, as in `WatchUpdates(...).missed`. */
+export type UpdateEvent =
+  | (UpdatePostedEvent & { type: "UpdatePosted" })
+  | (UpdateEditedEvent & { type: "UpdateEdited" })
+  | (UpdateRemovedEvent & { type: "UpdateRemoved" });
+
+/** `WatchUpdates(topicId, afterSeq)`: Watch's answer with only the update events in `missed`. */
+export interface WatchUpdatesResult {
+  topicId: string;
+  /** The topic's lastSeq (replies move it too). */
+  lastSeq: number;
+  watchers: number;
+  reset: boolean;
+  missed: UpdateEvent[];
+}
+
+/** `UpdatesSeq`: the seq of the topic's newest update event (0: none yet). */
+export interface UpdatesSeqEvent { topicId: string; lastSeq: number }

@@ -10,6 +10,7 @@ import { describe, seriousViolations } from "../support/axe";
 import { launchChromium } from "../support/browser";
 import { focused, openTopicPage } from "../support/pages";
 import { Api, startServer, type TestServer } from "../support/server";
+import { LiveCommunity } from "../../sdk/src/index";
 
 let server: TestServer;
 let api: Api;
@@ -164,6 +165,15 @@ test("a reader's page gets the blog with the topic's first update; the element's
   assert.equal(await page.locator("live-blog").count(), 0, "no blog (and no second connection) while the topic has no updates");
   await post(topic.id, "We are *live*.");
   await page.locator("live-blog li.update", { hasText: "We are live." }).waitFor();
+  await page.locator("live-blog .status[data-state=live]").waitFor({ state: "attached" });
+  // The blog's connection holds an updates-only watch (WatchUpdates), which presence does not count: a Watch now
+  // counts the page's thread and its own, not the blog.
+  const observer = new LiveCommunity({ baseUrl: server.url });
+  try {
+    assert.equal((await observer.watch(topic.id)).watchers, 2, "the reader is counted once, with the blog open");
+  } finally {
+    await observer.close();
+  }
 
   const { outputFiles } = await build({
     stdin: { contents: `import { updateHtml } from "./updateHtml"; (window as any).updateHtml = updateHtml;`, resolveDir: resolve(import.meta.dirname, "../../sdk/src/element"), loader: "ts" },

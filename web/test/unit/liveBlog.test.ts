@@ -1,9 +1,9 @@
 // The live blog's state (LiveBlog): updates pinned first then newest first, key events, corrections, removals and
-// quotes that leave, each event applied once in seq order on the topic's one watch.
+// quotes that leave, each event applied once, on the topic's updates-only watch (WatchUpdates).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { watchBlog, type LiveBlog } from "../../sdk/src/index";
-import { fakeTimers } from "../support/clock";
+import { LiveBlog, watchBlog } from "../../sdk/src/index";
+import { fakeTimers, settle } from "../support/clock";
 import { FakeBlog } from "../support/fakeBlog";
 import { fakeClients } from "../support/fakeClients";
 import { FakeServer, reply } from "../support/fakeServer";
@@ -34,18 +34,93 @@ test("loads pinned first, then newest first, and puts live updates in the same p
   assert.deepEqual(keyIds(blog), ["d", "c"]);
 });
 
-test("out-of-order and repeated events are applied once, in seq order", async () => {
-  const { server, fake, blog } = await open();
+test("watches updates only, from the seq its lists were read at, and applies events whose seqs have gaps", async (t) => {
+  const advance = fakeTimers(t);
+  const { server, fake, blog } = await open((f, s) => {
+    f.post("a");
+    s.post(reply("r1"));
+  });
+  assert.deepEqual(server.hub.watchCalls("WatchUpdates"), [["t1", 2]]);
+  assert.deepEqual(server.hub.watchCalls("Watch"), [], "no full Watch: the blog's connection is not one of the topic's readers");
+  const restCalls = server.restCalls.length;
+  server.post(reply("r2")); // replies between updates never reach the blog: seq 3 is a gap it does not wait for
+  server.hub.deliver(fake.post("b"));
+  server.post(reply("r3"));
+  server.hub.deliver(fake.remove("a"));
+  assert.deepEqual(ids(blog), ["b"]);
+  await advance(100);
+  assert.equal(server.hub.watchCalls("WatchUpdates").length, 1, "no WatchUpdates for a gap");
+  assert.equal(server.restCalls.length, restCalls, "no reload");
+});
+
+test("an update that comes twice (a full Watch of the topic on the same connection) is applied once", async () => {
+  const server = new FakeServer();
+  const fake = new FakeBlog(server);
+  const client = connect(server);
+  const thread = await client.watch("t1");
+  const blog = await watchBlog(client, "t1");
   const seen: string[] = [];
   blog.on("posted", ({ update, seq }) => seen.push(`${update.id}@${seq}`));
   blog.on("removed", ({ updateId, seq }) => seen.push(`-${updateId}@${seq}`));
+  const threadSeen: number[] = [];
+  thread.on("update", ({ seq }) => threadSeen.push(seq));
   const [p1, p2, r1] = [fake.post("a"), fake.post("b"), fake.remove("a")];
-  for (const e of [p2!, r1!, p1!, p2!, r1!, p1!]) server.hub.deliver(e);
+  for (const e of [p1, p1, p2, p2, r1, r1]) server.hub.deliver(e); // once per watch
   assert.deepEqual(seen, ["a@1", "b@2", "-a@3"]);
   assert.deepEqual(ids(blog), ["b"]);
+  assert.deepEqual(threadSeen, [1, 2, 3], "the thread's watch still takes them, once each, in its seq order");
 });
 
-test("an event the REST page already has does nothing, and an event the thread applied before the blog came is not lost", async () => {
+test("WatchUpdates' missed and the live events that came while it was under way are applied once, in seq order", async () => {
+  const server = new FakeServer();
+  const fake = new FakeBlog(server);
+  fake.post("a");
+  const posted: string[] = [];
+  server.hub.methods.set("WatchUpdates", (...args) => {
+    const missed = [fake.post("b"), fake.post("c")]; // after the lists were read: replayed
+    const live = fake.post("d"); // after the group was joined: live, ahead of the answer
+    server.hub.deliver(live);
+    server.hub.deliver(missed[1]!); // a full Watch's copy of a replayed one
+    return server.watchUpdates(args[1] as number);
+  });
+  server.routes.unshift((_method, url) => {
+    if (url.pathname !== "/api/topics/t1/updates") return undefined;
+    return new Response(JSON.stringify({ items: fake.updates.slice(0, 1), nextCursor: null, lastSeq: 1 }), { headers: { "Content-Type": "application/json" } });
+  });
+  const client = connect(server);
+  const blog = new LiveBlog(client, "t1", 20); // as watchBlog makes it, but heard from the start
+  blog.on("posted", ({ update }) => posted.push(update.id));
+  await blog.open();
+  assert.deepEqual(server.hub.watchCalls("WatchUpdates"), [["t1", 1]]);
+  assert.deepEqual(posted, ["b", "c", "d"]);
+  assert.deepEqual(ids(blog), ["d", "c", "b", "a"]);
+});
+
+test("an UpdatesSeq above the resume point makes the blog watch again and apply what it missed; one not above does nothing", async () => {
+  const { server, fake, blog } = await open();
+  server.hub.deliver(fake.post("a"));
+  server.post(reply("r1"));
+  fake.post("b"); // lost on the way
+  server.hub.send("UpdatesSeq", { topicId: "t1", lastSeq: 1 });
+  server.hub.send("UpdatesSeq", { topicId: "other", lastSeq: 9 });
+  await settle();
+  assert.equal(server.hub.watchCalls("WatchUpdates").length, 1, "nothing missed, or not this topic: no call");
+  server.hub.send("UpdatesSeq", { topicId: "t1", lastSeq: 3 });
+  await settle();
+  assert.deepEqual(server.hub.watchCalls("WatchUpdates").at(-1), ["t1", 1]);
+  assert.deepEqual(ids(blog), ["b", "a"]);
+  server.hub.send("UpdatesSeq", { topicId: "t1", lastSeq: 3 });
+  await settle();
+  assert.equal(server.hub.watchCalls("WatchUpdates").length, 2, "caught up: no call");
+});
+
+test("closing the blog unwatches its updates", async () => {
+  const { server, blog } = await open();
+  blog.close();
+  assert.deepEqual(server.hub.invocations.at(-1), { method: "UnwatchUpdates", args: ["t1"] });
+});
+
+test("an event the REST page already has does nothing", async () => {
   const { server, fake, blog } = await open((f) => f.post("a"));
   const posted: string[] = [];
   blog.on("posted", ({ update }) => posted.push(update.id));
@@ -88,7 +163,7 @@ test("a quote leaves the update when UpdateEdited says quote: null", async () =>
   assert.equal(blog.updates[0]!.quote, null);
 });
 
-test("a reset of the topic's watch reads the blog again, and what came meanwhile is neither lost nor doubled", async (t) => {
+test("a reset of the blog's watch reads the blog again, and what came meanwhile is neither lost nor doubled", async (t) => {
   const advance = fakeTimers(t);
   const { server, fake, blog } = await open((f) => f.post("a"));
   let resets = 0;
@@ -105,15 +180,20 @@ test("a reset of the topic's watch reads the blog again, and what came meanwhile
   assert.deepEqual(ids(blog), ["c", "b"]);
 });
 
-test("after a reconnect the blog resumes from the watch's last applied seq", async (t) => {
+test("after a reconnect the blog watches again from its resume point: the seqs it applied or the topic's seq it was told", async (t) => {
   const advance = fakeTimers(t);
   const { server, fake, blog } = await open();
   server.hub.deliver(fake.post("a"));
-  server.hub.cut();
-  fake.post("b"); // while disconnected: Watch(t1, 1) replays it
   server.post(reply("r"));
+  server.hub.cut();
+  fake.post("b"); // while disconnected: WatchUpdates(t1, 1) replays it, and not the reply
+  server.post(reply("s"));
   await advance(50);
-  assert.deepEqual(server.hub.watchCalls().at(-1), ["t1", 1]);
+  assert.deepEqual(server.hub.watchCalls("WatchUpdates").at(-1), ["t1", 1]);
+  assert.deepEqual(ids(blog), ["b", "a"]);
+  server.hub.cut();
+  await advance(50);
+  assert.deepEqual(server.hub.watchCalls("WatchUpdates").at(-1), ["t1", 4], "the topic's lastSeq of the last answer");
   assert.deepEqual(ids(blog), ["b", "a"]);
 });
 

@@ -17,8 +17,10 @@ test("a thread on a topic that gets live updates applies the next reply at once,
   const thread = await connect(server).watch("t1");
   const [watches, restCalls] = [server.hub.watchCalls().length, server.restCalls.length];
   const updates: string[] = [];
-  thread.on("updatePosted", ({ update }) => updates.push(update.id));
-  thread.on("updateRemoved", ({ updateId }) => updates.push(`-${updateId}`));
+  thread.on("update", (event) => {
+    if (event.type === "UpdatePosted") updates.push(event.update.id);
+    if (event.type === "UpdateRemoved") updates.push(`-${event.updateId}`);
+  });
 
   server.hub.deliver(blog.post("u1"));
   server.hub.deliver(blog.edit("u1", { pinned: true }));
