@@ -1,8 +1,9 @@
-// The demo page: a live front page of news topics and a topic page built around <live-thread>.
+// The demo page: a live front page of news topics and a topic page built around <live-thread> (and <live-blog>).
 // Hash routing (#/topics/{id}) keeps the server's side to static files.
 import { defineLiveNotificationsElement, defineLiveThreadElement, LiveCommunity, type LiveNotificationsElement, type LiveThreadElement, type Topic, type TopicList, type TopicStatsEvent } from "../sdk/src/index";
 import { avatar, refreshTimes, timeElement } from "../sdk/src/element/dom";
 import { showArticle, showArticles } from "./articles";
+import { blogSection } from "./blog";
 import { showQueue, updateQueueLink } from "./queue";
 
 defineLiveThreadElement();
@@ -56,7 +57,8 @@ function showTopic(topicId: string): void {
   thread.setAttribute("server", server);
   thread.setAttribute("topic", topicId);
   thread.setAttribute("category", CATEGORY);
-  app.replaceChildren(breadcrumb("topic"), h("div", { class: "card" }, thread));
+  // The newsroom's live blog above, the readers' discussion under it.
+  app.replaceChildren(breadcrumb("topic"), blogSection(server, topicId, session, thread), h("div", { class: "card" }, thread));
   document.title = "Topic · LiveCommunity";
 }
 

@@ -88,9 +88,9 @@ export class NotificationWatch extends HubWatch<NotificationWatchEventMap> {
 
   private async openOnce(): Promise<NotificationWatch> {
     try {
-      if (this.host.connected) await this.join();
+      if (this.host.link.connected) await this.join();
       else {
-        await this.host.connect(); // a successful connect joins the watch
+        await this.host.link.attempt(); // a successful connect joins the watch
         // Not joined: the hub is out of reach (read the count over REST), or the join failed (say why).
         if (this.stateValue !== ThreadState.Live) await this.join();
       }
@@ -109,7 +109,7 @@ export class NotificationWatch extends HubWatch<NotificationWatchEventMap> {
     if (this.closed) return;
     // A push that came while GET /me was under way may be newer than its answer; keep the push's count.
     if (this.pushes === pushesBefore) this.setUnread(unread);
-    if (!this.host.connected) return; // read over REST while the hub is out of reach: still stale
+    if (!this.host.link.connected) return; // read over REST while the hub is out of reach: still stale
     this.setState(ThreadState.Live);
     if (this.stale) {
       this.stale = false;

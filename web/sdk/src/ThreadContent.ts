@@ -1,6 +1,7 @@
 import type { Emitter } from "./Emitter";
 import type { ThreadState } from "./ThreadState";
 import type { Page, Reactions, Reply, ReplyOrder, Topic, TopicEvent } from "./types";
+import type { UpdateEvent } from "./updateTypes";
 
 /** The key of the topic's own reactions in `mineByTarget` (reply ids are never empty). */
 const TOPIC_TARGET = "";
@@ -23,6 +24,8 @@ export interface ThreadEventMap {
   /** `replyId` null: the topic's own reactions. */
   reactionsChanged: { replyId: string | null; reactions: Reactions; seq: number };
   topicUpdated: { topic: Topic; seq: number };
+  /** The live blog's events, in the same seq order (the thread keeps no updates; a `LiveBlog` has its own watch). */
+  update: UpdateEvent;
   presence: { watchers: number };
   state: { state: ThreadState; previous: ThreadState };
   /** The server no longer had the events needed to catch up: topic and replies were reloaded. */
@@ -162,6 +165,8 @@ export class ThreadContent {
         this.topicSeq = event.seq;
         this.events.emit("topicUpdated", { topic: this.topicValue, seq: event.seq });
         return;
+      default: // the live blog's UpdatePosted, UpdateEdited and UpdateRemoved
+        this.events.emit("update", event);
     }
   }
 

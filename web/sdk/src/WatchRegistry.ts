@@ -15,16 +15,16 @@ export interface KeptWatch {
   close(): void;
 }
 
-/** What `keep` gives the watch: REST, whether the connection is live, a connect, and a way out. */
+/** What `keep` gives the watch: REST, the hub link (whether it is live, calls, a connect), and a way out. */
 export interface KeptWatchHost {
   readonly api: ApiClient;
-  readonly connected: boolean;
-  /** Starts the connection if it is not live; resolves after one attempt (which joins the watch). */
-  connect(): Promise<void>;
+  readonly link: HubLink;
   release(): void;
 }
 
-const EVENT_TYPES: readonly TopicEventType[] = ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReplyFeatured", "ReactionsChanged", "TopicUpdated"];
+// Every event of the topic's seq stream, the live blog's included: a watcher that did not take one would see its
+// seq as a gap and ask the hub again.
+const EVENT_TYPES: readonly TopicEventType[] = ["ReplyPosted", "ReplyEdited", "ReplyRemoved", "ReplyRestored", "ReplyFeatured", "ReactionsChanged", "TopicUpdated", "UpdatePosted", "UpdateEdited", "UpdateRemoved"];
 
 /**
  * Every watch of one client on its hub link: the watched threads by topic, the topic list, the stats watch, the
@@ -157,13 +157,9 @@ export class WatchRegistry {
       handlers.add(handler);
     }
     this.kept.add(watch);
-    const link = this.link;
     return {
       api: this.api,
-      get connected() {
-        return link.connected;
-      },
-      connect: () => link.attempt(),
+      link: this.link,
       release: () => {
         this.kept.delete(watch);
         for (const [name, handler] of Object.entries(events)) this.keptHandlers.get(name)?.delete(handler);

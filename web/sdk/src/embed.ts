@@ -7,6 +7,7 @@ export { StatsWatch, type StatsWatchEventMap } from "./counts/StatsWatch";
 export { counts, defaultCountFormat, COUNT_ATTRIBUTE, type CountsHandle, type CountsOptions } from "./counts/counts";
 export { QueueWatch, type QueueWatchEventMap } from "./QueueWatch";
 export type * from "./notificationTypes";
+export type * from "./updateTypes";
 export { REPORT_NOTE_MAX, REPORT_REASONS } from "./moderationTypes";
 export type * from "./moderationTypes";
 export { ThreadState } from "./ThreadState";

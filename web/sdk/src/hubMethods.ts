@@ -5,6 +5,8 @@
 export type HubMethod =
   | "Watch"
   | "Unwatch"
+  | "WatchUpdates"
+  | "UnwatchUpdates"
   | "PostReply"
   | "SetReaction"
   | "WatchTopics"

@@ -4,3 +4,7 @@ export * from "./embed";
 // its budget.
 export { NotificationWatch, watchNotifications, type NotificationWatchEventMap } from "./Notifications";
 export { defineLiveNotificationsElement, type LiveNotificationsElement } from "./element/defineLiveNotificationsElement";
+// Not in the browser bundle either: the live blog and <live-blog>, for the same reason.
+export { LiveBlog, watchBlog, type LiveBlogEventMap } from "./LiveBlog";
+export { UpdateApi } from "./updateApi";
+export { defineLiveBlogElement, type LiveBlogElement } from "./element/defineLiveBlogElement";

@@ -1,4 +1,5 @@
 // Wire types of PROTOCOL.md (version 1 and its version 2 additions). Names and shapes mirror the server's JSON exactly.
+import type { UpdateEditedEvent, UpdatePostedEvent, UpdateRemovedEvent, UpdatesSeqEvent } from "./updateTypes";
 
 /** Counts per reaction kind; every configured kind is listed, zero included. */
 export type Reactions = Record<string, number>;
@@ -31,6 +32,8 @@ export interface Topic {
   closesAt?: string | null;
   /** Whether new replies are refused (409 "closed"). */
   closed?: boolean;
+  /** How many live updates the topic has (PROTOCOL.md v3 "live blog"). */
+  updateCount?: number;
   /** The reaction kinds the signed-in caller has set on it (REST answers only; `[]` when anonymous). */
   mine?: string[];
 }
@@ -94,6 +97,9 @@ export interface TopicEventMap {
   ReplyFeatured: ReplyFeaturedEvent;
   ReactionsChanged: ReactionsChangedEvent;
   TopicUpdated: TopicUpdatedEvent;
+  UpdatePosted: UpdatePostedEvent;
+  UpdateEdited: UpdateEditedEvent;
+  UpdateRemoved: UpdateRemovedEvent;
 }
 
 export type TopicEventType = keyof TopicEventMap;
@@ -104,6 +110,8 @@ export interface HintEventMap {
   TopicSeq: TopicSeqEvent;
   TopicPosted: TopicPostedEvent;
   TopicStats: TopicStatsEvent;
+  /** To updates-only watchers (`WatchUpdates`, the live blog's): the seq of the topic's newest update event. */
+  UpdatesSeq: UpdatesSeqEvent;
 }
 
 /** A sequenced event tagged with its name, as in `Watch(...).missed`. */

@@ -100,6 +100,12 @@ export class FakeServer {
     return { reactions: { ...target.reactions }, mine: kinds };
   }
 
+  /** WatchUpdates as the server answers it: Watch's replay with only the update events. */
+  watchUpdates(afterSeq: number | null): WatchResult {
+    const result = this.watch(afterSeq);
+    return { ...result, missed: result.missed.filter((e) => e.type.startsWith("Update")) };
+  }
+
   watch(afterSeq: number | null): WatchResult {
     if (this.resetNextWatch) {
       this.resetNextWatch = false;
@@ -115,7 +121,8 @@ export function json(body: unknown, status = 200): Response {
 }
 
 export class FakeHub implements HubConnectionLike {
-  private handlers = new Map<string, (...args: unknown[]) => void>();
+  /** Several per method, as SignalR keeps them (a thread and a live blog both take UpdatePosted). */
+  private handlers = new Map<string, Set<(...args: unknown[]) => void>>();
   private closeCallbacks: ((error?: Error) => void)[] = [];
   connected = false;
   /** How many of the next start() calls fail. */
@@ -164,6 +171,7 @@ export class FakeHub implements HubConnectionLike {
       throw new Error("An unexpected error occurred invoking 'Watch' on the server. HubException: rate limited, retry in 1 s");
     }
     if (method === "Watch") return this.server.watch(args[1] as number | null) as T;
+    if (method === "WatchUpdates") return this.server.watchUpdates(args[1] as number | null) as T;
     if (method === "SetReaction") return this.server.react(args[1] as string | null, args[2] as string, args[3] as boolean) as T;
     if (method === "WatchTopics") {
       this.watchingTopics = true;
@@ -175,7 +183,12 @@ export class FakeHub implements HubConnectionLike {
   }
 
   on(method: string, handler: (...args: unknown[]) => void): void {
-    this.handlers.set(method, handler);
+    const handlers = this.handlers.get(method) ?? new Set();
+    this.handlers.set(method, handlers.add(handler));
+  }
+
+  private emit(method: string, payload: unknown): void {
+    for (const handler of this.handlers.get(method) ?? []) handler(payload);
   }
 
   onclose(callback: (error?: Error) => void): void {
@@ -184,21 +197,21 @@ export class FakeHub implements HubConnectionLike {
 
   /** Sends a live topic list event, as the server does, only while this connection watches the list. */
   list(method: "TopicPosted" | "TopicStats", payload: unknown): void {
-    if (this.connected && this.watchingTopics) this.handlers.get(method)?.(payload);
+    if (this.connected && this.watchingTopics) this.emit(method, payload);
   }
 
   /** Delivers a live event (its `type` says which hub method). */
   deliver(event: TopicEvent): void {
     const { type, ...payload } = event;
-    this.handlers.get(type)?.(payload);
+    this.emit(type, payload);
   }
 
   /** Sends any server → client message (events without seq, like QueueChanged). */
   send(method: string, payload: unknown): void {
-    this.handlers.get(method)?.(payload);
+    this.emit(method, payload);
   }
 
-  watchCalls(): unknown[][] {
-    return this.invocations.filter((i) => i.method === "Watch").map((i) => i.args);
+  watchCalls(method: "Watch" | "WatchUpdates" = "Watch"): unknown[][] {
+    return this.invocations.filter((i) => i.method === method).map((i) => i.args);
   }
 }

@@ -11,7 +11,7 @@ export interface OpenedPage {
 
 /** A fresh browser context (its own sessionStorage) on a demo URL, signed in as `name` when given. */
 export async function openDemo(
-  browser: Browser, api: Api, path: string, name?: string, role: "member" | "moderator" | "admin" = "member",
+  browser: Browser, api: Api, path: string, name?: string, role: "member" | "moderator" | "admin" | "journalist" = "member",
   options: BrowserContextOptions = {},
 ): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, ...options });
@@ -29,7 +29,7 @@ export async function openDemo(
 
 /** A topic page of the demo, waited for until it is live. */
 export async function openTopicPage(
-  browser: Browser, api: Api, topicId: string, name?: string, role: "member" | "moderator" | "admin" = "member",
+  browser: Browser, api: Api, topicId: string, name?: string, role: "member" | "moderator" | "admin" | "journalist" = "member",
   options: BrowserContextOptions = {},
 ): Promise<OpenedPage> {
   const opened = await openDemo(browser, api, `#/topics/${encodeURIComponent(topicId)}`, name, role, options);

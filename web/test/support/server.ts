@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import type { Reply, Topic } from "../../sdk/src/index";
+import type { NewUpdate, Reply, Topic, Update, UpdateChanges } from "../../sdk/src/index";
 
 const projectDir = resolve(import.meta.dirname, "../../../src/LiveCommunity.Server");
 const dll = join(projectDir, "bin/Debug/net10.0/LiveCommunity.Server.dll");
@@ -120,7 +120,7 @@ function kill(child: ChildProcess): Promise<void> {
 export class Api {
   constructor(readonly url: string) {}
 
-  async token(name: string, role: "member" | "moderator" | "admin" = "member", badge?: string): Promise<{ token: string; userId: string }> {
+  async token(name: string, role: "member" | "moderator" | "admin" | "journalist" = "member", badge?: string): Promise<{ token: string; userId: string }> {
     return this.send("POST", "/api/dev/token", "", { name, role, badge });
   }
 
@@ -141,6 +141,19 @@ export class Api {
     return this.send("PUT", `/api/replies/${replyId}/reactions/${kind}`, token);
   }
 
+  async postUpdate(token: string, topicId: string, update: NewUpdate): Promise<Update> {
+    return this.send("POST", `/api/topics/${topicId}/updates`, token, update);
+  }
+
+  async editUpdate(token: string, updateId: string, changes: UpdateChanges): Promise<Update> {
+    return this.send("PATCH", `/api/updates/${updateId}`, token, changes);
+  }
+
+  /** DELETE of any resource (an update, a reply); 204. */
+  async delete(token: string, path: string): Promise<void> {
+    await this.send("DELETE", path, token);
+  }
+
   private async send<T>(method: string, path: string, token: string, body?: unknown): Promise<T> {
     const response = await fetch(this.url + path, {
       method,
@@ -148,7 +161,7 @@ export class Api {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
+    return (response.status === 204 ? undefined : await response.json()) as T;
   }
 }
 
