@@ -9,8 +9,8 @@ namespace LiveCommunity.LoadTest.Scenarios;
 /// A reader of the offline sample coming back: a new connection, Watch(topic, the last seq it applied), and what
 /// a client does with the answer: apply <c>missed</c>, or on <c>reset: true</c> (more missed than one replay
 /// carries, EventLog:MaxReplayEvents) reload the missed replies and updates over REST, newest first back to its
-/// last seq, then Watch again from there. Live events that come meanwhile wait and are applied by seq, as the
-/// SDK's sequencer does. Checks that every seq from its last one to the topic's end is applied once, in order,
+/// last seq. Live events that come from the Watch on wait and are applied by seq after the gap, as the SDK's
+/// sequencer does. Checks that every seq from its last one to the topic's end is applied once, in order,
 /// each with the id the server gave that seq.
 /// </summary>
 public sealed class BlogResumer(string url, string topicId, long lastApplied, Api api, BlogLedger ledger)
@@ -120,12 +120,16 @@ public sealed class BlogResumer(string url, string topicId, long lastApplied, Ap
         }
     }
 
-    // The reload of a reset: replies and updates newer than the last seq applied, page by page, applied by seq.
+    // The reload of a reset: replies and updates newer than the last seq applied, page by page, applied by seq, up
+    // to the lastSeq of the first page: the walk takes a while on a busy story, and an update posted meanwhile is
+    // on the updates list but its neighbours are not on the replies pages read before; the live events held since
+    // the Watch carry everything after that lastSeq.
     private async Task ReloadAsync(CancellationToken ct)
     {
         var items = new List<(long Seq, string Id, bool Update)>();
-        await PagesAsync($"/api/topics/{topicId}/replies?order=newest&limit=200", false, items, ct);
+        var upTo = await PagesAsync($"/api/topics/{topicId}/replies?order=newest&limit=200", false, items, ct);
         await PagesAsync($"/api/topics/{topicId}/updates?limit=100", true, items, ct);
+        items.RemoveAll(i => i.Seq > upTo);
         lock (_gate)
         {
             foreach (var (seq, id, update) in items.OrderBy(i => i.Seq))
@@ -135,14 +139,17 @@ public sealed class BlogResumer(string url, string topicId, long lastApplied, Ap
         }
     }
 
-    private async Task PagesAsync(string path, bool updates, List<(long, string, bool)> items, CancellationToken ct)
+    /// <returns>The first page's lastSeq: what the walk is complete up to.</returns>
+    private async Task<long> PagesAsync(string path, bool updates, List<(long, string, bool)> items, CancellationToken ct)
     {
         string? cursor = null;
+        long? upTo = null;
         for (var pages = 0; pages < 10_000; pages++)
         {
             var page = await api.GetAsync(cursor is null ? path : $"{path}&cursor={Uri.EscapeDataString(cursor)}", ct)
                 ?? throw new InvalidOperationException($"GET {path} failed");
             RestPages++;
+            upTo ??= page["lastSeq"]!.GetValue<long>();
             var older = false;
             foreach (var item in page["items"]!.AsArray())
             {
@@ -156,9 +163,10 @@ public sealed class BlogResumer(string url, string topicId, long lastApplied, Ap
             cursor = page["nextCursor"] is JsonValue next && next.GetValueKind() == JsonValueKind.String ? next.GetValue<string>() : null;
             if (older || cursor is null)
             {
-                return;
+                break;
             }
         }
+        return upTo ?? LastApplied;
     }
 
     // Under _gate.
