@@ -1,7 +1,8 @@
 // The demo's news-site side (PROTOCOL.md v3 "Articles"): a teaser list that shows each article's reply count
 // the way a host site would (`data-livecommunity-count` + `LiveCommunity.counts`), and article pages that embed
 // `<live-thread article="…">` by the site's own article id.
-import { counts, LiveCommunity, type CountsHandle, type LiveThreadElement } from "../sdk/src/index";
+import { counts, LiveCommunity, type CountsHandle } from "../sdk/src/index";
+import type { LiveThreadElement } from "../sdk/src/elements";
 
 function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string | null | false)[]) {
   const element = document.createElement(tag);

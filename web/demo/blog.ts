@@ -1,6 +1,7 @@
 // The demo topic page's live blog: <live-blog> above the discussion, and for the newsroom (journalists,
 // moderators, admins) a small form that posts an update. Readers see the section only once the blog has updates.
-import { defineLiveBlogElement, LiveCommunity, UpdateApi, type LiveBlogElement, type LiveThreadElement } from "../sdk/src/index";
+import { LiveCommunity, UpdateApi } from "../sdk/src/index";
+import { defineLiveBlogElement, type LiveBlogElement, type LiveThreadElement } from "../sdk/src/elements";
 
 defineLiveBlogElement();
 

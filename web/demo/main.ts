@@ -1,6 +1,7 @@
 // The demo page: a live front page of news topics and a topic page built around <live-thread> (and <live-blog>).
 // Hash routing (#/topics/{id}) keeps the server's side to static files.
-import { defineLiveNotificationsElement, defineLiveThreadElement, LiveCommunity, type LiveNotificationsElement, type LiveThreadElement, type Topic, type TopicList, type TopicStatsEvent } from "../sdk/src/index";
+import { LiveCommunity, type Topic, type TopicList, type TopicStatsEvent } from "../sdk/src/index";
+import { defineLiveNotificationsElement, defineLiveThreadElement, type LiveNotificationsElement, type LiveThreadElement } from "../sdk/src/elements";
 import { avatar, refreshTimes, timeElement } from "../sdk/src/element/dom";
 import { showArticle, showArticles } from "./articles";
 import { blogSection } from "./blog";

@@ -1,5 +1,6 @@
 // The demo's moderator side: the "Queue" entry in the header with its live count, and the queue page.
-import { defineModerationQueueElement, LiveCommunity, type ModerationQueueElement, type QueueCounts } from "../sdk/src/index";
+import { LiveCommunity, type QueueCounts } from "../sdk/src/index";
+import { defineModerationQueueElement, type ModerationQueueElement } from "../sdk/src/elements";
 
 defineModerationQueueElement();
 

@@ -1,4 +1,4 @@
-// Builds the SDK (ESM + browser bundle + .d.ts) into web/sdk/dist and the static site into the server's wwwroot:
+// Builds the SDK (ESM core and elements + browser bundle + .d.ts) into web/sdk/dist and the static site into the server's wwwroot:
 //   index.html                  the demo page, referring to its assets by their hashed names
 //   assets/app.<hash>.js        the demo page's script and stylesheet, named by content hash so the server can
 //   assets/style.<hash>.css     let browsers cache them for a year (a new build is a new name)
@@ -21,8 +21,17 @@ rmSync(wwwroot, { recursive: true, force: true });
 mkdirSync(join(wwwroot, "sdk"), { recursive: true });
 
 const [, , demo] = await Promise.all([
-  // For bundlers: the SDK only, SignalR stays a dependency.
-  build({ ...common, entryPoints: [join(sdk, "src/index.ts")], outfile: join(sdk, "dist/index.js"), format: "esm", platform: "neutral", packages: "external" }),
+  // For bundlers: the SDK only, SignalR stays a dependency; the core and the elements (a subpath) share chunks, so a
+  // page that imports both has one LiveCommunity class.
+  build({
+    ...common,
+    entryPoints: { index: join(sdk, "src/index.ts"), elements: join(sdk, "src/elements.ts") },
+    outdir: join(sdk, "dist"),
+    splitting: true,
+    format: "esm",
+    platform: "neutral",
+    packages: "external",
+  }),
   // For <script src>: everything, SignalR included, as the global LiveCommunity.
   build({ ...common, entryPoints: [join(sdk, "src/browser.ts")], outfile: join(sdk, "dist/livecommunity.js"), format: "iife", platform: "browser", minify: true }),
   // The demo page's script and stylesheet, with the content hash in their names.

@@ -18,7 +18,7 @@ let bundle: Promise<string> | undefined;
 function browserBundle(): Promise<string> {
   const sdk = resolve(import.meta.dirname, "../../sdk/src");
   bundle ??= build({
-    stdin: { contents: `import "./browser"; import { defineLiveNotificationsElement } from "./index"; defineLiveNotificationsElement();`, resolveDir: sdk, loader: "ts" },
+    stdin: { contents: `import "./browser"; import { defineLiveNotificationsElement } from "./elements"; defineLiveNotificationsElement();`, resolveDir: sdk, loader: "ts" },
     // The package says it has no side effects (true of its modules for bundlers); browser.ts is the exception.
     ignoreAnnotations: true,
     bundle: true, write: false, format: "iife", platform: "browser", target: "es2022", logLevel: "warning",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ApiClient } from "../../sdk/src/ApiClient";
-import { articleTopicId } from "../../sdk/src/index";
+import { articleTopicId } from "../../sdk/src/elements";
 import { FakeServer, json } from "../support/fakeServer";
 
 /** A server that knows article "known" (topic t1) and creates topic "t_new" for a resolve with token "signed". */
