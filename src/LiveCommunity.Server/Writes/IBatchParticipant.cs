@@ -17,7 +17,8 @@ public interface IBatchParticipant
 
 /// <summary>
 /// A participant's state for one topic queue, alive until the queue retires. Called only by that queue's one
-/// drain loop (directly, or from the batches it runs), one call at a time: it needs no lock of its own.
+/// drain loop (directly, or from the batches it runs), one call at a time: it needs no lock of its own. Times
+/// are the queue's TimeProvider timestamps.
 /// </summary>
 public interface IQueuePart
 {
