@@ -3,6 +3,7 @@ using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Delivery;
 using LiveCommunity.Server.Notifications;
 using LiveCommunity.Server.Protocol;
+using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Replies;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;

@@ -1,6 +1,6 @@
+using LiveCommunity.Server.Reactions.Internal;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
-using LiveCommunity.Server.Writes.Internal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

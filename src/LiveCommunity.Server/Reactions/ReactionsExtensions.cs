@@ -1,10 +1,15 @@
+using LiveCommunity.Server.Reactions.Internal;
 using LiveCommunity.Server.Storage;
+using LiveCommunity.Server.Writes;
 
 namespace LiveCommunity.Server.Reactions;
 
 public static class ReactionsExtensions
 {
-    /// <summary>Reactions for REST and the hub: the configured kinds, the counts and the sweep of owed events.</summary>
+    /// <summary>
+    /// Reactions for REST and the hub: the configured kinds, the counts (a participant of every write batch,
+    /// with its coalescing windows per topic queue) and the sweep of owed events.
+    /// </summary>
     public static WebApplicationBuilder AddReactions(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ReactionsOptions>().BindConfiguration("Reactions")
@@ -32,6 +37,7 @@ public static class ReactionsExtensions
 
         builder.Services.AddScoped<ReactionService>();
         builder.Services.AddSingleton<ReactionCounts>();
+        builder.Services.AddSingleton<IBatchParticipant, ReactionParticipant>();
         builder.Services.AddHostedService<PendingReactionEventSweep>();
         builder.Services.AddSingleton<ReplyScores>();
         return builder;

@@ -4,6 +4,7 @@ using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Delivery;
 using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Protocol;
+using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 using Microsoft.EntityFrameworkCore;

@@ -3,6 +3,7 @@ using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Notifications;
 using LiveCommunity.Server.Protocol;
+using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 

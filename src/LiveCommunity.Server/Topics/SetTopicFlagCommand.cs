@@ -2,6 +2,7 @@ using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Moderation;
 using LiveCommunity.Server.Protocol;
+using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Writes;
 
 namespace LiveCommunity.Server.Topics;

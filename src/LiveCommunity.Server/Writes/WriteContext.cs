@@ -55,8 +55,11 @@ public sealed class WriteContext
     /// <summary>Whether any webhook was registered when the batch began; write outbox rows only then.</summary>
     public bool WebhooksListening => _batch.WebhooksListening;
 
-    /// <summary>Reaction counts as this batch has changed them so far.</summary>
-    public ReactionTally Reactions => _batch.Reactions;
+    /// <summary>
+    /// The part of type <typeparamref name="T"/> that a participant (<see cref="IBatchParticipant"/>) began for this
+    /// batch: state many commands change and the batch stores once. Its feature offers it under a better name.
+    /// </summary>
+    public T Part<T>() where T : class => _batch.Part<T>();
 
     /// <summary>Takes the topic's next seq and logs the event it makes; it is published after the commit.</summary>
     public TEvent Append<TEvent>(Func<long, TEvent> create) where TEvent : TopicEvent => _batch.Append(create);

@@ -22,6 +22,29 @@ public sealed class LayeringTests
     }
 
     [Fact]
+    public void TheWritePipelineNamesNoFeature()
+    {
+        // Features plug into the pipeline (IWriteFollower, IBatchParticipant) and the pipeline never names them, so
+        // a feature is added, changed or removed without reading Writes. It still uses what sits below it: storage,
+        // wire records, delivery and the webhook outbox.
+        var graph = NamespaceGraph.Read(typeof(Program).Assembly.Location, "LiveCommunity.Server", _ => false);
+        string[] features = ["Articles", "Hubs", "Moderation", "Notifications", "Reactions", "Replies", "Topics", "Updates"];
+
+        var named = graph.Edges["LiveCommunity.Server.Writes"]
+            .Where(edge => features.Any(f => edge.Key == $"LiveCommunity.Server.{f}" || edge.Key.StartsWith($"LiveCommunity.Server.{f}.", StringComparison.Ordinal)))
+            .Select(edge => $"  {edge.Value}")
+            .ToList();
+        Assert.True(named.Count == 0, "Writes names features:\n" + string.Join("\n", named));
+
+        // Reaction counts and options live in Storage for the reads; the pipeline must not reach for them there either.
+        var reactions = graph.AllUses
+            .Where(use => use.StartsWith("LiveCommunity.Server.Writes.", StringComparison.Ordinal)
+                          && use.Split(" → ")[1].Contains("Reaction", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(reactions.Count == 0, "Writes names reaction types:\n" + string.Join("\n", reactions));
+    }
+
+    [Fact]
     public void TheCheckFindsATwoWayUseBetweenNamespaces()
     {
         // The check must be able to fail: two namespaces of this assembly that use each other on purpose.

@@ -2,30 +2,28 @@ using LiveCommunity.Server.Auth;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Delivery;
 using LiveCommunity.Server.Protocol;
-using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Storage;
 
 namespace LiveCommunity.Server.Writes.Internal;
 
 /// <summary>
 /// The state of one batch transaction: the locked topic, the seqs taken, the events, audit entries and
-/// after-commit work its commands added. <see cref="Mark"/>/<see cref="Undo"/> take back what one refused
-/// command added, so its neighbours keep theirs.
+/// after-commit work its commands added, and the parts of the participants (<see cref="IBatchParticipant"/>).
+/// <see cref="Mark"/>/<see cref="Undo"/> take back what one refused command added, so its neighbours keep theirs.
 /// </summary>
-internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, ReactionCounts counts, bool webhooksListening,
-    IReadOnlyList<object> commands)
+internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, bool webhooksListening, IReadOnlyList<object> commands)
 {
     private readonly Dictionary<Type, object> _shared = [];
     private readonly List<Action> _undo = [];
     private readonly List<TopicEvent> _events = [];
     private readonly List<(Caller Moderator, string Action, string TargetId)> _audits = [];
     private readonly List<Action> _afterCommit = [];
-    private readonly List<string> _owedReactionEvents = [];
+    private IBatchPart[] _parts = [];
+    private WriteContext? _system; // the batch as the participants see it, made once
 
     public CommunityDb Db { get; } = db;
     public DateTime Now { get; } = now;
     public TopicEntity? Topic { get; } = topic;
-    public ReactionTally Reactions { get; } = new(db, counts);
 
     /// <summary>Whether any webhook was registered when the batch began: without one, no outbox row is written.</summary>
     public bool WebhooksListening { get; } = webhooksListening;
@@ -36,7 +34,6 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
     public IReadOnlyList<TopicEvent> Events => _events;
     public IReadOnlyList<(Caller Moderator, string Action, string TargetId)> Audits => _audits;
     public IReadOnlyList<Action> AfterCommitActions => _afterCommit;
-    public IReadOnlyList<string> OwedReactionEvents => _owedReactionEvents;
 
     public TEvent Append<TEvent>(Func<long, TEvent> create) where TEvent : TopicEvent
     {
@@ -86,8 +83,51 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
 
     public void AfterCommit(Action action) => _afterCommit.Add(action);
 
-    /// <summary>A reaction target whose event this batch stored as owed (after every command ran, never undone).</summary>
-    public void OweReactionEvent(string targetId) => _owedReactionEvents.Add(targetId);
+    /// <summary>
+    /// Begins the participants' parts for this batch, before any command runs. They see the batch as the system
+    /// does (no writer): the same context they store with.
+    /// </summary>
+    public void Begin(IQueuePart[] queueParts)
+    {
+        var context = _system ??= new WriteContext(this, null);
+        _parts = new IBatchPart[queueParts.Length];
+        for (var i = 0; i < queueParts.Length; i++)
+        {
+            _parts[i] = queueParts[i].Begin(context);
+        }
+    }
+
+    /// <summary>The participant's part of type <typeparamref name="T"/>; a linear look, as there are only a few.</summary>
+    public T Part<T>() where T : class
+    {
+        foreach (var part in _parts)
+        {
+            if (part is T found)
+            {
+                return found;
+            }
+        }
+        throw new InvalidOperationException($"no batch participant makes a {typeof(T).Name}");
+    }
+
+    /// <summary>After every command ran: each participant stores what the batch changed, in its transaction.</summary>
+    public async Task StorePartsAsync(CancellationToken ct)
+    {
+        var context = _system ??= new WriteContext(this, null);
+        foreach (var part in _parts)
+        {
+            await part.StoreAsync(context, ct);
+        }
+    }
+
+    /// <summary>The batch was published at <paramref name="at"/>; called under its queue's lock.</summary>
+    public void Published(long at)
+    {
+        foreach (var part in _parts)
+        {
+            part.Published(at);
+        }
+    }
 
     /// <summary>One object of type <typeparamref name="T"/> per batch, made on first use.</summary>
     public T Shared<T>(Func<T> create) where T : class
@@ -102,9 +142,15 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
     /// <summary>Runs if the command now running is taken back, newest first.</summary>
     public void OnUndo(Action undo) => _undo.Add(undo);
 
-    public Mark Mark() => new(
-        _undo.Count, _events.Count, _audits.Count, _afterCommit.Count, Reactions.Mark(),
-        Topic?.LastSeq ?? 0, Topic?.LastUpdateSeq ?? 0, Topic?.ReplyCount ?? 0, Topic?.Locked ?? false, Topic?.Premoderated ?? false);
+    public Mark Mark()
+    {
+        foreach (var part in _parts)
+        {
+            part.Mark();
+        }
+        return new(_undo.Count, _events.Count, _audits.Count, _afterCommit.Count,
+            Topic?.LastSeq ?? 0, Topic?.LastUpdateSeq ?? 0, Topic?.ReplyCount ?? 0, Topic?.Locked ?? false, Topic?.Premoderated ?? false);
+    }
 
     public void Undo(Mark mark)
     {
@@ -116,7 +162,10 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
         _events.RemoveRange(mark.Events, _events.Count - mark.Events);
         _audits.RemoveRange(mark.Audits, _audits.Count - mark.Audits);
         _afterCommit.RemoveRange(mark.AfterCommit, _afterCommit.Count - mark.AfterCommit);
-        Reactions.Undo(mark.Reactions);
+        foreach (var part in _parts)
+        {
+            part.Undo();
+        }
         if (Topic is { } topic)
         {
             (topic.LastSeq, topic.LastUpdateSeq, topic.ReplyCount, topic.Locked, topic.Premoderated) =
@@ -127,4 +176,4 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, Re
 
 /// <summary>Where a batch stood before one command ran.</summary>
 internal readonly record struct Mark(
-    int Undo, int Events, int Audits, int AfterCommit, int Reactions, long LastSeq, long LastUpdateSeq, int ReplyCount, bool Locked, bool Premoderated);
+    int Undo, int Events, int Audits, int AfterCommit, long LastSeq, long LastUpdateSeq, int ReplyCount, bool Locked, bool Premoderated);

@@ -3,7 +3,6 @@ using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Delivery;
 using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Protocol;
-using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,24 +12,17 @@ namespace LiveCommunity.Server.Writes.Internal;
 /// <summary>A batch whose transaction committed, waiting to be published (its context is already back in the pool).</summary>
 internal sealed record CommittedBatch(string? TopicId, int Count, List<PendingWrite> Kept, Batch Batch, long Started, long CommittedAt);
 
-/// <summary>What a batch left behind for its queue: the reaction targets that got an event, and those now owed one.</summary>
-internal readonly record struct BatchResult(IReadOnlyCollection<string> EmittedKeys, IReadOnlyCollection<string> OwedKeys)
-{
-    public static readonly BatchResult None = new([], []);
-}
-
 /// <summary>
 /// Runs one batch of one topic's commands in one transaction (DESIGN.md "Shape"): lock the topic, record the
 /// writers and refuse the banned, run each command inside its own savepoint (a refusal or failure rolls back
-/// only that command), store the reaction tally with one ReactionsChanged per target (or owe it until the
-/// target's coalescing window ends) and the topic row once, and commit (one fsync): <see cref="CommitAsync"/>,
+/// only that command), let the participants store what the batch changed (<see cref="IBatchPart.StoreAsync"/>),
+/// store the topic row once, and commit (one fsync): <see cref="CommitAsync"/>,
 /// inside a batch slot. Then, with the slot released, publish the events in seq order and answer the callers:
 /// <see cref="PublishAsync"/>.
 /// </summary>
 internal sealed class BatchRunner(
     WriteDatabase database,
     Writers writers,
-    ReactionCounts counts,
     TopicEventPublisher publisher,
     ReadCache.ITopicVersions versions,
     CommunityMetrics metrics,
@@ -49,7 +41,7 @@ internal sealed class BatchRunner(
     /// <see cref="PublishAsync"/> after the caller released the slot, so that on SQLite (one slot) the next batch
     /// commits while this one's events go out.
     /// </summary>
-    public async Task<CommittedBatch?> CommitAsync(string? topicId, List<PendingWrite> writes, IReactionWindows windows)
+    public async Task<CommittedBatch?> CommitAsync(string? topicId, List<PendingWrite> writes, IQueuePart[] parts)
     {
         var started = Stopwatch.GetTimestamp();
         foreach (var write in writes)
@@ -60,7 +52,7 @@ internal sealed class BatchRunner(
         var kept = new List<PendingWrite>(writes.Count);
         try
         {
-            var batch = await ExecuteAsync(db, topicId, writes, kept, windows);
+            var batch = await ExecuteAsync(db, topicId, writes, kept, parts);
             return new CommittedBatch(topicId, writes.Count, kept, batch, started, Stopwatch.GetTimestamp());
         }
         catch (Exception ex) when (StorageFailures.IsBusy(ex))
@@ -91,7 +83,7 @@ internal sealed class BatchRunner(
     /// After the commit, outside the batch slot: publishes the events in seq order and answers the callers. The
     /// topic's queue runs its next batch only after this, so one topic's events still go out in seq order.
     /// </summary>
-    public async Task<BatchResult> PublishAsync(CommittedBatch committed)
+    public async Task PublishAsync(CommittedBatch committed)
     {
         var (topicId, count, kept, batch, started, committedAt) = committed;
         writers.Remember(kept.Select(w => w.Writer).OfType<Auth.Caller>());
@@ -123,12 +115,11 @@ internal sealed class BatchRunner(
         }
         metrics.WritesFinished(kept.Count, "ok");
         metrics.BatchRan(count, Stopwatch.GetElapsedTime(started, committedAt));
-        return new BatchResult(batch.Events.OfType<ReactionsChangedEvent>().Select(e => e.ReplyId ?? e.TopicId).ToList(), batch.OwedReactionEvents);
     }
 
     /// <summary>The transaction: everything up to and including the commit. Writes it keeps go into <paramref name="kept"/>.</summary>
     private async Task<Batch> ExecuteAsync(CommunityDb db, string? topicId, List<PendingWrite> writes, List<PendingWrite> kept,
-        IReactionWindows windows)
+        IQueuePart[] parts)
     {
         var ct = CancellationToken.None; // a batch runs to its end whoever stops waiting for it
         // Each command gets a savepoint of ours; EF's own savepoint around every SaveChanges would double them.
@@ -146,7 +137,8 @@ internal sealed class BatchRunner(
         // One look per batch, not per event: a site with no webhook pays no outbox row per write. A receiver
         // registered after this read hears from the next batch on.
         var webhooksListening = await db.Webhooks.AnyAsync(ct);
-        var batch = new Batch(db, now, topic, counts, webhooksListening, writes.ConvertAll(w => w.Command));
+        var batch = new Batch(db, now, topic, webhooksListening, writes.ConvertAll(w => w.Command));
+        batch.Begin(parts);
         var snapshot = topic is null ? default : (topic.LastSeq, topic.ReplyCount, topic.Locked, topic.Premoderated);
         var banned = await writers.RecordAsync(db, database.IsSqlite, writes.Select(w => w.Writer).OfType<Auth.Caller>(), now, ct);
 
@@ -200,7 +192,7 @@ internal sealed class BatchRunner(
         }
         metrics.WritesFinished(refused, "rejected");
 
-        await BatchReactions.StoreAsync(batch, windows, ct);
+        await batch.StorePartsAsync(ct); // before the topic row: a part may append events (and so move LastSeq)
         if (topic is not null && snapshot != (topic.LastSeq, topic.ReplyCount, topic.Locked, topic.Premoderated))
         {
             await db.Topics.Where(t => t.Id == topic.Id).ExecuteUpdateAsync(set => set

@@ -21,6 +21,9 @@ internal abstract class PendingWrite
     /// <summary>TimeProvider timestamp of enqueueing, for the queue-wait metric and the batch delay.</summary>
     public long EnqueuedAt { get; init; }
 
+    /// <summary>The queue part that added it as due (<see cref="DueWrites"/>), told when it starts; null for callers' writes.</summary>
+    public IQueuePart? DueFrom { get; init; }
+
     public bool IsQueued => Volatile.Read(ref _state) == Queued;
 
     /// <summary>Claims the command for a batch; false when it was abandoned meanwhile.</summary>

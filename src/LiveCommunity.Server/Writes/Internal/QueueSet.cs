@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using LiveCommunity.Server.Reactions;
 using LiveCommunity.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -7,17 +6,18 @@ namespace LiveCommunity.Server.Writes.Internal;
 
 /// <summary>
 /// This instance's topic queues and what they share: the batch slots (one per write connection, so the
-/// database never sees more write transactions from us than the pool holds) and the batch runner.
+/// database never sees more write transactions from us than the pool holds), the batch runner and the
+/// participants whose parts every queue and batch carry.
 /// </summary>
 internal sealed class QueueSet(
-    BatchRunner runner, WriteDatabase database, IOptions<WriteOptions> options, IOptions<ReactionsOptions> reactions, TimeProvider time)
+    BatchRunner runner, WriteDatabase database, IOptions<WriteOptions> options, IEnumerable<IBatchParticipant> participants, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, TopicQueue> _queues = new(StringComparer.Ordinal);
 
     public BatchRunner Runner { get; } = runner;
     public SemaphoreSlim Slots { get; } = new(database.MaxBatches, database.MaxBatches);
     public WriteOptions Options { get; } = options.Value;
-    public ReactionsOptions Reactions { get; } = reactions.Value;
+    public IBatchParticipant[] Participants { get; } = [.. participants];
     public TimeProvider Time { get; } = time;
 
     public int Count => _queues.Count;

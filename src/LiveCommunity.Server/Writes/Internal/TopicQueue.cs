@@ -1,17 +1,16 @@
 namespace LiveCommunity.Server.Writes.Internal;
 
 /// <summary>
-/// One topic's commands on this instance, drained in batches by one loop at a time, and the topic's reaction
-/// coalescing windows (<see cref="IReactionWindows"/>): a target whose last ReactionsChanged is younger than the
-/// window has its changes stored at once but its event owed, and the queue sends the owed event (a flush
-/// command) when the window ends. Nothing waits for a window, so a reaction storm runs at batch speed. The queue
-/// retires itself when it is empty, owes nothing and its windows have passed, so idle topics cost nothing.
+/// One topic's commands on this instance, drained in batches by one loop at a time, and the participants' state
+/// for the topic (<see cref="IQueuePart"/>): a part may leave work for later (an event held back, say) and add it
+/// as a write of its own when it falls due. Nothing waits for that, so commands run at batch speed meanwhile. The
+/// queue retires itself when it is empty and no part holds it, so idle topics cost nothing.
 /// </summary>
-internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
+internal sealed class TopicQueue(string key, QueueSet owner)
 {
     private readonly object _lock = new();
     private readonly List<PendingWrite> _pending = [];
-    private readonly ReactionWindows _windows = new(key, owner);
+    private readonly IQueuePart[] _parts = Array.ConvertAll(owner.Participants, p => p.ForQueue(key.Length == 0 ? null : key));
     private bool _draining;
     private bool _retired;
     private TaskCompletionSource? _arrived;
@@ -41,22 +40,6 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
         return EnqueueResult.Queued;
     }
 
-    public bool MayEmit(string targetId)
-    {
-        lock (_lock)
-        {
-            return _windows.MayEmit(targetId);
-        }
-    }
-
-    public bool IsOwed(string targetId)
-    {
-        lock (_lock)
-        {
-            return _windows.IsOwed(targetId);
-        }
-    }
-
     private bool StartDrainingLocked()
     {
         var start = !_draining;
@@ -70,17 +53,20 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
         while (true)
         {
             Task arrived;
-            TimeSpan wait;
+            TimeSpan wait = default;
             lock (_lock)
             {
                 var now = owner.Time.GetTimestamp();
                 _pending.RemoveAll(w => !w.IsQueued); // abandoned by their callers or the wait limit
-                wait = _windows.QueueDueFlushes(now, _pending);
+                foreach (var part in _parts)
+                {
+                    part.AddDue(now, new DueWrites(_pending, part, now));
+                }
                 if (_pending.Count > 0)
                 {
                     arrived = Task.CompletedTask;
                 }
-                else if (!_windows.AnyOwed && _windows.CoolDown(now) is not { } coolDown)
+                else if (HeldFor(now) is not { } held)
                 {
                     _retired = true;
                     _draining = false;
@@ -89,7 +75,7 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
                 }
                 else
                 {
-                    wait = _windows.AnyOwed ? wait : _windows.CoolDown(now)!.Value;
+                    wait = held;
                     _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     arrived = _arrived.Task;
                 }
@@ -114,7 +100,7 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
                 }
                 if (batch.Count > 0)
                 {
-                    committed = await owner.Runner.CommitAsync(Key.Length == 0 ? null : Key, batch, this);
+                    committed = await owner.Runner.CommitAsync(Key.Length == 0 ? null : Key, batch, _parts);
                 }
             }
             finally
@@ -123,13 +109,27 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
             }
             if (committed is not null)
             {
-                var result = await owner.Runner.PublishAsync(committed);
+                await owner.Runner.PublishAsync(committed);
                 lock (_lock)
                 {
-                    _windows.Finished(result, owner.Time.GetTimestamp());
+                    committed.Batch.Published(owner.Time.GetTimestamp());
                 }
             }
         }
+    }
+
+    /// <summary>With nothing to run: null when no part holds the queue (it may retire), else the soonest a part asks to look again.</summary>
+    private TimeSpan? HeldFor(long now)
+    {
+        TimeSpan? soonest = null;
+        foreach (var part in _parts)
+        {
+            if (part.Holds(now) is { } held && (soonest is null || held < soonest))
+            {
+                soonest = held;
+            }
+        }
+        return soonest;
     }
 
     // With a batch delay configured, give a young batch a moment to fill before it starts.
@@ -169,7 +169,7 @@ internal sealed class TopicQueue(string key, QueueSet owner) : IReactionWindows
             if (write.TryStart())
             {
                 batch.Add(write);
-                _windows.Started(write);
+                write.DueFrom?.Started(write.Command); // a due write is its batch's to answer for now
             }
             return true;
         });

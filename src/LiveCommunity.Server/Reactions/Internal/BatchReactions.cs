@@ -1,10 +1,11 @@
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Storage;
+using LiveCommunity.Server.Writes;
 using Microsoft.EntityFrameworkCore;
 
-namespace LiveCommunity.Server.Writes.Internal;
+namespace LiveCommunity.Server.Reactions.Internal;
 
-/// <summary>The reaction counts of a batch, stored once before its commit (BatchRunner's last step before it).</summary>
+/// <summary>The reaction counts of a batch, stored once before its commit (the tally's part of the batch).</summary>
 internal static class BatchReactions
 {
     /// <summary>
@@ -14,9 +15,9 @@ internal static class BatchReactions
     /// the window ends: no stored change is ever without its event, even after a crash. A reply that is no longer
     /// published gets no event (its removal is the event that describes it).
     /// </summary>
-    public static async Task StoreAsync(Batch batch, IReactionWindows windows, CancellationToken ct)
+    public static async Task StoreAsync(ReactionTally tally, ReactionWindows windows, WriteContext batch, CancellationToken ct)
     {
-        var changed = batch.Reactions.Changed().ToList();
+        var changed = tally.Changed().ToList();
         if (changed.Count == 0)
         {
             return;
@@ -34,7 +35,7 @@ internal static class BatchReactions
                         """, ct);
                 }
             }
-            await StoreScoreAsync(batch, target, ct);
+            await StoreScoreAsync(tally, batch, target, ct);
         }
         var replyIds = changed.Where(t => t.ReplyId is not null).Select(t => t.ReplyId!).ToList();
         var published = replyIds.Count == 0
@@ -50,7 +51,7 @@ internal static class BatchReactions
                     INSERT INTO "PendingReactionEvents" ("TargetId", "TopicId", "ReplyId", "Since")
                     VALUES ({target.Id}, {target.TopicId}, {target.ReplyId}, {batch.Now}) ON CONFLICT DO NOTHING
                     """, ct);
-                batch.OweReactionEvent(target.Id);
+                tally.Owe(target.Id);
                 continue;
             }
             // An owed event that no flush has taken is settled by this one (or by the removal of its reply).
@@ -61,6 +62,7 @@ internal static class BatchReactions
             if (visible)
             {
                 batch.Append(seq => new ReactionsChangedEvent(target.TopicId, seq, target.ReplyId, target.Current()));
+                tally.Emitted(target.Id);
             }
         }
     }
@@ -70,13 +72,13 @@ internal static class BatchReactions
     /// score went stale heals with its next reaction). ScoreSeq is the topic's next seq: above the lastSeq any
     /// reader saw before this commits, which is what lets a top-order walk leave a moved reply out.
     /// </summary>
-    private static async Task StoreScoreAsync(Batch batch, ReactionTally.Target target, CancellationToken ct)
+    private static async Task StoreScoreAsync(ReactionTally tally, WriteContext batch, ReactionTally.Target target, CancellationToken ct)
     {
         if (target.ReplyId is null || target.Delta.Values.All(d => d == 0))
         {
             return;
         }
-        var score = batch.Reactions.ScoreOf(target);
+        var score = tally.ScoreOf(target);
         var next = (batch.Topic?.LastSeq ?? 0) + 1;
         await batch.Db.Database.ExecuteSqlAsync($"""
             UPDATE "Replies" SET "Score" = {score}, "ScoreSeq" = {next} WHERE "Id" = {target.ReplyId} AND "Score" <> {score}

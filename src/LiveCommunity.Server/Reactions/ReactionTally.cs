@@ -1,21 +1,26 @@
-using LiveCommunity.Server.Reactions;
+using LiveCommunity.Server.Reactions.Internal;
 using LiveCommunity.Server.Storage;
+using LiveCommunity.Server.Writes;
 
-namespace LiveCommunity.Server.Storage;
+namespace LiveCommunity.Server.Reactions;
 
 /// <summary>
 /// Reaction counts of one batch: read once per target, changed in memory by each command, stored once and
 /// announced with one ReactionsChanged per target when the batch finishes. A storm of a thousand reactions in
-/// a batch costs one count update and one event per target instead of a thousand.
+/// a batch costs one count update and one event per target instead of a thousand. The batch's part of reaction
+/// counting (<see cref="IBatchPart"/>); commands reach it as <c>write.Reactions</c>.
 /// </summary>
-public sealed class ReactionTally
+public sealed class ReactionTally : IBatchPart
 {
     private readonly CommunityDb _db;
     private readonly ReactionCounts _counts;
+    private readonly ReactionWindows _windows;
     private readonly Dictionary<string, Target> _targets = new(StringComparer.Ordinal);
     private readonly List<(Target Target, string Kind, int Delta)> _changes = [];
+    private int _mark;
+    private List<string>? _emitted, _owed; // what StoreAsync did, for the windows once the batch is published
 
-    internal ReactionTally(CommunityDb db, ReactionCounts counts) => (_db, _counts) = (db, counts);
+    internal ReactionTally(CommunityDb db, ReactionCounts counts, ReactionWindows windows) => (_db, _counts, _windows) = (db, counts, windows);
 
     /// <summary>Records one user's reaction appearing (+1) or going (-1) on a target.</summary>
     public async Task ChangeAsync(string topicId, string? replyId, string kind, int delta, CancellationToken ct)
@@ -39,18 +44,28 @@ public sealed class ReactionTally
     /// <summary>The score of a reply target as this batch leaves its counts.</summary>
     internal long ScoreOf(Target target) => _counts.ScoreOf(target.Current());
 
-    internal int Mark() => _changes.Count;
+    void IBatchPart.Mark() => _mark = _changes.Count;
 
-    /// <summary>Undoes the changes of a refused command (everything after <paramref name="mark"/>).</summary>
-    internal void Undo(int mark)
+    /// <summary>Undoes the changes of a refused command (everything since the last mark).</summary>
+    void IBatchPart.Undo()
     {
-        for (var i = _changes.Count - 1; i >= mark; i--)
+        for (var i = _changes.Count - 1; i >= _mark; i--)
         {
             var (target, kind, delta) = _changes[i];
             target.Delta[kind] -= delta;
         }
-        _changes.RemoveRange(mark, _changes.Count - mark);
+        _changes.RemoveRange(_mark, _changes.Count - _mark);
     }
+
+    Task IBatchPart.StoreAsync(WriteContext batch, CancellationToken ct) => BatchReactions.StoreAsync(this, _windows, batch, ct);
+
+    void IBatchPart.Published(long at) => _windows.Finished(_emitted, _owed, at);
+
+    /// <summary>The target got its ReactionsChanged in this batch.</summary>
+    internal void Emitted(string targetId) => (_emitted ??= []).Add(targetId);
+
+    /// <summary>The target's event is owed: stored as pending, for its window's end (never undone).</summary>
+    internal void Owe(string targetId) => (_owed ??= []).Add(targetId);
 
     /// <summary>Targets whose counts this batch changed or that are owed an event, with their absolute counts and the changes to store.</summary>
     internal IEnumerable<Target> Changed() => _targets.Values.Where(t => t.Owed || t.Delta.Values.Any(d => d != 0));
@@ -87,5 +102,15 @@ public sealed class ReactionTally
             }
             return counts;
         }
+    }
+}
+
+/// <summary>Any feature's command reaches the batch's tally by name (a restored or edited reply answers with its counts).</summary>
+public static class ReactionTallyExtensions
+{
+    extension(WriteContext write)
+    {
+        /// <summary>Reaction counts as this batch has changed them so far.</summary>
+        public ReactionTally Reactions => write.Part<ReactionTally>();
     }
 }

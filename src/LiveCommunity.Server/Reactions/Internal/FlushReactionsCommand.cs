@@ -1,10 +1,8 @@
 using LiveCommunity.Server.Common;
-using LiveCommunity.Server.Auth;
-using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 using Microsoft.EntityFrameworkCore;
 
-namespace LiveCommunity.Server.Writes.Internal;
+namespace LiveCommunity.Server.Reactions.Internal;
 
 /// <summary>
 /// Sends the ReactionsChanged a target's counts still owe (<see cref="Storage.PendingReactionEventEntity"/>): at
@@ -17,6 +15,9 @@ internal sealed class FlushReactionsCommand(string topicId, string targetId) : W
     public override string? TopicId => topicId;
 
     public override Auth.Caller? Writer => null;
+
+    /// <summary>The reply, or the topic itself: what its window owes an event for.</summary>
+    public string TargetId => targetId;
 
     public override async Task<Outcome<bool>> ExecuteAsync(WriteContext write, CancellationToken ct)
     {
