@@ -47,6 +47,7 @@ var app = builder.Build();
 
 // Fail fast on a missing signing key, before the first request needs it.
 app.Services.GetRequiredService<SigningKeys>();
+app.LogRuntimeSettings(); // the GC settings in effect (the project file's, or the environment's)
 await app.MigrateDatabaseAsync();
 
 app.UseForwardedHeaders();      // the client's address behind nginx, for per-address limits
