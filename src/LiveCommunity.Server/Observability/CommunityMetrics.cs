@@ -45,7 +45,7 @@ public sealed class CommunityMetrics : IDisposable
         _replayedEvents = _meter.CreateCounter<long>("livecommunity.replay.events", "{event}", "Events returned in Watch's missed lists");
         _resets = _meter.CreateCounter<long>("livecommunity.replay.resets", "{reset}", "Watch calls answered with reset: true");
         _reactionsCoalesced = _meter.CreateCounter<long>("livecommunity.reactions.coalesced", "{change}",
-            "Reaction changes folded into an already scheduled ReactionsChanged");
+            "Reaction changes whose ReactionsChanged was held for the end of their target's coalescing window (counted once committed)");
         _rateLimited = _meter.CreateCounter<long>("livecommunity.rate_limited", "{call}", "Calls refused by a rate limit, by limit");
         _moderationActions = _meter.CreateCounter<long>("livecommunity.moderation.actions", "{action}", "Moderation actions, by action");
         _publishDelay = _meter.CreateHistogram<double>("livecommunity.publish.delay", "ms", "From commit to the sends being issued to the group (local sockets or the backplane)",
@@ -105,7 +105,7 @@ public sealed class CommunityMetrics : IDisposable
         }
     }
 
-    public void ReactionCoalesced() => _reactionsCoalesced.Add(1);
+    public void ReactionsCoalesced(int changes) => _reactionsCoalesced.Add(changes);
 
     public void WritesFinished(int commands, string outcome)
     {

@@ -1,3 +1,4 @@
+using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Reactions.Internal;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
@@ -14,19 +15,23 @@ public sealed class ReactionTally : IBatchPart
 {
     private readonly CommunityDb _db;
     private readonly ReactionCounts _counts;
+    private readonly CommunityMetrics _metrics;
     private readonly ReactionWindows _windows;
     private readonly Dictionary<string, Target> _targets = new(StringComparer.Ordinal);
     private readonly List<(Target Target, string Kind, int Delta)> _changes = [];
     private int _mark;
     private List<string>? _emitted, _owed; // what StoreAsync did, for the windows once the batch is published
+    private int _coalesced; // changes of the owed targets: counted only once the batch is published, never for a failed commit
 
-    internal ReactionTally(CommunityDb db, ReactionCounts counts, ReactionWindows windows) => (_db, _counts, _windows) = (db, counts, windows);
+    internal ReactionTally(CommunityDb db, ReactionCounts counts, CommunityMetrics metrics, ReactionWindows windows) =>
+        (_db, _counts, _metrics, _windows) = (db, counts, metrics, windows);
 
     /// <summary>Records one user's reaction appearing (+1) or going (-1) on a target.</summary>
     public async Task ChangeAsync(string topicId, string? replyId, string kind, int delta, CancellationToken ct)
     {
         var target = await TargetAsync(topicId, replyId, ct);
         target.Delta[kind] = target.Delta.GetValueOrDefault(kind) + delta;
+        target.Changes++;
         _changes.Add((target, kind, delta));
     }
 
@@ -53,19 +58,34 @@ public sealed class ReactionTally : IBatchPart
         {
             var (target, kind, delta) = _changes[i];
             target.Delta[kind] -= delta;
+            target.Changes--;
         }
         _changes.RemoveRange(_mark, _changes.Count - _mark);
     }
 
     Task IBatchPart.StoreAsync(WriteContext batch, CancellationToken ct) => BatchReactions.StoreAsync(this, _windows, batch, ct);
 
-    void IBatchPart.Published(long at) => _windows.Finished(_emitted, _owed, at);
+    void IBatchPart.Published(long at)
+    {
+        _windows.Finished(_emitted, _owed, at);
+        if (_coalesced > 0)
+        {
+            _metrics.ReactionsCoalesced(_coalesced);
+        }
+    }
 
     /// <summary>The target got its ReactionsChanged in this batch.</summary>
     internal void Emitted(string targetId) => (_emitted ??= []).Add(targetId);
 
-    /// <summary>The target's event is owed: stored as pending, for its window's end (never undone).</summary>
-    internal void Owe(string targetId) => (_owed ??= []).Add(targetId);
+    /// <summary>
+    /// The target's event is owed: stored as pending, for its window's end (never undone). Every change of it in
+    /// this batch is folded into that later event, which is what livecommunity.reactions.coalesced counts.
+    /// </summary>
+    internal void Owe(Target target)
+    {
+        (_owed ??= []).Add(target.Id);
+        _coalesced += target.Changes;
+    }
 
     /// <summary>Targets whose counts this batch changed or that are owed an event, with their absolute counts and the changes to store.</summary>
     internal IEnumerable<Target> Changed() => _targets.Values.Where(t => t.Owed || t.Delta.Values.Any(d => d != 0));
@@ -88,6 +108,10 @@ public sealed class ReactionTally : IBatchPart
         public string TopicId { get; } = topicId;
         public string? ReplyId { get; } = replyId;
         public Dictionary<string, int> Delta { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Reactions set or cleared on it by the batch's kept commands (a +1 and a -1 are two, though they cancel).</summary>
+        public int Changes { get; set; }
+
         public bool Owed { get; set; }
 
         public IReadOnlyDictionary<string, int> Current()

@@ -1,12 +1,9 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
-using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace LiveCommunity.Server.Tests.Moderation;
@@ -48,7 +45,7 @@ public sealed class QuietRefusalTests(QuietRefusalApp app) : IClassFixture<Quiet
         (await http.PostAsJsonAsync($"/api/topics/{topicId}/replies", new { body = "the one allowed" })).EnsureSuccessStatusCode();
         await using var hub = await member.ConnectAsync();
         using var anonymous = app.Anonymous().Http();
-        var refused = CountRefusals();
+        using var refused = new HostCounter(app.Services, "livecommunity.rate_limited");
         var before = app.Logs.Count();
 
         for (var i = 0; i < 40; i++)
@@ -68,33 +65,5 @@ public sealed class QuietRefusalTests(QuietRefusalApp app) : IClassFixture<Quiet
         Assert.DoesNotContain(during, l => l.Level >= LogLevel.Information);
         Assert.Contains(during, l => l.EventId == 5101 && l.Level == LogLevel.Debug); // still there for whoever looks
         Assert.Equal(100, refused.Total);
-        refused.Dispose();
-    }
-
-    // livecommunity.rate_limited of this host only (meters of other hosts in the test run have another scope).
-    private Refusals CountRefusals()
-    {
-        var refusals = new Refusals();
-        var scope = app.Services.GetRequiredService<IMeterFactory>();
-        refusals.Listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == CommunityMetrics.MeterName && instrument.Meter.Scope == scope && instrument.Name == "livecommunity.rate_limited")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        refusals.Listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref refusals.Count, value));
-        refusals.Listener.Start();
-        return refusals;
-    }
-
-    private sealed class Refusals : IDisposable
-    {
-        public readonly MeterListener Listener = new();
-        public long Count;
-
-        public long Total => Interlocked.Read(ref Count);
-
-        public void Dispose() => Listener.Dispose();
     }
 }

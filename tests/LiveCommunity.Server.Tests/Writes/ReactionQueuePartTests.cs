@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
+using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Reactions.Internal;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 using LiveCommunity.Server.Writes.Internal;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -22,7 +25,8 @@ public sealed class ReactionQueuePartTests
     public ReactionQueuePartTests()
     {
         var options = Options.Create(new ReactionsOptions { CoalesceWindow = Window });
-        _part = new ReactionParticipant(new ReactionCounts(options), options, _time).ForQueue("t_1");
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        _part = new ReactionParticipant(new ReactionCounts(options), options, _time, new CommunityMetrics(meters)).ForQueue("t_1");
         _windows = (ReactionWindows)_part;
     }
 

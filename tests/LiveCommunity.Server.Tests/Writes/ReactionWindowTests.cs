@@ -65,6 +65,28 @@ public sealed class ReactionWindowTests(LongReactionWindowApp app) : IClassFixtu
         Assert.Equal("ReplyRemoved", watcher.Received.Last(e => e.Type != "PresenceChanged").Type);
     }
 
+    [Fact]
+    public async Task EveryReactionWhoseEventWaitsForTheWindowIsCountedAsCoalescedAndALoneOneIsNot()
+    {
+        using var coalesced = new HostCounter(app.Services, "livecommunity.reactions.coalesced");
+        var (topicId, replyId, watcher) = await ThreadAsync();
+        await using var _ = watcher;
+        var lone = (string)(await app.Member("Author").PostReplyAsync(topicId, "liked once"))["id"]!;
+        await LikeAsync("Ann", lone); // its event goes at once: nothing folded
+        await LikeAsync("Ann", replyId); // so does the first of the storm's
+        await watcher.WaitForAsync("ReactionsChanged", e => (string?)e["replyId"] == replyId);
+
+        // The storm: each of these is stored at once and folded into the one event owed at the window's end.
+        await Task.WhenAll(new[] { "Ben", "Cat", "Dan", "Eve" }.Select(user => LikeAsync(user, replyId)));
+
+        // Counted when its batch is published, just after the answers: wait for the last of the storm's batches.
+        await Eventually.TrueAsync(() => coalesced.Total >= 4);
+        Assert.Equal(4, coalesced.Total);
+        await watcher.WaitForAsync("ReactionsChanged", e => (string?)e["replyId"] == replyId && (int)e["reactions"]!["like"]! == 5,
+            timeoutMs: 30_000);
+        Assert.Equal(4, coalesced.Total); // the flush that sends the owed event folds nothing more
+    }
+
     private async Task<(string TopicId, string ReplyId, Watcher Watcher)> ThreadAsync()
     {
         var topicId = (string)(await app.Moderator().CreateTopicAsync())["id"]!;

@@ -51,7 +51,7 @@ internal static class BatchReactions
                     INSERT INTO "PendingReactionEvents" ("TargetId", "TopicId", "ReplyId", "Since")
                     VALUES ({target.Id}, {target.TopicId}, {target.ReplyId}, {batch.Now}) ON CONFLICT DO NOTHING
                     """, ct);
-                tally.Owe(target.Id);
+                tally.Owe(target);
                 continue;
             }
             // An owed event that no flush has taken is settled by this one (or by the removal of its reply).

@@ -1,3 +1,4 @@
+using LiveCommunity.Server.Observability;
 using LiveCommunity.Server.Storage;
 using LiveCommunity.Server.Writes;
 using Microsoft.Extensions.Options;
@@ -10,9 +11,12 @@ namespace LiveCommunity.Server.Reactions.Internal;
 /// rather than per command is what lets a storm of a thousand reactions cost one count update and one event per
 /// target.
 /// </summary>
-internal sealed class ReactionParticipant(ReactionCounts counts, IOptions<ReactionsOptions> options, TimeProvider time) : IBatchParticipant
+internal sealed class ReactionParticipant(ReactionCounts counts, IOptions<ReactionsOptions> options, TimeProvider time, CommunityMetrics metrics)
+    : IBatchParticipant
 {
     public ReactionCounts Counts { get; } = counts;
+
+    public CommunityMetrics Metrics { get; } = metrics;
 
     /// <summary>At most one ReactionsChanged per target per window, on this instance.</summary>
     public TimeSpan Window { get; } = options.Value.CoalesceWindow;

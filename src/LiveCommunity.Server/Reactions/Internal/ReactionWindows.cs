@@ -16,7 +16,7 @@ internal sealed class ReactionWindows(string? topicId, ReactionParticipant owner
     private readonly HashSet<string> _owed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flushing = new(StringComparer.Ordinal); // owed, with a flush queued
 
-    public IBatchPart Begin(WriteContext batch) => new ReactionTally(batch.Db, owner.Counts, this);
+    public IBatchPart Begin(WriteContext batch) => new ReactionTally(batch.Db, owner.Counts, owner.Metrics, this);
 
     /// <summary>True when the target's last ReactionsChanged on this instance is at least a window old.</summary>
     public bool MayEmit(string targetId) =>
