@@ -9,10 +9,15 @@ public sealed class SendPacer(string turnKey, TimeSpan spacing, ISendTurns turns
 {
     private readonly SemaphoreSlim _one = new(1, 1);
     private long? _lastSlot;
+    private int _waiting;
+
+    /// <summary>Callers waiting for a slot now: the line's length.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
 
     /// <summary>Returns when this instance may send one message.</summary>
     public async Task WaitForSlotAsync()
     {
+        Interlocked.Increment(ref _waiting);
         await _one.WaitAsync();
         try
         {
@@ -32,6 +37,7 @@ public sealed class SendPacer(string turnKey, TimeSpan spacing, ISendTurns turns
         }
         finally
         {
+            Interlocked.Decrement(ref _waiting);
             _one.Release();
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Protocol;
 using LiveCommunity.Server.Reactions;
@@ -43,6 +44,11 @@ public sealed partial class TopicListBroadcaster
     private readonly ReactionCounts _counts;
     private readonly KeyedThrottle<string> _throttle;
     private readonly SendPacer _pacer;
+    // Topics whose TopicStats waits in the pacer's line. One per topic is enough (the counts are read after the
+    // wait, so it carries every change made meanwhile); without this, a topic that kept changing joined the line
+    // again every window while the line moved at MaxStatsPerSecond, and the line grew without end (the soak: 8,000
+    // waiting flushes after five minutes of 300 busy topics, each holding its caller's request context).
+    private readonly ConcurrentDictionary<string, byte> _inLine = new(StringComparer.Ordinal);
     private readonly ISendTurns _turns;
     private readonly TimeSpan _window;
     private readonly ILogger<TopicListBroadcaster> _logger;
@@ -57,6 +63,9 @@ public sealed partial class TopicListBroadcaster
 
     /// <summary>Topics with a TopicStats scheduled or sent within the last window (tests check it stays bounded).</summary>
     internal int PendingTopics => _throttle.PendingKeys;
+
+    /// <summary>TopicStats waiting for a pacer slot (tests check it never exceeds the topics that changed).</summary>
+    internal int StatsWaiting => _pacer.Waiting;
 
     /// <summary>A committed topic: sent to list watchers at once.</summary>
     public void Posted(Topic topic) => _ = PostAsync(topic);
@@ -92,15 +101,26 @@ public sealed partial class TopicListBroadcaster
         {
             return;
         }
-        // One instance's turn per window sends the cluster-wide figures; the others follow a window later.
-        if (!await _turns.TryTakeAsync("stats:" + topicId, _window))
+        if (!_inLine.TryAdd(topicId, 0))
         {
-            _throttle.Signal(topicId);
-            return;
+            return; // this topic's TopicStats already waits in line, and it reads the counts after its wait
         }
-        // However many topics change, list watchers get at most MaxStatsPerSecond TopicStats: topics wait in line,
-        // and the counts are read after the wait, so each carries what is true when it goes.
-        await _pacer.WaitForSlotAsync();
+        try
+        {
+            // One instance's turn per window sends the cluster-wide figures; the others follow a window later.
+            if (!await _turns.TryTakeAsync("stats:" + topicId, _window))
+            {
+                _throttle.Signal(topicId);
+                return;
+            }
+            // However many topics change, list watchers get at most MaxStatsPerSecond TopicStats: topics wait in
+            // line, and the counts are read after the wait, so each carries what is true when it goes.
+            await _pacer.WaitForSlotAsync();
+        }
+        finally
+        {
+            _inLine.TryRemove(topicId, out _);
+        }
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
         var replyCount = await db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => (int?)t.ReplyCount).FirstOrDefaultAsync();

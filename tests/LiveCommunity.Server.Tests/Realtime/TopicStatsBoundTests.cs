@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using LiveCommunity.Server.Tests.Infrastructure;
+using LiveCommunity.Server.Delivery;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveCommunity.Server.Tests.Realtime;
 
@@ -76,5 +78,52 @@ public sealed class TopicStatsBoundTests(SlowStatsAppFactory app) : IClassFixtur
         var elapsed = clock.Elapsed;
         Assert.True(received <= 1 + SlowStatsAppFactory.PerSecond * elapsed.TotalSeconds,
             $"{received} TopicStats in {elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task TopicsThatKeepChangingWaitInLineOnceEach()
+    {
+        // The line moves at 2 a second while 30 topics keep changing for seconds: each topic must stand in it once
+        // (its TopicStats reads the counts after the wait), not once more every window it changed (unbounded).
+        var broadcaster = app.Services.GetRequiredService<TopicListBroadcaster>();
+        var topics = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            topics.Add((string)(await app.Moderator().CreateTopicAsync($"Busy {i}"))["id"]!);
+        }
+        await using var list = await app.Anonymous().ConnectAsync();
+        await list.WatchTopicsAsync();
+        // The other tests of this host leave their topics' TopicStats in line for a while: start from an empty one.
+        Assert.True(await Eventually.TrueAsync(() => broadcaster.StatsWaiting == 0, within: TimeSpan.FromSeconds(60)), "the line never emptied");
+
+        var longest = 0;
+        using var stop = new CancellationTokenSource();
+        var watch = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                longest = Math.Max(longest, broadcaster.StatsWaiting);
+                await Task.Delay(20);
+            }
+        });
+        var churnUntil = DateTime.UtcNow.AddSeconds(4); // four throttle windows of changes to every topic
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            await using var reader = await app.Anonymous().ConnectAsync();
+            while (DateTime.UtcNow < churnUntil)
+            {
+                foreach (var topicId in topics)
+                {
+                    await reader.WatchAsync(topicId);
+                    await reader.Connection.InvokeAsync("Unwatch", topicId);
+                }
+            }
+        }));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the trailing flush of every topic joins the line too
+        await stop.CancelAsync();
+        await watch;
+
+        Assert.True(longest > 0, "the line was never seen: the test measured nothing");
+        Assert.True(longest <= topics.Count, $"{longest} TopicStats waited in line for {topics.Count} topics");
     }
 }
