@@ -19,7 +19,7 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, bo
     private readonly List<(Caller Moderator, string Action, string TargetId)> _audits = [];
     private readonly List<Action> _afterCommit = [];
     private IBatchPart[] _parts = [];
-    private WriteContext? _system; // the batch as the participants see it, made once
+    private WriteContext? _system; // the batch as the participants see it: made by Begin, used again to store
 
     public CommunityDb Db { get; } = db;
     public DateTime Now { get; } = now;
@@ -89,7 +89,7 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, bo
     /// </summary>
     public void Begin(IQueuePart[] queueParts)
     {
-        var context = _system ??= new WriteContext(this, null);
+        var context = _system = new WriteContext(this, null);
         _parts = new IBatchPart[queueParts.Length];
         for (var i = 0; i < queueParts.Length; i++)
         {
@@ -113,10 +113,9 @@ internal sealed class Batch(CommunityDb db, DateTime now, TopicEntity? topic, bo
     /// <summary>After every command ran: each participant stores what the batch changed, in its transaction.</summary>
     public async Task StorePartsAsync(CancellationToken ct)
     {
-        var context = _system ??= new WriteContext(this, null);
         foreach (var part in _parts)
         {
-            await part.StoreAsync(context, ct);
+            await part.StoreAsync(_system!, ct); // parts exist only after Begin, which made the context
         }
     }
 
