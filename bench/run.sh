@@ -2,7 +2,7 @@
 # The standard benchmark set (docs/benchmarks.md): builds in Release, runs every scenario against the bare
 # SignalR baseline and LiveCommunity (the load generator starts both on free loopback ports, with a temp
 # database, one after the other), then regenerates docs/benchmarks.md and its plots from bench/results/.
-# Sized to finish within about 40 minutes on a 2-core machine (25 without the soak), plus the live blog: two runs of 180 s
+# Sized to finish within about 50 minutes on a 2-core machine (35 without the soak), plus the live blog: two runs of 180 s
 # (baseline, then LiveCommunity), each after connecting 15,000 readers and followed by a drain. Loopback only.
 # BENCH_SOAK_SECONDS=0 skips the soak (its section of the doc is kept); BENCH_PREVIOUS=REV also runs fan-out and
 # the hot topic against that revision's build, for a same-run comparison with the previous main.
@@ -27,6 +27,8 @@ trap cleanup EXIT
 RESULTS=bench/results
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 LT() { dotnet bench/LiveCommunity.LoadTest/bin/Release/net10.0/LiveCommunity.LoadTest.dll "$@" --work-dir "$WORK" --timeout 300 || echo "(scenario $1 reported failures)"; }
+# Scenarios of several levels per target (saturation ramps, growth): a longer limit.
+LTS() { dotnet bench/LiveCommunity.LoadTest/bin/Release/net10.0/LiveCommunity.LoadTest.dll "$@" --work-dir "$WORK" --timeout 1200 || echo "(scenario $1 reported failures)"; }
 
 # Fan-out at three sizes at a moderate rate (latency), then at the highest rate this machine offers (throughput).
 for w in ${BENCH_WATCHERS:-250 500 1000}; do
@@ -36,6 +38,11 @@ LT fanout --watchers "${BENCH_MAX_WATCHERS:-1000}" --topics 2 --rate "${BENCH_MA
 # The open-file hard limit here is 20,000 per process (ulimit -Hn), so the server cannot hold 50,000 sockets.
 LT connections --connections "${BENCH_CONNECTIONS:-18000}" --topics 10 --hold 5 --ports 2 --out "$RESULTS/connections.json"
 LT reaction-storm --users 500 --rate 1000 --watchers 50 --duration 8 --out "$RESULTS/reaction-storm.json"
+# Saturation, not offered load (issue 19): fan-out and reactions at rising rates until each target falls behind;
+# the highest rate each kept, and its CPU per operation there, side by side.
+LTS fanout-saturation --watchers "${BENCH_MAX_WATCHERS:-1000}" --topics 2 --duration 8 --drain 10 --rates 50,100,150,200,250,300 \
+  --out "$RESULTS/fanout-saturation.json"
+LTS reaction-saturation --users 500 --watchers 50 --duration 8 --rates 500,1000,2000,3000,4000,5000,6000 --out "$RESULTS/reaction-saturation.json"
 LT reconnect-storm --watchers 300 --topics 5 --rate 10 --duration 15 --out "$RESULTS/reconnect-storm.json"
 # Large replies and a long stall, so the stalled client's kernel buffers (several MB on loopback) fill and the
 # server itself sees sends waiting: only then can it cut the client off (at smaller sizes nothing waits on it).
@@ -65,7 +72,7 @@ if [ -n "${BENCH_PREVIOUS:-}" ]; then
 fi
 # Does a write or a read cost more as a story grows? One topic filled in bulk to each size, beside 100k known
 # users and a 1M-event log (SQLite, every per-write check at its default).
-LT growth --sizes 0,10000,50000,200000 --in-flight 100 --duration 6 --out "$RESULTS/growth.json"
+LTS growth --sizes 0,10000,50000,200000 --in-flight 100 --duration 6 --out "$RESULTS/growth.json"
 # Ordinary traffic for minutes (issue 25): memory and handles must level off; set BENCH_SOAK_SECONDS=0 to skip.
 if [ "${BENCH_SOAK_SECONDS:-360}" != 0 ]; then
   dotnet bench/LiveCommunity.LoadTest/bin/Release/net10.0/LiveCommunity.LoadTest.dll soak --duration "${BENCH_SOAK_SECONDS:-360}" \

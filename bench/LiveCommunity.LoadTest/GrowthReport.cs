@@ -37,20 +37,24 @@ public static class GrowthReport
         return true;
     }
 
-    /// <summary>Issue 19: a topic at 50,000 replies takes replies within 10% of its rate when empty, and ≥ 2,000/s.</summary>
+    /// <summary>
+    /// Issue 19: a topic at 50,000 replies takes replies within 10% of the rate an empty topic takes, and ≥ 2,000/s.
+    /// The empty rate is the one measured in turns with the story in the same process (growth's MeasureAsync).
+    /// </summary>
     public static IEnumerable<(string, string, string)> Targets(List<ScenarioResult> all)
     {
-        const string target = "one topic at 50,000 replies takes replies within 10% of its empty rate, ≥ 2,000 replies/s (SQLite, defaults, duplicate window on)";
+        const string target = "one topic at 50,000 replies takes replies within 10% of an empty topic's rate, ≥ 2,000 replies/s (SQLite, defaults, duplicate window on)";
         var metrics = all.LastOrDefault(r => r.Scenario == "growth")?.LiveCommunity?.Metrics;
-        if (metrics?.GetValueOrDefault("size0RepliesPerSecond") is not > 0 || !metrics.TryGetValue("size50000RepliesPerSecond", out var at50k))
+        var empty = metrics?.GetValueOrDefault("size50000EmptyRepliesPerSecond") ?? 0;
+        if (metrics is null || !metrics.TryGetValue("size50000RepliesPerSecond", out var at50k) || empty <= 0)
         {
             yield return (target, "not measured", "?");
             yield break;
         }
-        var empty = metrics["size0RepliesPerSecond"];
         var cpu = metrics.GetValueOrDefault("size50000CpuMsPerReply");
-        var cpu0 = metrics.GetValueOrDefault("size0CpuMsPerReply");
-        yield return (target, $"{at50k:0}/s at 50k against {empty:0}/s empty ({at50k / empty:P0}); CPU per reply {cpu:0.###} ms against {cpu0:0.###} ms",
+        var cpuEmpty = metrics.GetValueOrDefault("size50000EmptyCpuMsPerReply");
+        yield return (target,
+            $"{at50k:0}/s at 50k against {empty:0}/s on an empty topic in turns with it ({at50k / empty:P0}); CPU per reply {cpu:0.###} ms against {cpuEmpty:0.###} ms; the story itself when empty: {metrics.GetValueOrDefault("size0RepliesPerSecond"):0}/s",
             at50k >= 0.9 * empty && at50k >= 2_000 ? "yes" : "**no**");
     }
 }

@@ -118,8 +118,33 @@ Scenario("reaction-storm", "thousands of reactions per second on one reply: even
     (p, c, ct) =>
     {
         var o = new ReactionStorm.Options(p.GetValue(users), p.GetValue(reactRate), p.GetValue(reactWatchers), c.Duration);
-        return Runner.RunAsync("reaction-storm", c, new() { ["users"] = S(o.Users), ["rate"] = S(o.Rate), ["watchers"] = S(o.Watchers) }, 1,
+        return Runner.RunAsync("reaction-storm", c, new() { ["users"] = S(o.Users), ["rate"] = S(o.Rate), ["watchers"] = S(o.Watchers), ["warmup"] = S(o.WarmupSeconds) }, 1,
             (host, t) => ReactionStorm.RunAsync(host, o, t), ct);
+    });
+
+// fanout-saturation / reaction-saturation: the same scenarios at rising rates until each target falls behind
+var rates = new Option<string>("--rates") { Description = "offered rates, one level after another until the target falls behind (comma-separated)" };
+double[] RatesOf(ParseResult p, string fallback) =>
+    (p.GetValue(rates) ?? fallback).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+Scenario("fanout-saturation", "fan-out at rising post rates until deliveries fall behind: the highest sustained deliveries/s and CPU per delivery of each target",
+    [watchers, topics, writers, bodyChars, drain, rates],
+    (p, c, ct) =>
+    {
+        var o = FanoutOf(p, c);
+        var levels = RatesOf(p, "50,100,150,200,300,400");
+        var parameters = FanoutParams(o);
+        parameters.Remove("rate");
+        parameters["rates"] = string.Join(' ', levels.Select(r => S(r)));
+        return Runner.RunAsync("fanout-saturation", c, parameters, 1, (host, t) => Saturation.FanoutAsync(host, o, levels, t), ct);
+    });
+Scenario("reaction-saturation", "reactions at rising rates until the target falls behind: the highest sustained reactions/s and CPU per reaction of each target",
+    [users, reactWatchers, rates],
+    (p, c, ct) =>
+    {
+        var o = new ReactionStorm.Options(p.GetValue(users), 0, p.GetValue(reactWatchers), c.Duration);
+        var levels = RatesOf(p, "500,1000,2000,3000,4000,6000");
+        return Runner.RunAsync("reaction-saturation", c, new() { ["users"] = S(o.Users), ["watchers"] = S(o.Watchers), ["warmup"] = S(o.WarmupSeconds), ["rates"] = string.Join(' ', levels.Select(r => S(r))) }, 1,
+            (host, t) => Saturation.ReactionsAsync(host, o, levels, t), ct);
     });
 
 // hot-topic

@@ -214,6 +214,10 @@ public static class Report
         {
             yield return row;
         }
+        foreach (var row in SaturationReport.Targets(all))
+        {
+            yield return row;
+        }
         foreach (var row in Scenarios.LiveBlog.Targets(all))
         {
             yield return row;
