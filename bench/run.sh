@@ -2,8 +2,8 @@
 # The standard benchmark set (docs/benchmarks.md): builds in Release, runs every scenario against the bare
 # SignalR baseline and LiveCommunity (the load generator starts both on free loopback ports, with a temp
 # database, one after the other), then regenerates docs/benchmarks.md and its plots from bench/results/.
-# Sized to finish within about 50 minutes on a 2-core machine (35 without the soak), plus the live blog: two runs of 180 s
-# (baseline, then LiveCommunity), each after connecting 15,000 readers and followed by a drain. Loopback only.
+# Sized to finish within about 45 minutes on a 2-core machine (37 without the soak), the live blog included: two runs of
+# 180 s (baseline, then LiveCommunity), each after connecting 15,000 readers and followed by a drain. Loopback only.
 # BENCH_SOAK_SECONDS=0 skips the soak (its section of the doc is kept); BENCH_PREVIOUS=REV also runs fan-out and
 # the hot topic against that revision's build, for a same-run comparison with the previous main.
 set -euo pipefail
