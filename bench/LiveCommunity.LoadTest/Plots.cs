@@ -24,6 +24,7 @@ public static class Plots
         {
             written.Add("bench-growth.svg");
         }
+        written.AddRange(SaturationReport.Plot(results, docsDir));
         return written;
     }
 

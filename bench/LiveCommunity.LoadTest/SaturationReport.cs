@@ -1,3 +1,5 @@
+using ScottPlot;
+
 namespace LiveCommunity.LoadTest;
 
 /// <summary>
@@ -7,6 +9,43 @@ namespace LiveCommunity.LoadTest;
 /// </summary>
 public static class SaturationReport
 {
+    /// <summary>
+    /// CPU per operation against the offered rate, LiveCommunity beside the bare hub, one plot per ramp; each line
+    /// ends at the first level its target missed.
+    /// </summary>
+    public static IEnumerable<string> Plot(List<(string Name, ScenarioResult Result)> results, string docsDir)
+    {
+        (string Scenario, string Series, string File, string X, string Y)[] ramps =
+        [
+            ("fanout-saturation", "cpuUsPerDelivery", "bench-saturation-fanout.svg", "posts/s offered (1,000 watchers on 2 topics)", "server CPU per delivery (µs)"),
+            ("reaction-saturation", "cpuMsPerReaction", "bench-saturation-reactions.svg", "reactions/s offered", "server CPU per reaction (ms)"),
+        ];
+        foreach (var (scenario, series, file, x, y) in ramps)
+        {
+            if (results.LastOrDefault(r => r.Result.Scenario == scenario).Result is not { LiveCommunity: { } lc } ramp
+                || lc.Series.GetValueOrDefault(series) is not { Count: > 0 } points)
+            {
+                continue;
+            }
+            var plot = new ScottPlot.Plot();
+            var line = plot.Add.Scatter(points.Select(p => p[0]).ToArray(), points.Select(p => p[1]).ToArray());
+            line.LegendText = "LiveCommunity";
+            line.Color = Colors.SteelBlue;
+            if (ramp.Baseline?.Series.GetValueOrDefault(series) is { Count: > 0 } hub)
+            {
+                var hubLine = plot.Add.Scatter(hub.Select(p => p[0]).ToArray(), hub.Select(p => p[1]).ToArray());
+                hubLine.LegendText = "bare SignalR hub";
+                hubLine.Color = Colors.Gray;
+            }
+            plot.Axes.Bottom.Label.Text = x;
+            plot.Axes.Left.Label.Text = y;
+            plot.Title($"{scenario}: rising rates until each falls behind (its last point)");
+            plot.ShowLegend(Alignment.UpperRight);
+            plot.SaveSvg(Path.Combine(docsDir, file), 800, 400);
+            yield return file;
+        }
+    }
+
     public static IEnumerable<(string, string, string)> Targets(List<ScenarioResult> all)
     {
         static string Yes(bool ok) => ok ? "yes" : "**no**";
