@@ -85,6 +85,10 @@ public sealed class ServerProcess : IAsyncDisposable
             catch (HttpRequestException)
             {
             }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // A connect that races the listener's start can surface unwrapped: not ready yet, as above.
+            }
             catch (TaskCanceledException)
             {
             }
