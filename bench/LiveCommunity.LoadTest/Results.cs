@@ -12,6 +12,16 @@ public sealed class RunResult
     /// <summary>Series for plots, e.g. server memory against connections held: name → [x, y] pairs.</summary>
     public Dictionary<string, List<double[]>> Series { get; init; } = [];
     public List<string> Notes { get; init; } = [];
+
+    /// <summary>Adds one (x, y) point to a plot series, starting the series on its first point.</summary>
+    public void AddPoint(string series, double x, double y)
+    {
+        if (!Series.TryGetValue(series, out var points))
+        {
+            Series[series] = points = [];
+        }
+        points.Add([x, y]);
+    }
 }
 
 /// <summary>One scenario run: LiveCommunity and the baseline side by side, with their ratios.</summary>

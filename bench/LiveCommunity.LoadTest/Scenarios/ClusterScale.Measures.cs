@@ -258,11 +258,7 @@ public static partial class ClusterScale
     {
         lock (result.Series)
         {
-            if (!result.Series.TryGetValue(series, out var list))
-            {
-                result.Series[series] = list = [];
-            }
-            list.Add([x, y]);
+            result.AddPoint(series, x, y);
         }
     }
 

@@ -205,10 +205,6 @@ public static class Growth
         {
             result.Metrics[metric] = value;
         }
-        if (!result.Series.TryGetValue(series, out var points))
-        {
-            result.Series[series] = points = [];
-        }
-        points.Add([size, Math.Round(value, 3)]);
+        result.AddPoint(series, size, Math.Round(value, 3));
     }
 }

@@ -48,8 +48,8 @@ public static class Saturation
             result.Metrics[prefix + "CpuUsPerDelivery"] = Math.Round(cpuUs, 2);
             result.Metrics[prefix + "LatencyP99Ms"] = m.GetValueOrDefault("latencyP99Ms");
             result.Metrics[prefix + "KeptUp"] = keptUp ? 1 : 0;
-            result.Series.GetOrAdd("deliveriesPerSecond").Add([rate, perSecond]);
-            result.Series.GetOrAdd("cpuUsPerDelivery").Add([rate, Math.Round(cpuUs, 2)]);
+            result.AddPoint("deliveriesPerSecond", rate, perSecond);
+            result.AddPoint("cpuUsPerDelivery", rate, Math.Round(cpuUs, 2));
             Carry(level, result, prefix, m.GetValueOrDefault("duplicates") + m.GetValueOrDefault("seqGaps") > 0);
             if (!keptUp)
             {
@@ -82,8 +82,8 @@ public static class Saturation
             result.Metrics[prefix + "ReactionsPerSecond"] = perSecond;
             result.Metrics[prefix + "CpuMsPerReaction"] = m.GetValueOrDefault("serverCpuMsPerReaction");
             result.Metrics[prefix + "KeptUp"] = keptUp ? 1 : 0;
-            result.Series.GetOrAdd("reactionsPerSecond").Add([rate, perSecond]);
-            result.Series.GetOrAdd("cpuMsPerReaction").Add([rate, m.GetValueOrDefault("serverCpuMsPerReaction")]);
+            result.AddPoint("reactionsPerSecond", rate, perSecond);
+            result.AddPoint("cpuMsPerReaction", rate, m.GetValueOrDefault("serverCpuMsPerReaction"));
             // A wrong final count is a broken guarantee at any rate; a rate not kept is only the ceiling.
             Carry(level, result, prefix, level.Failures.Any(f => f.Contains("count", StringComparison.Ordinal) || f.Contains("likes", StringComparison.Ordinal)));
             if (!keptUp)
@@ -114,13 +114,4 @@ public static class Saturation
             : $"{m.GetValueOrDefault("postsPerSecond")} of {rate} posts/s issued, p99 {m.GetValueOrDefault("latencyP99Ms")} ms";
 
     private static string Key(double rate) => rate.ToString("0.#", CultureInfo.InvariantCulture).Replace('.', '_');
-
-    private static List<double[]> GetOrAdd(this Dictionary<string, List<double[]>> series, string name)
-    {
-        if (!series.TryGetValue(name, out var list))
-        {
-            series[name] = list = [];
-        }
-        return list;
-    }
 }
