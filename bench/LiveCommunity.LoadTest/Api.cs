@@ -12,6 +12,7 @@ namespace LiveCommunity.LoadTest;
 public sealed record ReplyDto(string Id, string TopicId, DateTime CreatedAt);
 public sealed record ReplyPostedMsg(string TopicId, long Seq, ReplyDto Reply);
 public sealed record ReplyRemovedMsg(string TopicId, long Seq, string ReplyId);
+public sealed record TopicSeqMsg(string TopicId, long LastSeq);
 public sealed record ReactionsChangedMsg(string TopicId, long Seq, string? ReplyId, Dictionary<string, int> Reactions);
 public sealed record WatchResultDto(string TopicId, long LastSeq, int Watchers, bool Reset, List<JsonElement> Missed);
 public sealed record TokenDto(string Token, string UserId);

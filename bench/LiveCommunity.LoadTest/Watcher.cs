@@ -36,6 +36,8 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
     public long ReactionEvents { get; private set; }
     public int? LastLikeCount { get; private set; }
     public DateTime? ResumedAt { get; private set; }
+    /// <summary>Watches again after a TopicSeq showed this watcher behind.</summary>
+    public int CatchUps { get; private set; }
     public int Resets { get; private set; }
     public int Distinct { get { lock (_gate) { return _replyIds.Count; } } }
     /// <summary>Distinct replies this watcher saw removed live (ReplyRemoved events).</summary>
@@ -56,6 +58,16 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
                 await watcher.ResumeAsync();
                 watcher.ResumedAt = DateTime.UtcNow;
             };
+            // TopicSeq (PROTOCOL.md v3): an instance that knows its watchers may have missed events (its backplane
+            // subscription came late, a publish failed) tells them the topic's last seq; behind it, the SDK watches
+            // again from its last applied seq (LiveThread.heard).
+            watcher.Connection.On<TopicSeqMsg>("TopicSeq", message =>
+            {
+                if (message.TopicId == watcher.TopicId && message.LastSeq > watcher.LastApplied())
+                {
+                    _ = watcher.CatchUpAsync();
+                }
+            });
         }
         return watcher;
     }
@@ -93,6 +105,23 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
         }
     }
 
+    /// <summary>A Watch from the last applied seq after a TopicSeq showed this watcher behind; counted in <see cref="CatchUps"/>.</summary>
+    private async Task CatchUpAsync()
+    {
+        try
+        {
+            await WatchAsync(resume: true, CancellationToken.None);
+            lock (_gate)
+            {
+                CatchUps++;
+            }
+        }
+        catch (Exception ex) when (ex is HubException or InvalidOperationException or OperationCanceledException)
+        {
+            // Not connected right now, or refused: the reconnect's resume or the next TopicSeq tries again.
+        }
+    }
+
     private static readonly System.Text.RegularExpressions.Regex RetryIn = new(@"retry in (\d+) s");
 
     /// <summary>
@@ -102,27 +131,40 @@ public sealed class Watcher(HubConnection connection, string topicId, Latency? l
     /// </summary>
     public async Task<long> FillGapsAsync(long topicLastSeq, CancellationToken ct)
     {
-        long first;
-        lock (_gate)
-        {
-            first = 1;
-            while (first <= topicLastSeq && _seqs.Contains(first))
-            {
-                first++;
-            }
-        }
-        if (first > topicLastSeq)
+        var applied = LastApplied();
+        if (applied >= topicLastSeq)
         {
             return 0;
         }
         var before = MissingSeqs(topicLastSeq);
-        await WatchAsync(resume: true, ct, after: first - 1);
+        await WatchAsync(resume: true, ct, after: applied);
         return before - MissingSeqs(topicLastSeq);
+    }
+
+    /// <summary>
+    /// The last seq before the first one not applied: where the web SDK's sequencer resumes from (its
+    /// lastApplied). Not <see cref="LastSeq"/>: on a cluster, events published by different instances arrive out of
+    /// order, and a reconnect while one is still in flight would skip it for good.
+    /// </summary>
+    public long LastApplied()
+    {
+        lock (_gate)
+        {
+            var applied = 0L;
+            while (_seqs.Contains(applied + 1))
+            {
+                applied++;
+            }
+            return applied;
+        }
     }
 
     public async Task WatchAsync(bool resume, CancellationToken ct, long? after = null)
     {
-        after ??= resume && LastSeq > 0 ? LastSeq : null;
+        if (after is null && resume && LastApplied() is > 0 and var applied)
+        {
+            after = applied;
+        }
         var result = await Connection.InvokeAsync<WatchResultDto>("Watch", TopicId, after, ct);
         lock (_gate)
         {
