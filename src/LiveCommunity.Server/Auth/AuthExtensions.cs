@@ -75,22 +75,32 @@ public static class AuthExtensions
     /// A request that carries a token must carry a good one, even on routes anyone may read: a client that
     /// believes it is signed in should hear at once that it is not, instead of silently acting anonymously.
     /// </summary>
-    public static IApplicationBuilder UseTokenRejection(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseTokenRejection(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        var result = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
-        if (result.Failure is not null)
-        {
-            var detail = result.Failure switch
-            {
-                SecurityTokenExpiredException => "the token has expired",
-                SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature is not valid",
-                TokenClaimsException => result.Failure.Message,
-                _ => "the token is not valid",
-            };
-            await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid token", detail: detail)
-                .ExecuteAsync(context);
-            return;
-        }
-        await next(context);
+        // Authentication already ran (UseAuthentication), so this is its cached, finished result: not async on that
+        // path (see PassThrough).
+        var authenticating = context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+        return authenticating.IsCompletedSuccessfully
+            ? RejectOrContinue(context, next, authenticating.Result)
+            : AuthenticateThenAsync(context, next, authenticating);
     });
+
+    private static async Task AuthenticateThenAsync(HttpContext context, RequestDelegate next, Task<AuthenticateResult> authenticating) =>
+        await RejectOrContinue(context, next, await authenticating);
+
+    private static Task RejectOrContinue(HttpContext context, RequestDelegate next, AuthenticateResult result)
+    {
+        if (result.Failure is null)
+        {
+            return next(context);
+        }
+        var detail = result.Failure switch
+        {
+            SecurityTokenExpiredException => "the token has expired",
+            SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature is not valid",
+            TokenClaimsException => result.Failure.Message,
+            _ => "the token is not valid",
+        };
+        return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid token", detail: detail).ExecuteAsync(context);
+    }
 }

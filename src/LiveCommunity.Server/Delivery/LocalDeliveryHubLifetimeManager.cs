@@ -13,8 +13,10 @@ namespace LiveCommunity.Server.Delivery;
 /// delays nobody (DESIGN.md, reliability 5), on one instance and through the Redis backplane alike; and keeps
 /// local watchers served through a Redis outage (3).
 /// <para>
-/// One instance (no Redis): group messages are written by this class to the local members, serialized once, and
-/// waited for by nobody (<see cref="SendBound"/>).
+/// One instance (no Redis): group, user and all-connection messages are written by this class to the local
+/// connections, serialized once, and waited for by nobody (<see cref="SendBound"/>). The inner manager only knows the
+/// connections for what this class leaves to it (client results); it holds no groups and no proxies, which would
+/// cost each connection a second <see cref="HubConnectionContext"/> (about 2 KB, measured in bench/findings.md).
 /// </para>
 /// <para>
 /// With Redis: wraps the backplane (RedisHubLifetimeManager), which sends every group message through Redis
@@ -74,8 +76,13 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
         var local = new LocalConnection(connection);
-        local.Proxy = new DeliveryProxy(local, _bound);
         _connections[connection.ConnectionId] = local;
+        if (_redis is null)
+        {
+            await _inner.OnConnectedAsync(connection);
+            return;
+        }
+        local.Proxy = new DeliveryProxy(local, _bound);
         await TryRedisAsync(() => _inner.OnConnectedAsync(local.Proxy), "connect");
     }
 
@@ -87,7 +94,7 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
             {
                 _groups.Leave(group, connection.ConnectionId);
             }
-            await TryRedisAsync(() => _inner.OnDisconnectedAsync(local.Proxy!), "disconnect");
+            await TryRedisAsync(() => _inner.OnDisconnectedAsync(local.Proxy ?? connection), "disconnect");
         }
     }
 
@@ -100,6 +107,10 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
         }
         local.Groups[groupName] = 0;
         _groups.Join(groupName, local);
+        if (_redis is null)
+        {
+            return;
+        }
         if (!await TryRedisAsync(() => _inner.AddToGroupAsync(connectionId, groupName, cancellationToken), "subscribe", cancellationToken))
         {
             _healer?.SubscribeFailed(groupName);
@@ -115,6 +126,10 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
         }
         local.Groups.TryRemove(groupName, out _);
         _groups.Leave(groupName, connectionId);
+        if (_redis is null)
+        {
+            return;
+        }
         await TryRedisAsync(() => _inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken), "unsubscribe", cancellationToken);
     }
 
@@ -188,12 +203,17 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
     private Task<bool> TryRedisAsync(Func<Task> call, string what, CancellationToken ct = default) =>
         Backplane.TryAsync(call, what, _logger, ct);
 
-    // Everything else is the backplane's job, unchanged: it reaches local connections through their proxies.
+    // Everything else is the backplane's job, unchanged: it reaches local connections through their proxies. On
+    // one instance, sends to all or to users go through the bound here instead.
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendAllAsync(methodName, args, cancellationToken);
+        _redis is null
+            ? SendLocalWhere(_ => true, methodName, args)
+            : _inner.SendAllAsync(methodName, args, cancellationToken);
 
     public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
-        _inner.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken);
+        _redis is null
+            ? SendLocalWhere(c => !excludedConnectionIds.Contains(c.ConnectionId), methodName, args)
+            : _inner.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken);
 
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         _connections.TryGetValue(connectionId, out var local)
@@ -204,10 +224,32 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
         Task.WhenAll(connectionIds.Select(id => SendConnectionAsync(id, methodName, args, cancellationToken)));
 
     public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendUserAsync(userId, methodName, args, cancellationToken);
+        _redis is null
+            ? SendLocalWhere(c => string.Equals(c.UserIdentifier, userId, StringComparison.Ordinal), methodName, args)
+            : _inner.SendUserAsync(userId, methodName, args, cancellationToken);
 
     public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _inner.SendUsersAsync(userIds, methodName, args, cancellationToken);
+        _redis is null
+            ? SendLocalWhere(c => c.UserIdentifier is { } user && userIds.Contains(user), methodName, args)
+            : _inner.SendUsersAsync(userIds, methodName, args, cancellationToken);
+
+    /// <summary>
+    /// One instance: writes one message, serialized once and only if someone gets it, to the local connections that
+    /// match, through the send bound. A scan, as the default manager's own sends to users are.
+    /// </summary>
+    private Task SendLocalWhere(Func<HubConnectionContext, bool> match, string methodName, object?[] args)
+    {
+        SerializedHubMessage? message = null;
+        foreach (var local in _connections.Values)
+        {
+            if (match(local.Context))
+            {
+                message ??= new SerializedHubMessage(new InvocationMessage(methodName, args));
+                _bound.Deliver(local, message);
+            }
+        }
+        return Task.CompletedTask;
+    }
 
     public override Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken) =>
         _inner.InvokeConnectionAsync<T>(connectionId, methodName, args, cancellationToken);

@@ -74,13 +74,15 @@ internal sealed class RecordRoleCommand(string userId, string role) : WriteComma
 public static class CurrentRolesExtensions
 {
     /// <summary>After authentication: every verified token refreshes its user's stored role (see <see cref="CurrentRoles"/>).</summary>
-    public static IApplicationBuilder UseCurrentRoles(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseCurrentRoles(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        if (Caller.From(context.User) is { } caller)
+        if (Caller.From(context.User) is not { } caller)
         {
-            var services = context.RequestServices;
-            await services.GetRequiredService<CurrentRoles>().SeenAsync(services.GetRequiredService<CommunityDb>(), caller, context.RequestAborted);
+            return next(context);
         }
-        await next(context);
+        // Not async when the role was checked lately, the usual case (see PassThrough).
+        var services = context.RequestServices;
+        return services.GetRequiredService<CurrentRoles>().SeenAsync(services.GetRequiredService<CommunityDb>(), caller, context.RequestAborted)
+            .ThenNext(context, next);
     });
 }

@@ -81,16 +81,16 @@ public static class SafetyExtensions
     /// 413 before reading a body larger than Limits:MaxRequestBodyBytes. The hub is left to SignalR's own
     /// MaximumReceiveMessageSize, since a long-polling POST may batch several messages.
     /// </summary>
-    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    // Not async (see PassThrough).
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         if (!context.Request.Path.StartsWithSegments("/hubs"))
         {
             var max = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBodyBytes;
             if (context.Request.ContentLength > max)
             {
-                await TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
+                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
                     detail: $"the request body may be at most {max} bytes").ExecuteAsync(context);
-                return;
             }
             // Chunked bodies have no length up front: Kestrel stops reading them at the same limit.
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
@@ -98,7 +98,7 @@ public static class SafetyExtensions
                 feature.MaxRequestBodySize = max;
             }
         }
-        await next(context);
+        return next(context);
     });
 
     // A window counted across the cluster (SharedRateLimits), one limiter object per key while it is in use.

@@ -17,7 +17,7 @@ public sealed class PipeConnection
     private readonly IDuplexPipe _application;
     private int _received;
 
-    public PipeConnection(string id)
+    public PipeConnection(string id, string? user = null)
     {
         var pair = DuplexPipe.CreateConnectionPair(new PipeOptions(), new PipeOptions());
         _application = pair.Application;
@@ -27,6 +27,7 @@ public sealed class PipeConnection
             NullLoggerFactory.Instance)
         {
             Protocol = new JsonHubProtocol(),
+            UserIdentifier = user,
         };
     }
 

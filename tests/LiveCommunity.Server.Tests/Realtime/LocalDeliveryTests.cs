@@ -22,11 +22,7 @@ public sealed class LocalDeliveryTests
     [Fact]
     public async Task AConnectionThatStopsReadingIsCutOffWhileOthersKeepReceiving()
     {
-        var manager = new LocalDeliveryHubLifetimeManager<DiscussionHub>(
-            new DefaultHubLifetimeManager<DiscussionHub>(NullLogger<DefaultHubLifetimeManager<DiscussionHub>>.Instance),
-            redis: null,
-            Options.Create(new LimitsOptions { MaxPendingSends = 3, StalledSendTimeout = StallTimeout }),
-            NullLogger<LocalDeliveryHubLifetimeManager<DiscussionHub>>.Instance);
+        var manager = OneInstance();
         var (stalled, _) = Connect("stalled");
         var (reading, readingPipe) = Connect("reading");
         foreach (var connection in new[] { stalled, reading })
@@ -76,12 +72,7 @@ public sealed class LocalDeliveryTests
     public async Task AResultLeftUnreadPastTheTimeoutCutsOffItsConnectionAndOneTakenInTimeDoesNot()
     {
         var time = new FakeTimeProvider();
-        var manager = new LocalDeliveryHubLifetimeManager<DiscussionHub>(
-            new DefaultHubLifetimeManager<DiscussionHub>(NullLogger<DefaultHubLifetimeManager<DiscussionHub>>.Instance),
-            redis: null,
-            Options.Create(new LimitsOptions { MaxPendingSends = 3, StalledSendTimeout = StallTimeout }),
-            NullLogger<LocalDeliveryHubLifetimeManager<DiscussionHub>>.Instance,
-            time);
+        var manager = OneInstance(time);
         var (stalled, _) = Connect("stalled");
         var (reading, _) = Connect("reading");
         var (small, _) = Connect("small");
@@ -105,6 +96,49 @@ public sealed class LocalDeliveryTests
         unread!.Dispose();
         within!.Dispose();
     }
+
+    [Fact]
+    public async Task OnOneInstanceMessagesToAUserOrToEveryoneNeverWaitOnAConnectionThatStoppedReading()
+    {
+        var manager = OneInstance();
+        // One reader on two devices, one of which stopped reading, and another reader.
+        var stalled = new PipeConnection("stalled", "u1");
+        var reading = new PipeConnection("reading", "u1");
+        var other = new PipeConnection("other", "u2");
+        foreach (var connection in new[] { stalled, reading, other })
+        {
+            await manager.OnConnectedAsync(connection.Context);
+        }
+        var readers = new[] { reading.StartReading(), other.StartReading() };
+
+        var payload = new string('x', 20_000);
+        // 800 KB to the user, far past the 64 KB a pipe holds before it pushes back: no send waits for the stalled
+        // device, which is cut off past the bound, while the user's other device gets every message.
+        for (var i = 0; i < 40; i++)
+        {
+            var send = manager.SendUserAsync("u1", "NotificationCreated", [new { i, body = payload }]);
+            Assert.True(send.IsCompleted, $"send {i} to the user waited");
+            if (i == 19)
+            {
+                await Task.Delay(StallTimeout + TimeSpan.FromMilliseconds(200));
+            }
+        }
+        Assert.True(manager.SendAllAsync("Hello", [payload]).IsCompleted, "a send to everyone waited");
+
+        Assert.True(await Eventually.TrueAsync(() => stalled.Context.ConnectionAborted.IsCancellationRequested), "the stalled device was not cut off");
+        Assert.True(await Eventually.TrueAsync(() => reading.Received == 41), $"the reading device got {reading.Received} of 41");
+        Assert.True(await Eventually.TrueAsync(() => other.Received == 1), $"the other reader got {other.Received} of 1 (only the send to everyone)");
+        Assert.False(reading.Context.ConnectionAborted.IsCancellationRequested);
+        _ = readers;
+    }
+
+    /// <summary>The manager as one instance runs it (no Redis), with a bound of 3 pending sends.</summary>
+    private static LocalDeliveryHubLifetimeManager<DiscussionHub> OneInstance(TimeProvider? time = null) => new(
+        new DefaultHubLifetimeManager<DiscussionHub>(NullLogger<DefaultHubLifetimeManager<DiscussionHub>>.Instance),
+        redis: null,
+        Options.Create(new LimitsOptions { MaxPendingSends = 3, StalledSendTimeout = StallTimeout }),
+        NullLogger<LocalDeliveryHubLifetimeManager<DiscussionHub>>.Instance,
+        time);
 
     private static (HubConnectionContext Connection, IDuplexPipe Transport) Connect(string id)
     {

@@ -8,7 +8,7 @@ internal sealed class LocalConnection(HubConnectionContext context)
 {
     public HubConnectionContext Context { get; } = context;
 
-    /// <summary>What the backplane knows this connection as (<see cref="DeliveryProxy"/>).</summary>
+    /// <summary>What the backplane knows this connection as (<see cref="DeliveryProxy"/>); null on one instance, without a backplane.</summary>
     public HubConnectionContext? Proxy { get; set; }
 
     public ConcurrentDictionary<string, byte> Groups { get; } = new(StringComparer.Ordinal);

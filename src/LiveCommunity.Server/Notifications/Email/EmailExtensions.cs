@@ -51,13 +51,13 @@ public static class EmailExtensions
         {
             return app; // no SMTP: no email, no addresses kept
         }
-        return app.Use(async (context, next) =>
+        return app.Use((context, next) =>
         {
-            if (Caller.From(context.User) is { Email: not null } caller)
+            if (Caller.From(context.User) is not { Email: not null } caller)
             {
-                await addresses.TryRecordAsync(caller, context.RequestAborted);
+                return next(context);
             }
-            await next(context);
+            return addresses.TryRecordAsync(caller, context.RequestAborted).ThenNext(context, next); // see PassThrough
         });
     }
 
