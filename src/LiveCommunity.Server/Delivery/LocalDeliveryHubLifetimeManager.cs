@@ -90,7 +90,7 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
     {
         if (_connections.TryRemove(connection.ConnectionId, out var local))
         {
-            foreach (var group in local.Groups.Keys)
+            foreach (var group in local.Groups)
             {
                 _groups.Leave(group, connection.ConnectionId);
             }
@@ -105,7 +105,7 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
             await _inner.AddToGroupAsync(connectionId, groupName, cancellationToken); // another instance's connection
             return;
         }
-        local.Groups[groupName] = 0;
+        local.Joined(groupName);
         _groups.Join(groupName, local);
         if (_redis is null)
         {
@@ -124,7 +124,7 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
             await _inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
             return;
         }
-        local.Groups.TryRemove(groupName, out _);
+        local.Left(groupName);
         _groups.Leave(groupName, connectionId);
         if (_redis is null)
         {
