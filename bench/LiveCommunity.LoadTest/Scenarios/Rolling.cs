@@ -11,8 +11,9 @@ namespace LiveCommunity.LoadTest.Scenarios;
 /// Rolling restarts under load (scripts/cluster-smoke.sh, docs/deployment.md "Rolling restarts"): through the
 /// cluster's proxy, a client posts replies at a steady rate and watchers watch the topic (reconnecting and resuming
 /// from their last applied seq, heeding TopicSeq and filling a gap that stays open, as the web SDK does) while a
-/// command (scripts/cluster.sh roll) restarts the instances, several times in a row. Exit 0 only with no failed request (a 503 with Retry-After is counted apart: the client was told to retry),
-/// no lost reply (the topic stores exactly the accepted ones) and every watcher holding every event exactly once.
+/// command (scripts/cluster.sh roll) restarts the instances, several times in a row. Exit 0 only with no failed
+/// request (a 503 with Retry-After is counted apart: the client was told to retry), no lost reply (the topic stores
+/// exactly the accepted ones) and every watcher holding every event exactly once.
 /// </summary>
 public static class Rolling
 {

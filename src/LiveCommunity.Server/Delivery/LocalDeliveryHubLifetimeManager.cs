@@ -40,6 +40,7 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
     private readonly ILogger _logger;
     private readonly SendBound _bound;
     private readonly LocalGroups _groups = new();
+    private readonly LocalUsers _users = new(); // one instance only: with Redis, the backplane finds users
     private readonly ConcurrentDictionary<string, LocalConnection> _connections = new(StringComparer.Ordinal);
     private readonly BackplaneHealer<THub>? _healer;
 
@@ -79,6 +80,10 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
         _connections[connection.ConnectionId] = local;
         if (_redis is null)
         {
+            if (connection.UserIdentifier is { } user)
+            {
+                _users.Add(user, local);
+            }
             await _inner.OnConnectedAsync(connection);
             return;
         }
@@ -93,6 +98,10 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
             foreach (var group in local.Groups)
             {
                 _groups.Leave(group, connection.ConnectionId);
+            }
+            if (_redis is null && connection.UserIdentifier is { } user)
+            {
+                _users.Remove(user, local);
             }
             await TryRedisAsync(() => _inner.OnDisconnectedAsync(local.Proxy ?? connection), "disconnect");
         }
@@ -175,22 +184,8 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
     /// Writes one message, serialized once, to this instance's members of a group only, through the send bound
     /// (never waits). For what concerns each instance's own members alone, such as a heartbeat.
     /// </summary>
-    public void SendLocal(string groupName, string methodName, object?[] args, IReadOnlyList<string>? excluded = null)
-    {
-        var members = _groups.MembersOf(groupName);
-        if (members.Count == 0)
-        {
-            return;
-        }
-        var message = new SerializedHubMessage(new InvocationMessage(methodName, args));
-        foreach (var (connectionId, local) in members)
-        {
-            if (excluded is null || !excluded.Contains(connectionId))
-            {
-                _bound.Deliver(local, message);
-            }
-        }
-    }
+    public void SendLocal(string groupName, string methodName, object?[] args, IReadOnlyList<string>? excluded = null) =>
+        Deliver(_groups.MembersOf(groupName).Select(member => member.Value), methodName, args, excluded);
 
     /// <summary>
     /// Counts a hub method's result that SignalR is about to write (a Watch replay) with the connection's pending
@@ -207,12 +202,12 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
     // one instance, sends to all or to users go through the bound here instead.
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         _redis is null
-            ? SendLocalWhere(_ => true, methodName, args)
+            ? Deliver(_connections.Values, methodName, args)
             : _inner.SendAllAsync(methodName, args, cancellationToken);
 
     public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
         _redis is null
-            ? SendLocalWhere(c => !excludedConnectionIds.Contains(c.ConnectionId), methodName, args)
+            ? Deliver(_connections.Values, methodName, args, excludedConnectionIds)
             : _inner.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken);
 
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
@@ -225,24 +220,24 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
 
     public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         _redis is null
-            ? SendLocalWhere(c => string.Equals(c.UserIdentifier, userId, StringComparison.Ordinal), methodName, args)
+            ? Deliver(_users.Of(userId), methodName, args)
             : _inner.SendUserAsync(userId, methodName, args, cancellationToken);
 
     public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         _redis is null
-            ? SendLocalWhere(c => c.UserIdentifier is { } user && userIds.Contains(user), methodName, args)
+            ? Deliver(userIds.Distinct(StringComparer.Ordinal).SelectMany(_users.Of), methodName, args)
             : _inner.SendUsersAsync(userIds, methodName, args, cancellationToken);
 
     /// <summary>
-    /// One instance: writes one message, serialized once and only if someone gets it, to the local connections that
-    /// match, through the send bound. A scan, as the default manager's own sends to users are.
+    /// Writes one message, serialized once and only if someone gets it, to these local connections, through the
+    /// send bound: never waits on any of them.
     /// </summary>
-    private Task SendLocalWhere(Func<HubConnectionContext, bool> match, string methodName, object?[] args)
+    private Task Deliver(IEnumerable<LocalConnection> targets, string methodName, object?[] args, IReadOnlyList<string>? excluded = null)
     {
         SerializedHubMessage? message = null;
-        foreach (var local in _connections.Values)
+        foreach (var local in targets)
         {
-            if (match(local.Context))
+            if (excluded is null || !excluded.Contains(local.Context.ConnectionId))
             {
                 message ??= new SerializedHubMessage(new InvocationMessage(methodName, args));
                 _bound.Deliver(local, message);

@@ -129,6 +129,16 @@ public sealed class LocalDeliveryTests
         Assert.True(await Eventually.TrueAsync(() => reading.Received == 41), $"the reading device got {reading.Received} of 41");
         Assert.True(await Eventually.TrueAsync(() => other.Received == 1), $"the other reader got {other.Received} of 1 (only the send to everyone)");
         Assert.False(reading.Context.ConnectionAborted.IsCancellationRequested);
+
+        // Once a device disconnects, sends to its user no longer reach it; the user's other device still hears.
+        await manager.OnDisconnectedAsync(stalled.Context);
+        // A user named twice gets it once: the send to everyone after it comes through the same pipe, so a
+        // duplicate would have arrived before it.
+        await manager.SendUsersAsync(["u1", "u1", "nobody"], "NotificationCreated", [new { i = 40 }]);
+        await manager.SendAllAsync("Hello", ["after"]);
+        Assert.True(await Eventually.TrueAsync(() => other.Received == 2), $"the other reader got {other.Received} of 2");
+        Assert.True(await Eventually.TrueAsync(() => reading.Received >= 43), $"the reading device got {reading.Received} of 43");
+        Assert.Equal(43, reading.Received);
         _ = readers;
     }
 
