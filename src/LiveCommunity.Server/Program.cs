@@ -52,9 +52,10 @@ await app.MigrateDatabaseAsync();
 
 app.UseForwardedHeaders();      // the client's address behind nginx, for per-address limits
 app.UseDrain();                 // while draining: Connection: close, new hub connections refused with Retry-After
-app.UseExceptionHandler();
+// These two shape HTTP answers only: a websocket upgrade skips them (each would hold a frame per hub connection).
+app.UseWhen(PassThrough.AnswersOverHttp, branch => branch.UseExceptionHandler());
 app.UseRequestBodyLimit();      // 413 before reading an oversized body
-app.UseStatusCodePages();       // empty 401/403/404/405 responses become problem details too
+app.UseWhen(PassThrough.AnswersOverHttp, branch => branch.UseStatusCodePages()); // empty 401/403/404/405: problem details too
 // "/" is the demo page: rewritten to /index.html before routing picks its endpoint. Only "/": the middleware looks
 // each path up as a directory of the static assets, which cost every API request a lookup (profiled).
 app.UseWhen(context => context.Request.Path.Value == "/", branch => branch.UseDefaultFiles());

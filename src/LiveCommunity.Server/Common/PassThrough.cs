@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Features;
+
 namespace LiveCommunity.Server.Common;
 
 /// <summary>
@@ -16,4 +18,14 @@ public static class PassThrough
         await step;
         await next(context);
     }
+
+    /// <summary>
+    /// False for a websocket upgrade: the request that becomes a hub connection and stays in the pipeline for the
+    /// connection's life. Middleware that only shapes HTTP answers (problem details for errors and empty statuses)
+    /// is skipped for it with <c>UseWhen</c>, so it keeps no frame per connection; a browser cannot read the body of
+    /// a refused upgrade anyway.
+    /// </summary>
+    public static bool AnswersOverHttp(HttpContext context) =>
+        context.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true }
+        || !context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
 }

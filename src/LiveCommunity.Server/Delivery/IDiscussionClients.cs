@@ -11,4 +11,10 @@ namespace LiveCommunity.Server.Delivery;
 public interface IDiscussionClients
 {
     IHubClients<IDiscussionClient> Clients { get; }
+
+    /// <summary>
+    /// Sends an event without seq that describes state (presence) to a group's members, paced on one instance so a
+    /// big group does not hold a send buffer per member at once (LocalDeliveryHubLifetimeManager.SendGroupPacedAsync).
+    /// </summary>
+    Task SendStateAsync(string groupName, string methodName, object arg);
 }

@@ -110,7 +110,7 @@ public sealed partial class TopicEventPublisher(
     {
         try
         {
-            await hub.Clients.Group(GroupOf(presence.TopicId)).PresenceChanged(presence);
+            await hub.SendStateAsync(GroupOf(presence.TopicId), nameof(IDiscussionClient.PresenceChanged), presence);
         }
         catch (Exception ex)
         {

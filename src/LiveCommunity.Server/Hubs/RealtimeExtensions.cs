@@ -29,6 +29,7 @@ public static class RealtimeExtensions
         builder.Services.AddSignalR(hub =>
         {
             // In this order, before the filters AddSafety adds (write limits): the outermost sees every refusal.
+            hub.AddFilter<CompactConnectionItems>();    // first: a small dictionary for the items before any is stored
             hub.AddFilter<HubRefusalFilter>();          // logs each refused call once, at Debug
             hub.AddFilter<PublisherHubFilter>();        // a publisher token is never a reader
             hub.AddFilter<HubInvocationLimitFilter>();  // per-connection budget, before any work is done
@@ -37,6 +38,7 @@ public static class RealtimeExtensions
             hub.AddFilter<WatchResultSendBound>();      // a Watch result counts toward the send bound
         });
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIds>(); // Clients.User(sub): a reader's notifications
+        builder.Services.AddSingleton<CompactConnectionItems>();
         builder.Services.AddSingleton<HubRefusalFilter>();
         builder.Services.AddSingleton<HubInvocationLimitFilter>();
         builder.Services.AddSingleton<HubInputFilter>();

@@ -100,7 +100,7 @@ public sealed partial class TopicSeqBeacon : BackgroundService
     {
         if (localOnly)
         {
-            _delivery!.SendLocal(group, method, [evt]);
+            await _delivery!.SendLocalPacedAsync(group, method, [evt]);
         }
         else
         {

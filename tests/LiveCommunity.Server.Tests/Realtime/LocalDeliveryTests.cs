@@ -142,6 +142,39 @@ public sealed class LocalDeliveryTests
         _ = readers;
     }
 
+    [Fact]
+    public async Task APacedSendReachesEveryMemberOfAGroupOfManySlicesOnceAndWaitsForNoReader()
+    {
+        var manager = OneInstance();
+        var members = Enumerable.Range(0, 3 * LocalDeliveryHubLifetimeManager<DiscussionHub>.PacedSlice + 5)
+            .Select(i => new PipeConnection($"c{i}")).ToList();
+        var stalled = new PipeConnection("stalled"); // in the group, never read
+        var outsider = new PipeConnection("outsider"); // connected, in no group
+        foreach (var connection in members.Append(stalled))
+        {
+            await manager.OnConnectedAsync(connection.Context);
+            await manager.AddToGroupAsync(connection.Context.ConnectionId, "topic:t");
+        }
+        await manager.OnConnectedAsync(outsider.Context);
+        var readers = members.Append(outsider).Select(connection => connection.StartReading()).ToList();
+
+        // 100 KB to each member: the stalled one's pipe fills and pushes back, and the send still finishes.
+        var payload = new string('x', 20_000);
+        for (var i = 0; i < 5; i++)
+        {
+            await manager.SendLocalPacedAsync("topic:t", "PresenceChanged", [new { i, payload }]).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.True(await Eventually.TrueAsync(() => members.All(member => member.Received >= 5)),
+            $"{members.Count(member => member.Received < 5)} of {members.Count} members missed a message");
+        await manager.SendAllAsync("Hello", ["after"]); // through the same pipes: a repeated message would be read before it
+        Assert.True(await Eventually.TrueAsync(() => members.All(member => member.Received >= 6)));
+        Assert.All(members, member => Assert.Equal(6, member.Received));
+        Assert.True(await Eventually.TrueAsync(() => outsider.Received == 1));
+        Assert.Equal(1, outsider.Received);
+        _ = readers;
+    }
+
     /// <summary>The manager as one instance runs it (no Redis), with a bound of 3 pending sends.</summary>
     private static LocalDeliveryHubLifetimeManager<DiscussionHub> OneInstance(TimeProvider? time = null) => new(
         new DefaultHubLifetimeManager<DiscussionHub>(NullLogger<DefaultHubLifetimeManager<DiscussionHub>>.Instance),
