@@ -20,6 +20,8 @@ internal sealed class SetReactionCommand(Caller caller, string topicId, string? 
 
     private readonly string _targetId = replyId ?? topicId;
 
+    public override bool MayWaitForBatch => true; // its count goes out once per window anyway
+
     public override async Task<Outcome<ReactionsResult>> ExecuteAsync(WriteContext write, CancellationToken ct)
     {
         var db = write.Db;

@@ -18,4 +18,12 @@ public abstract class WriteCommand<T>
     public abstract Caller? Writer { get; }
 
     public abstract Task<Outcome<T>> ExecuteAsync(WriteContext write, CancellationToken ct);
+
+    /// <summary>
+    /// Whether its batch may wait up to Writes:ReactionBatchDelay for more commands to share the transaction: for
+    /// commands whose effect others see coalesced anyway (a reaction's count goes out once per window), so that a
+    /// steady stream of them pays for one commit per few, not one each. A batch holding any other command waits
+    /// only MaxBatchDelay.
+    /// </summary>
+    public virtual bool MayWaitForBatch => false;
 }

@@ -15,6 +15,14 @@ public sealed class WriteOptions
     /// </summary>
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How long a batch of reactions only may wait for more after its first one; a quarter of it with no arrival, a
+    /// reply or any other command arriving, or a full batch ends the wait. A reaction's count reaches watchers once
+    /// per coalescing window (250 ms) anyway; the wait lets a steady stream share commits, which are most of a lone
+    /// reaction's cost (bench/findings.md). Zero: reactions batch like everything else.
+    /// </summary>
+    public TimeSpan ReactionBatchDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>A command not started within this long is answered 503 with Retry-After.</summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(5);
 

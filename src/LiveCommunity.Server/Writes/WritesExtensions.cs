@@ -11,7 +11,7 @@ public static class WritesExtensions
     {
         builder.Services.AddOptions<WriteOptions>().BindConfiguration("Writes")
             .Validate(o => o.MaxBatchSize > 0 && o.MaxQueuedPerTopic > 0 && o.MaxQueued > 0 && o.MaxWait > TimeSpan.Zero
-                           && o.MaxBatchDelay >= TimeSpan.Zero && o.RetryAfter >= TimeSpan.FromSeconds(1) && o.LockTimeout > TimeSpan.Zero,
+                           && o.MaxBatchDelay >= TimeSpan.Zero && o.ReactionBatchDelay >= TimeSpan.Zero && o.RetryAfter >= TimeSpan.FromSeconds(1) && o.LockTimeout > TimeSpan.Zero,
                 "Writes:* must be positive (RetryAfter at least 1 s)")
             .ValidateOnStart();
         builder.Services.AddSingleton<WriteLog>();

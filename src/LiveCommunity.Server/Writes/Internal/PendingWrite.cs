@@ -18,6 +18,9 @@ internal abstract class PendingWrite
     /// <summary>The feature's command behind it, for its neighbours in a batch (<see cref="WriteContext.BatchCommands"/>).</summary>
     public abstract object Command { get; }
 
+    /// <summary>Whether its batch may wait longer to fill (<see cref="WriteCommand{T}.MayWaitForBatch"/>).</summary>
+    public abstract bool MayWaitForBatch { get; }
+
     /// <summary>TimeProvider timestamp of enqueueing, for the queue-wait metric and the batch delay.</summary>
     public long EnqueuedAt { get; init; }
 
@@ -70,6 +73,7 @@ internal sealed class PendingWrite<T>(WriteCommand<T> command) : PendingWrite
     public override string? TopicId => command.TopicId;
     public override Caller? Writer => command.Writer;
     public override object Command => command;
+    public override bool MayWaitForBatch => command.MayWaitForBatch;
     public override Task Task => _result.Task;
     public Task<Outcome<T>> Result => _result.Task;
 

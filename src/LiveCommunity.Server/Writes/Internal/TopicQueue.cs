@@ -14,6 +14,9 @@ internal sealed class TopicQueue(string key, QueueSet owner)
     private bool _draining;
     private bool _retired;
     private TaskCompletionSource? _arrived;
+    private TaskCompletionSource? _gathering; // a young batch waiting to fill: woken by a command that may not wait
+    private long _lastArrival;
+    private int _lastBatchSize;
 
     public string Key { get; } = key;
 
@@ -31,6 +34,11 @@ internal sealed class TopicQueue(string key, QueueSet owner)
                 return EnqueueResult.Full;
             }
             _pending.Add(write);
+            _lastArrival = write.EnqueuedAt;
+            if (!write.MayWaitForBatch || _pending.Count >= owner.Options.MaxBatchSize)
+            {
+                _gathering?.TrySetResult();
+            }
             start = StartDrainingLocked();
         }
         if (start)
@@ -86,13 +94,14 @@ internal sealed class TopicQueue(string key, QueueSet owner)
                 continue;
             }
 
+            // Before taking a slot: a young batch that waits to fill keeps no other topic's batch out meanwhile.
+            await GatherAsync();
             // The slot is held for the transaction only: the events go out and the callers are answered after it
             // is released, before this topic's next batch (so the topic's events still leave in seq order).
             await owner.Slots.WaitAsync();
             CommittedBatch? committed = null;
             try
             {
-                await GatherAsync();
                 List<PendingWrite> batch;
                 lock (_lock)
                 {
@@ -132,29 +141,53 @@ internal sealed class TopicQueue(string key, QueueSet owner)
         return soonest;
     }
 
-    // With a batch delay configured, give a young batch a moment to fill before it starts.
+    /// <summary>
+    /// Gives a young batch a moment to fill before it starts: Writes:MaxBatchDelay, or ReactionBatchDelay while every
+    /// queued command may wait that long (reactions). A command that may not wait, or a full batch, ends the wait;
+    /// so does a pause in arrivals: half of ReactionBatchDelay, or a tenth once as many are queued as the last batch
+    /// held. Why the second: clients that send again only once answered (a fixed number in flight, one reader
+    /// clicking) are all back by then, and waiting longer would only slow them; a steady stream from many readers
+    /// keeps arriving past the last batch's size, so its batches grow to the full delay (bench/findings.md).
+    /// </summary>
     private async Task GatherAsync()
     {
-        var delay = owner.Options.MaxBatchDelay;
-        if (delay <= TimeSpan.Zero)
+        while (true)
         {
-            return;
-        }
-        long oldest;
-        lock (_lock)
-        {
-            if (_pending.Count == 0 || _pending.Count >= owner.Options.MaxBatchSize)
+            Task woken;
+            TimeSpan left;
+            lock (_lock)
             {
-                return;
+                _gathering = null;
+                if (_pending.Count == 0 || _pending.Count >= owner.Options.MaxBatchSize)
+                {
+                    return;
+                }
+                var reactions = owner.Options.ReactionBatchDelay;
+                if (reactions > owner.Options.MaxBatchDelay && _pending.TrueForAll(w => w.MayWaitForBatch))
+                {
+                    var sinceArrival = owner.Time.GetElapsedTime(_lastArrival);
+                    left = Min(reactions - owner.Time.GetElapsedTime(_pending[0].EnqueuedAt), reactions / 2 - sinceArrival);
+                    if (_pending.Count >= _lastBatchSize)
+                    {
+                        left = Min(left, reactions / 10 - sinceArrival);
+                    }
+                }
+                else
+                {
+                    left = owner.Options.MaxBatchDelay - owner.Time.GetElapsedTime(_pending[0].EnqueuedAt);
+                }
+                if (left <= TimeSpan.Zero)
+                {
+                    return;
+                }
+                _gathering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                woken = _gathering.Task;
             }
-            oldest = _pending[0].EnqueuedAt;
-        }
-        var left = delay - owner.Time.GetElapsedTime(oldest);
-        if (left > TimeSpan.Zero)
-        {
-            await Task.Delay(left, owner.Time);
+            await Task.WhenAny(woken, Task.Delay(left, owner.Time));
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>The next batch in arrival order: up to MaxBatchSize commands that have not been abandoned.</summary>
     private List<PendingWrite> Take()
@@ -173,6 +206,7 @@ internal sealed class TopicQueue(string key, QueueSet owner)
             }
             return true;
         });
+        _lastBatchSize = batch.Count(w => w.MayWaitForBatch); // what callers sent: due writes (owed events) are the queue's
         return batch;
     }
 }
