@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
 namespace LiveCommunity.LoadTest.Scenarios;
@@ -168,9 +169,9 @@ public static class Rolling
     /// <summary>
     /// Sends one reply. A kept-alive connection that the proxy closed just as the request went out (nginx's old
     /// workers close idle client connections when it reloads, as `cluster.sh roll` makes it do) ends with no
-    /// byte of response: browsers send such a request again on a new connection, and so does this client, at
-    /// most twice. Whether that was safe is checked at the end: a resent reply that had been stored after all
-    /// would show as "stored without a 201".
+    /// byte of response, or with a reset when the request's bytes reached the closing socket: browsers send such a
+    /// request again on a new connection, and so does this client, at most twice. Whether that was safe is
+    /// checked at the end: a resent reply that had been stored after all would show as "stored without a 201".
     /// </summary>
     private static async Task<HttpResponseMessage> SendReplyAsync(HttpClient http, string token, string topic, int i, Counts counts)
     {
@@ -185,12 +186,15 @@ public static class Rolling
             {
                 return await http.SendAsync(request, CancellationToken.None);
             }
-            catch (HttpRequestException ex) when (attempt < 2 && ex.HttpRequestError == HttpRequestError.ResponseEnded)
+            catch (HttpRequestException ex) when (attempt < 2 && (ex.HttpRequestError == HttpRequestError.ResponseEnded || IsReset(ex)))
             {
                 counts.Resent();
             }
         }
     }
+
+    private static bool IsReset(HttpRequestException ex) =>
+        ex.InnerException is IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset } };
 
     private static async Task<int> RunCommandAsync(string command, CancellationToken ct)
     {
