@@ -44,6 +44,7 @@ public static class Fanout
             long postErrors = 0;
             var body = new string('x', Math.Max(0, o.BodyChars - 24));
             var total = (int)(o.Rate * o.Duration);
+            var pacing = new Runner.Pacing();
             var cpu0 = ProcStats.CpuSeconds(writeTo.Pid);
             var start = DateTime.UtcNow;
             long Delivered() => watchers.Sum(w => w.Received);
@@ -62,7 +63,7 @@ public static class Fanout
                     {
                         Interlocked.Increment(ref posted[topic]);
                     }
-                }, ct),
+                }, ct, pacing),
                 () => $"{posted.Sum()} posted, {Delivered()} delivered, p99 so far n={latency.Count}");
             var writeEnd = DateTime.UtcNow;
             var drained = await Runner.WaitUntilAsync(() => Delivered() >= Expected(), TimeSpan.FromSeconds(o.DrainSeconds), ct);
@@ -75,6 +76,7 @@ public static class Fanout
             result.Metrics["repliesPosted"] = posted.Sum();
             result.Metrics["postErrors"] = postErrors;
             result.Metrics["postsPerSecond"] = Math.Round(posted.Sum() / (writeEnd - start).TotalSeconds, 1);
+            result.Metrics["issuedPerSecond"] = Math.Round(pacing.IssuedPerSecond(issued, o.Rate), 1);
             result.Metrics["deliveriesExpected"] = expected;
             result.Metrics["deliveries"] = delivered;
             result.Metrics["lost"] = Math.Max(0, expected - delivered);
