@@ -93,8 +93,13 @@ public sealed partial class DiscussionHub(
         return new WatchResult(topicId, replay.LastSeq, watchers, replay.Reset, replay.Missed);
     }
 
-    private Task<long?> LastSeqAsync(string topicId) =>
-        db.Topics.AsNoTracking().Where(t => t.Id == topicId).Select(t => (long?)t.LastSeq).FirstOrDefaultAsync(Context.ConnectionAborted);
+    private Task<long?> LastSeqAsync(string topicId) => LastSeqOf.For(db)(db, topicId, Context.ConnectionAborted);
+
+    // Compiled once: every Watch reads it twice, and a crowd reconnecting after a deploy is hundreds of Watches a
+    // second; building the query each time (parameter extraction, the query cache's lookup) cost as much as running
+    // it (profiled, bench/findings.md).
+    private static readonly CompiledQuery<Func<CommunityDb, string, CancellationToken, Task<long?>>> LastSeqOf = new(() => EF.CompileAsyncQuery(
+        (CommunityDb db, string topicId, CancellationToken ct) => db.Topics.Where(t => t.Id == topicId).Select(t => (long?)t.LastSeq).FirstOrDefault()));
 
     public async Task Unwatch(string topicId)
     {
