@@ -222,6 +222,11 @@ internal sealed class BatchRunner(
     // two instances writing one topic take turns once per batch, not once per write.
     private async Task<TopicEntity?> LockTopicAsync(CommunityDb db, string topicId, CancellationToken ct) =>
         database.IsSqlite
-            ? await db.Topics.AsNoTracking().FirstOrDefaultAsync(t => t.Id == topicId, ct)
+            ? await TopicById.For(db)(db, topicId, ct)
             : await db.Topics.FromSql($"""SELECT * FROM "Topics" WHERE "Id" = {topicId} FOR UPDATE""").AsNoTracking().FirstOrDefaultAsync(ct);
+
+    // Compiled once: every batch reads its topic, and at a few writes per batch building the LINQ query each time
+    // cost more than the primary-key lookup itself (profiled, bench/findings.md).
+    private static readonly CompiledQuery<Func<CommunityDb, string, CancellationToken, Task<TopicEntity?>>> TopicById = new(() => EF.CompileAsyncQuery(
+        (CommunityDb db, string topicId, CancellationToken ct) => db.Topics.AsNoTracking().FirstOrDefault(t => t.Id == topicId)));
 }

@@ -40,7 +40,12 @@ internal sealed class Writers
         if (isSqlite)
         {
             // One writer at a time on SQLite: nothing can ban anyone between this read and the commit.
-            return [.. await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && u.Banned).Select(u => u.Id).ToListAsync(ct)];
+            var banned = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var id in BannedAmong.For(db)(db, ids.ToArray()).WithCancellation(ct))
+            {
+                banned.Add(id);
+            }
+            return banned;
         }
         var rows = await db.Database.SqlQuery<UserBan>($"""
             SELECT "Id", "Banned" FROM "Users" WHERE "Id" = ANY({ids.ToArray()}) ORDER BY "Id" FOR SHARE
@@ -60,6 +65,10 @@ internal sealed class Writers
             _recorded[caller.Id] = (caller.Name, caller.Role);
         }
     }
+
+    // Compiled once: every batch with a writer asks it (see BatchRunner's TopicById).
+    private static readonly CompiledQuery<Func<CommunityDb, string[], IAsyncEnumerable<string>>> BannedAmong = new(() => EF.CompileAsyncQuery(
+        (CommunityDb db, string[] ids) => db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && u.Banned).Select(u => u.Id)));
 
     private sealed class UserBan
     {
