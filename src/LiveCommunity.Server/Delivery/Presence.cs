@@ -68,7 +68,8 @@ public sealed class InMemoryPresence : IPresence
 }
 
 /// <summary>
-/// Sends PresenceChanged about once a second per topic however fast readers come and go, and on a cluster
+/// Sends PresenceChanged about once a second per topic (less often to a crowd of thousands: <see cref="QuietAfter"/>)
+/// however fast readers come and go, and on a cluster
 /// however many instances see them (one instance's turn per window sends the cluster-wide count; the others
 /// try again a window later, so the newest count is always sent). Tells the live topic list too (its
 /// TopicStats carry the watchers).
@@ -81,22 +82,42 @@ public sealed class PresenceBroadcaster
     private readonly TopicEventPublisher _publisher;
     private readonly ISendTurns _turns;
     private readonly TimeSpan _window;
+    private readonly PresenceOptions _options;
 
     public PresenceBroadcaster(IPresence presence, TopicEventPublisher publisher, TopicListBroadcaster topicList, ISendTurns turns,
         TimeProvider time, ILogger<PresenceBroadcaster> logger, Microsoft.Extensions.Options.IOptions<PresenceOptions> options)
     {
-        (_presence, _publisher, _topicList, _turns, _window) = (presence, publisher, topicList, turns, options.Value.Throttle);
+        (_presence, _publisher, _topicList, _turns, _options) = (presence, publisher, topicList, turns, options.Value);
+        _window = _options.Throttle;
         _throttle = new KeyedThrottle<string>(_window, FlushAsync, time, logger);
     }
 
-    private async Task FlushAsync(string topicId)
+    private async Task<TimeSpan> FlushAsync(string topicId)
     {
-        if (!await _turns.TryTakeAsync("presence:" + topicId, _window))
+        var watchers = await _presence.CountAsync(topicId);
+        var quiet = QuietAfter(watchers, _options);
+        // The turn lasts as long as the quiet, so no instance sends to this crowd again before it ends.
+        if (!await _turns.TryTakeAsync("presence:" + topicId, quiet))
         {
             _throttle.Signal(topicId); // another instance sends this window; ours follows in the next if still needed
-            return;
+            return _window;
         }
-        await _publisher.PublishPresenceAsync(new PresenceChangedEvent(topicId, await _presence.CountAsync(topicId)));
+        await _publisher.PublishPresenceAsync(new PresenceChangedEvent(topicId, watchers));
+        return quiet;
+    }
+
+    /// <summary>
+    /// The window, or longer for a crowd: each send goes to every watcher, so while thousands come and go a
+    /// once-a-second count would cost a message per watcher per second, as much as a busy discussion's replies,
+    /// and more than anything else while a crowd arrives. A topic's presence sends stay within
+    /// <see cref="PresenceOptions.MaxDeliveriesPerSecond"/> (a count every watchers ÷ that many seconds), up to
+    /// <see cref="PresenceOptions.MaxThrottle"/> apart.
+    /// </summary>
+    internal static TimeSpan QuietAfter(int watchers, PresenceOptions options)
+    {
+        var spread = TimeSpan.FromSeconds((double)watchers / options.MaxDeliveriesPerSecond);
+        var longest = options.MaxThrottle > options.Throttle ? options.MaxThrottle : options.Throttle;
+        return spread <= options.Throttle ? options.Throttle : spread < longest ? spread : longest;
     }
 
     public void Changed(string topicId)
@@ -114,5 +135,12 @@ public sealed class PresenceBroadcaster
 
 public sealed class PresenceOptions
 {
+    /// <summary>PresenceChanged at most this often per topic.</summary>
     public TimeSpan Throttle { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A big crowd's counts are spread so that a topic's presence sends reach at most this many watchers a second.</summary>
+    public int MaxDeliveriesPerSecond { get; set; } = 1_000;
+
+    /// <summary>However big the crowd, its count is sent at least this often while it changes (never more often than <see cref="Throttle"/>).</summary>
+    public TimeSpan MaxThrottle { get; set; } = TimeSpan.FromSeconds(10);
 }

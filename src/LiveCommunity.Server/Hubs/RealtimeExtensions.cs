@@ -17,7 +17,10 @@ public static class RealtimeExtensions
                     && o.MaxReplayEvents > 0 && o.MaxReplayBytes > 0,
                 "EventLog:* must be positive")
             .ValidateOnStart();
-        builder.Services.AddOptions<PresenceOptions>().BindConfiguration("Presence");
+        builder.Services.AddOptions<PresenceOptions>().BindConfiguration("Presence")
+            .Validate(o => o.Throttle > TimeSpan.Zero && o.MaxDeliveriesPerSecond > 0 && o.MaxThrottle > TimeSpan.Zero,
+                "Presence:Throttle, Presence:MaxDeliveriesPerSecond and Presence:MaxThrottle must be positive")
+            .ValidateOnStart();
         builder.Services.AddOptions<RealtimeOptions>().BindConfiguration("Realtime")
             .Validate(o => o.SeqHeartbeat > TimeSpan.Zero, "Realtime:SeqHeartbeat must be positive")
             .ValidateOnStart();

@@ -65,13 +65,69 @@ public sealed class KeyedThrottleTests
         Assert.Equal(0, throttle.PendingKeys);
     }
 
+    [Fact]
+    public async Task AFlushThatAsksForALongerQuietHoldsTheNextFlushForAllOfIt()
+    {
+        var time = new SkewedClock();
+        var flushes = new SemaphoreSlim(0);
+        var throttle = new KeyedThrottle<string>(Window, _ => { flushes.Release(); return Task.FromResult(3 * Window); }, time, NullLogger.Instance);
+
+        throttle.Signal("t_1");
+        Assert.True(await flushes.WaitAsync(TimeSpan.FromSeconds(10)));
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.True(throttle.Signal("t_1")); // scheduled for the end of the quiet, not of the window
+
+        await AdvanceUntilAsync(time, Window, () => flushes.CurrentCount > 0, steps: 2);
+        Assert.Equal(0, flushes.CurrentCount); // 2.5 windows after the flush: still quiet
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.True(await flushes.WaitAsync(TimeSpan.FromSeconds(10)));
+        // The key is kept for the second flush's quiet, then forgotten.
+        await AdvanceUntilAsync(time, Window, () => throttle.PendingKeys == 0, steps: 2);
+        Assert.Equal(1, throttle.PendingKeys);
+        await AdvanceUntilAsync(time, Window, () => throttle.PendingKeys == 0);
+        Assert.Equal(0, throttle.PendingKeys);
+    }
+
+    [Fact]
+    public async Task ASignalDuringAFlushThatAsksForALongerQuietWaitsItOut()
+    {
+        // The signal is scheduled by the quiet known when it comes (one window); the flush then asks for three.
+        var time = new SkewedClock();
+        var flushes = new SemaphoreSlim(0);
+        var inFlush = new SemaphoreSlim(0);
+        var release = new TaskCompletionSource();
+        var first = true;
+        var throttle = new KeyedThrottle<string>(Window, async _ =>
+        {
+            if (first)
+            {
+                first = false;
+                inFlush.Release();
+                await release.Task;
+            }
+            flushes.Release();
+            return 3 * Window;
+        }, time, NullLogger.Instance);
+
+        throttle.Signal("t_1");
+        Assert.True(await inFlush.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(throttle.Signal("t_1"));
+        release.SetResult();
+        Assert.True(await flushes.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        await AdvanceUntilAsync(time, Window, () => flushes.CurrentCount > 0, steps: 2);
+        Assert.Equal(0, flushes.CurrentCount); // two windows later: the old quiet is over, the new one is not
+        time.Advance(Window);
+        Assert.True(await flushes.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     /// <summary>
     /// Advances the fake time by steps, giving the continuations each step releases a moment to run, until done
     /// (a timer registered just after a step needs the next one). Twenty windows is far more than any test needs.
     /// </summary>
-    private static async Task AdvanceUntilAsync(SkewedClock time, TimeSpan step, Func<bool> done)
+    private static async Task AdvanceUntilAsync(SkewedClock time, TimeSpan step, Func<bool> done, int steps = 20)
     {
-        for (var i = 0; i < 20 && !done(); i++)
+        for (var i = 0; i < steps && !done(); i++)
         {
             time.Advance(step);
             for (var j = 0; j < 10 && !done(); j++)
