@@ -142,5 +142,5 @@ public sealed class PresenceOptions
     public int MaxDeliveriesPerSecond { get; set; } = 1_000;
 
     /// <summary>However big the crowd, its count is sent at least this often while it changes (never more often than <see cref="Throttle"/>).</summary>
-    public TimeSpan MaxThrottle { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan MaxThrottle { get; set; } = TimeSpan.FromSeconds(5);
 }
