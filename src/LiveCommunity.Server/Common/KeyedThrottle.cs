@@ -79,15 +79,19 @@ public sealed partial class KeyedThrottle<TKey> where TKey : notnull
         {
             LogFlushFailed(logger, ex, key.ToString());
         }
+        if (quiet < window)
+        {
+            quiet = window;
+        }
         lock (state)
         {
             // A signal during the flush was scheduled by the old quiet; its run re-reads this one (WaitQuietAsync).
-            state.Quiet = quiet > window ? quiet : window;
+            state.Quiet = quiet;
         }
         // Forget quiet keys after one more window, so the table holds only active targets. A later signal's run
         // owns the key from then on. Timers and the clock differ by a little, so a timer that fires a hair early
         // waits out the rest instead of leaving the key behind for good.
-        var wait = quiet > window ? quiet : window;
+        var wait = quiet;
         while (true)
         {
             await Task.Delay(wait, time);

@@ -117,7 +117,7 @@ public sealed class PresenceBroadcaster
     {
         var spread = TimeSpan.FromSeconds((double)watchers / options.MaxDeliveriesPerSecond);
         var longest = options.MaxThrottle > options.Throttle ? options.MaxThrottle : options.Throttle;
-        return spread <= options.Throttle ? options.Throttle : spread < longest ? spread : longest;
+        return TimeSpan.FromTicks(Math.Clamp(spread.Ticks, options.Throttle.Ticks, longest.Ticks));
     }
 
     public void Changed(string topicId)

@@ -13,8 +13,7 @@ public sealed class KeyedThrottleTests
     public async Task AQuietKeyIsForgottenOneWindowAfterItsFlush()
     {
         var time = new SkewedClock();
-        var flushed = new SemaphoreSlim(0);
-        var throttle = new KeyedThrottle<string>(Window, _ => { flushed.Release(); return Task.CompletedTask; }, time, NullLogger.Instance);
+        var (throttle, flushed) = Counting(time, Window);
 
         Assert.True(throttle.Signal("t_1"));
         Assert.True(await flushed.WaitAsync(TimeSpan.FromSeconds(10)));
@@ -49,8 +48,7 @@ public sealed class KeyedThrottleTests
     public async Task ASignalAfterTheFlushKeepsTheKeyUntilItsOwnFlushGoesQuiet()
     {
         var time = new SkewedClock();
-        var flushes = new SemaphoreSlim(0);
-        var throttle = new KeyedThrottle<string>(Window, _ => { flushes.Release(); return Task.CompletedTask; }, time, NullLogger.Instance);
+        var (throttle, flushes) = Counting(time, Window);
 
         throttle.Signal("t_1");
         Assert.True(await flushes.WaitAsync(TimeSpan.FromSeconds(10)));
@@ -69,8 +67,7 @@ public sealed class KeyedThrottleTests
     public async Task AFlushThatAsksForALongerQuietHoldsTheNextFlushForAllOfIt()
     {
         var time = new SkewedClock();
-        var flushes = new SemaphoreSlim(0);
-        var throttle = new KeyedThrottle<string>(Window, _ => { flushes.Release(); return Task.FromResult(3 * Window); }, time, NullLogger.Instance);
+        var (throttle, flushes) = Counting(time, 3 * Window);
 
         throttle.Signal("t_1");
         Assert.True(await flushes.WaitAsync(TimeSpan.FromSeconds(10)));
@@ -119,6 +116,13 @@ public sealed class KeyedThrottleTests
         Assert.Equal(0, flushes.CurrentCount); // two windows later: the old quiet is over, the new one is not
         time.Advance(Window);
         Assert.True(await flushes.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>A throttle whose flushes count themselves on the semaphore and each ask for <paramref name="quiet"/>.</summary>
+    private static (KeyedThrottle<string> Throttle, SemaphoreSlim Flushes) Counting(SkewedClock time, TimeSpan quiet)
+    {
+        var flushes = new SemaphoreSlim(0);
+        return (new KeyedThrottle<string>(Window, _ => { flushes.Release(); return Task.FromResult(quiet); }, time, NullLogger.Instance), flushes);
     }
 
     /// <summary>
