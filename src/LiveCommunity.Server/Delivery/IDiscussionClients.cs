@@ -13,8 +13,14 @@ public interface IDiscussionClients
     IHubClients<IDiscussionClient> Clients { get; }
 
     /// <summary>
-    /// Sends an event without seq that describes state (presence) to a group's members, paced on one instance so a
-    /// big group does not hold a send buffer per member at once (LocalDeliveryHubLifetimeManager.SendGroupPacedAsync).
+    /// Sends an event without seq that describes state (presence) to a group's members, in order with its other
+    /// sends and paced for a big group on one instance (LocalDeliveryHubLifetimeManager.SendGroupPacedAsync).
     /// </summary>
     Task SendStateAsync(string groupName, string methodName, object arg);
+
+    /// <summary>
+    /// Completes once this instance's sends to a group have room again: a big group is written by its own loop
+    /// on one instance, and a writer that issues sends at its own rate waits here so the queue stays bounded.
+    /// </summary>
+    Task RoomAsync(string groupName);
 }

@@ -182,45 +182,56 @@ public sealed class LocalDeliveryHubLifetimeManager<THub> : HubLifetimeManager<T
 
     /// <summary>
     /// Writes one message, serialized once, to this instance's members of a group only, through the send bound
-    /// (never waits). For what concerns each instance's own members alone, such as a heartbeat.
+    /// (never waits on a member), after every message sent to the group before it: by the caller for a small group,
+    /// else by the group's loop (<see cref="GroupSends{TMember}"/>). For the one-instance path, and for what
+    /// concerns each instance's own members alone, such as a heartbeat.
     /// </summary>
-    public void SendLocal(string groupName, string methodName, object?[] args, IReadOnlyList<string>? excluded = null) =>
-        Deliver(_groups.MembersOf(groupName).Select(member => member.Value), methodName, args, excluded);
-
-    /// <summary>
-    /// Writes a message without seq (presence, a topic's last seq) to this instance's members of a group, through the
-    /// send bound like <see cref="SendLocal"/>, but <see cref="PacedSlice"/> members at a time with a turn of the thread
-    /// pool between slices. Why: a write holds a 4 KB Kestrel block until its socket send runs, and those sends queue
-    /// behind the thread pool's work, so one loop over a big group holds a block per member at once; the pool keeps
-    /// them after the peak (bench/findings.md). Not for events with seq: their order on each connection relies on one
-    /// event being written to every member before the next is.
-    /// </summary>
-    public async Task SendLocalPacedAsync(string groupName, string methodName, object?[] args)
+    /// <param name="paced">State without seq (presence, a topic's last seq): written to a big group a slice at a
+    /// time with a turn of the thread pool between slices, so the loop does not hold a Kestrel block per member at
+    /// once (bench/findings.md); events with seq go in one go.</param>
+    public void SendLocal(string groupName, string methodName, object?[] args, IReadOnlyList<string>? excluded = null, bool paced = false)
     {
-        SerializedHubMessage? message = null;
-        var written = 0;
-        foreach (var member in _groups.MembersOf(groupName))
+        if (_groups.SendsOf(groupName) is not { } sends)
         {
-            message ??= new SerializedHubMessage(new InvocationMessage(methodName, args));
-            _bound.Deliver(member.Value, message);
-            if (++written % PacedSlice == 0)
+            return;
+        }
+        var message = new SerializedHubMessage(new InvocationMessage(methodName, args));
+        if (excluded is null)
+        {
+            sends.Send(member => _bound.Deliver(member, message), paced);
+        }
+        else
+        {
+            sends.Send(member =>
             {
-                await Task.Yield(); // behind the slice's socket sends, queued by now
-            }
+                if (!excluded.Contains(member.Context.ConnectionId))
+                {
+                    _bound.Deliver(member, message);
+                }
+            }, paced);
         }
     }
 
     /// <summary>
-    /// A message without seq to a group's members everywhere: paced (<see cref="SendLocalPacedAsync"/>) on one
-    /// instance; through the backplane with Redis, whose subscription writes to each instance's members itself.
+    /// A message without seq to a group's members everywhere: on one instance paced, in order with the group's
+    /// events (<see cref="SendLocal"/>); through the backplane with Redis, whose subscription writes to each
+    /// instance's members itself.
     /// </summary>
-    public Task SendGroupPacedAsync(string groupName, string methodName, object?[] args) =>
-        _redis is null
-            ? SendLocalPacedAsync(groupName, methodName, args)
-            : SendGroupCoreAsync(groupName, methodName, args, null, CancellationToken.None);
+    public Task SendGroupPacedAsync(string groupName, string methodName, object?[] args)
+    {
+        if (_redis is not null)
+        {
+            return SendGroupCoreAsync(groupName, methodName, args, null, CancellationToken.None);
+        }
+        SendLocal(groupName, methodName, args, paced: true);
+        return Task.CompletedTask;
+    }
 
-    /// <summary>Members written to between turns of the thread pool in a paced send.</summary>
-    internal const int PacedSlice = 64;
+    /// <summary>
+    /// Completes once this instance's queue of sends to the group has room (<see cref="GroupSends{TMember}.RoomAsync"/>):
+    /// a topic's write pipeline waits here after publishing, so a group whose fan-out falls behind holds its writes back.
+    /// </summary>
+    public Task RoomAsync(string groupName) => _groups.SendsOf(groupName)?.RoomAsync() ?? Task.CompletedTask;
 
     /// <summary>
     /// Counts a hub method's result that SignalR is about to write (a Watch replay) with the connection's pending

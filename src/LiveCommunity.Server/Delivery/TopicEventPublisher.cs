@@ -52,6 +52,26 @@ public sealed partial class TopicEventPublisher(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Completes once the events' groups have room for more sends here. On one instance a big group is written by
+    /// its own loop, never by the publisher; the topic's write pipeline waits here, after answering its writers,
+    /// before its next batch. So it runs at most a batch ahead of the group's fan-out. Its batches grow while the
+    /// fan-out is behind, as they did when the loop ran in line, and the group's queue stays bounded.
+    /// </summary>
+    public async Task RoomAsync(IReadOnlyList<TopicEvent> events)
+    {
+        string? last = null;
+        foreach (var evt in events)
+        {
+            if (evt.TopicId != last)
+            {
+                last = evt.TopicId;
+                await hub.RoomAsync(GroupOf(evt.TopicId));
+                await hub.RoomAsync(UpdatesGroupOf(evt.TopicId));
+            }
+        }
+    }
+
     private static bool ChangesTopicStats(TopicEvent evt) =>
         evt is ReplyPostedEvent or ReplyRemovedEvent or ReplyRestoredEvent or ReactionsChangedEvent { ReplyId: null };
 

@@ -15,4 +15,7 @@ internal sealed class DiscussionClients(
         manager is LocalDeliveryHubLifetimeManager<DiscussionHub> delivery
             ? delivery.SendGroupPacedAsync(groupName, methodName, [arg])
             : untyped.Clients.Group(groupName).SendCoreAsync(methodName, [arg]);
+
+    public Task RoomAsync(string groupName) =>
+        manager is LocalDeliveryHubLifetimeManager<DiscussionHub> delivery ? delivery.RoomAsync(groupName) : Task.CompletedTask;
 }

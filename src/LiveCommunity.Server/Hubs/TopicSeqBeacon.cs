@@ -100,7 +100,7 @@ public sealed partial class TopicSeqBeacon : BackgroundService
     {
         if (localOnly)
         {
-            await _delivery!.SendLocalPacedAsync(group, method, [evt]);
+            _delivery!.SendLocal(group, method, [evt], paced: true);
         }
         else
         {

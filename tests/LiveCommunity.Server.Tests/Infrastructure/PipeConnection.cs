@@ -38,13 +38,41 @@ public sealed class PipeConnection
     /// <summary>Messages read so far (JSON protocol: one record separator each).</summary>
     public int Received => Volatile.Read(ref _received);
 
-    /// <summary>Reads and counts everything written to the connection from now on.</summary>
+    /// <summary>The messages read so far, in order: each record's JSON text.</summary>
+    public IReadOnlyList<string> Records
+    {
+        get
+        {
+            lock (_records)
+            {
+                return [.. _records];
+            }
+        }
+    }
+
+    private readonly List<string> _records = [];
+
+    /// <summary>Reads, counts and keeps everything written to the connection from now on.</summary>
     public Task StartReading() => Task.Run(async () =>
     {
+        var partial = new List<byte>();
         while (true)
         {
             var result = await _application.Input.ReadAsync();
-            Interlocked.Add(ref _received, result.Buffer.ToArray().Count(b => b == 0x1e));
+            foreach (var b in result.Buffer.ToArray())
+            {
+                if (b != 0x1e)
+                {
+                    partial.Add(b);
+                    continue;
+                }
+                lock (_records)
+                {
+                    _records.Add(System.Text.Encoding.UTF8.GetString([.. partial]));
+                }
+                partial.Clear();
+                Interlocked.Increment(ref _received);
+            }
             _application.Input.AdvanceTo(result.Buffer.End);
             if (result.IsCompleted)
             {

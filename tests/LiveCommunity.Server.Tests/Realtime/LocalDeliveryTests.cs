@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using LiveCommunity.Server.Common;
 using LiveCommunity.Server.Delivery;
+using LiveCommunity.Server.Delivery.Internal;
 using LiveCommunity.Server.Hubs;
 using LiveCommunity.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -146,7 +147,7 @@ public sealed class LocalDeliveryTests
     public async Task APacedSendReachesEveryMemberOfAGroupOfManySlicesOnceAndWaitsForNoReader()
     {
         var manager = OneInstance();
-        var members = Enumerable.Range(0, 3 * LocalDeliveryHubLifetimeManager<DiscussionHub>.PacedSlice + 5)
+        var members = Enumerable.Range(0, 3 * GroupSends.Slice + 5)
             .Select(i => new PipeConnection($"c{i}")).ToList();
         var stalled = new PipeConnection("stalled"); // in the group, never read
         var outsider = new PipeConnection("outsider"); // connected, in no group
@@ -162,7 +163,7 @@ public sealed class LocalDeliveryTests
         var payload = new string('x', 20_000);
         for (var i = 0; i < 5; i++)
         {
-            await manager.SendLocalPacedAsync("topic:t", "PresenceChanged", [new { i, payload }]).WaitAsync(TimeSpan.FromSeconds(30));
+            manager.SendLocal("topic:t", "PresenceChanged", [new { i, payload }], paced: true);
         }
 
         Assert.True(await Eventually.TrueAsync(() => members.All(member => member.Received >= 5)),
@@ -172,6 +173,55 @@ public sealed class LocalDeliveryTests
         Assert.All(members, member => Assert.Equal(6, member.Received));
         Assert.True(await Eventually.TrueAsync(() => outsider.Received == 1));
         Assert.Equal(1, outsider.Received);
+        _ = readers;
+    }
+
+    [Fact]
+    public async Task EventsToABigGroupReachEveryMemberOnceInTheOrderSentWithTheStateSentBetweenThem()
+    {
+        var manager = OneInstance();
+        var members = Enumerable.Range(0, 2 * GroupSends.InlineMembers + 20).Select(i => new PipeConnection($"c{i}")).ToList();
+        foreach (var connection in members)
+        {
+            await manager.OnConnectedAsync(connection.Context);
+            await manager.AddToGroupAsync(connection.Context.ConnectionId, "topic:t");
+        }
+        var readers = members.Select(connection => connection.StartReading()).ToList();
+        var excluded = members[7].Context.ConnectionId;
+
+        // Events with seq, the group's state between them (a heartbeat), and some sent to all but one member:
+        // every send returns at once, and the group's loop writes them in the order sent.
+        var expected = new List<string>();
+        var expectedByExcluded = new List<string>();
+        for (var seq = 1; seq <= 60; seq++)
+        {
+            var send = seq % 5 == 0
+                ? manager.SendGroupExceptAsync("topic:t", "ReplyPosted", [new { seq }], [excluded])
+                : manager.SendGroupAsync("topic:t", "ReplyPosted", [new { seq }]);
+            Assert.True(send.IsCompleted, $"the send of seq {seq} waited");
+            expected.Add($"ReplyPosted {seq}");
+            if (seq % 5 != 0)
+            {
+                expectedByExcluded.Add($"ReplyPosted {seq}");
+            }
+            if (seq % 10 == 0)
+            {
+                await manager.SendGroupPacedAsync("topic:t", "TopicSeq", [new { seq }]);
+                expected.Add($"TopicSeq {seq}");
+                expectedByExcluded.Add($"TopicSeq {seq}");
+            }
+        }
+
+        static string Read(string record)
+        {
+            var message = System.Text.Json.JsonDocument.Parse(record).RootElement;
+            return $"{message.GetProperty("target").GetString()} {message.GetProperty("arguments")[0].GetProperty("seq").GetInt32()}";
+        }
+        List<string> Expected(PipeConnection member) => member == members[7] ? expectedByExcluded : expected;
+        Assert.True(await Eventually.TrueAsync(() => members.All(m => m.Received >= Expected(m).Count)),
+            $"{members.Count(m => m.Received < Expected(m).Count)} members are missing messages");
+        await Task.Delay(100); // a message sent twice would be read by now
+        Assert.All(members, member => Assert.Equal(Expected(member), member.Records.Select(Read)));
         _ = readers;
     }
 

@@ -26,7 +26,10 @@ internal sealed class LocalGroups
                 // Lost a race with the last member leaving, which dropped this group: take a fresh one.
                 if (!group.Dropped)
                 {
-                    group.Members[local.Context.ConnectionId] = local;
+                    if (group.Members.TryAdd(local.Context.ConnectionId, local))
+                    {
+                        group.Count++;
+                    }
                     return;
                 }
             }
@@ -42,7 +45,7 @@ internal sealed class LocalGroups
         }
         lock (group)
         {
-            if (group.Members.TryRemove(connectionId, out _) && group.Members.IsEmpty)
+            if (group.Members.TryRemove(connectionId, out _) && --group.Count == 0)
             {
                 group.Dropped = true;
                 _groups.TryRemove(new KeyValuePair<string, Group>(groupName, group));
@@ -54,9 +57,19 @@ internal sealed class LocalGroups
     public ICollection<KeyValuePair<string, LocalConnection>> MembersOf(string groupName) =>
         _groups.TryGetValue(groupName, out var group) ? group.Members : [];
 
+    /// <summary>The group's sends on this instance, in order (<see cref="GroupSends{TMember}"/>); null when it has no member here.</summary>
+    public GroupSends<LocalConnection>? SendsOf(string groupName) =>
+        _groups.TryGetValue(groupName, out var group) ? group.Sends : null;
+
     private sealed class Group
     {
+        public Group() => Sends = new(() => Volatile.Read(ref Count), () => Members.Select(member => member.Value));
+
         public ConcurrentDictionary<string, LocalConnection> Members { get; } = new(StringComparer.Ordinal);
+        public GroupSends<LocalConnection> Sends { get; }
+
+        /// <summary>Members.Count without taking every lock of the dictionary; changed under the group's lock.</summary>
+        public int Count;
         public bool Dropped;
     }
 }

@@ -117,6 +117,12 @@ internal sealed class BatchRunner(
         metrics.BatchRan(count, Stopwatch.GetElapsedTime(started, committedAt));
     }
 
+    /// <summary>
+    /// After <see cref="PublishAsync"/>, before the topic's next batch: waits while the watchers' fan-out here is
+    /// more than this batch behind (<see cref="TopicEventPublisher.RoomAsync"/>). The writers are answered already.
+    /// </summary>
+    public Task RoomAsync(CommittedBatch committed) => publisher.RoomAsync(committed.Batch.Events);
+
     /// <summary>The transaction: everything up to and including the commit. Writes it keeps go into <paramref name="kept"/>.</summary>
     private async Task<Batch> ExecuteAsync(CommunityDb db, string? topicId, List<PendingWrite> writes, List<PendingWrite> kept,
         IQueuePart[] parts)

@@ -123,6 +123,7 @@ internal sealed class TopicQueue(string key, QueueSet owner)
                 {
                     committed.Batch.Published(owner.Time.GetTimestamp());
                 }
+                await owner.Runner.RoomAsync(committed);
             }
         }
     }
