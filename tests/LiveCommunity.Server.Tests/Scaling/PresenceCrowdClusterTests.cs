@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LiveCommunity.Server.Tests.Infrastructure;
 
 namespace LiveCommunity.Server.Tests.Scaling;
@@ -23,39 +22,13 @@ public sealed class PresenceCrowdClusterTests(PresenceCrowdClusterFixture cluste
     [Fact]
     public async Task ACrowdComingAndGoingOnBothInstancesGetsItsCountOncePerLongerGapClusterWide()
     {
-        var topicId = (string)(await cluster.A.Moderator().CreateTopicAsync())["id"]!;
-        await using var watcher = await cluster.A.Anonymous().ConnectAsync();
-        await watcher.WatchAsync(topicId);
-
-        var clock = Stopwatch.StartNew();
-        var seenBefore = watcher.Of("PresenceChanged").Count;
-        var staying = new List<IAsyncDisposable>();
-        for (var i = 0; clock.Elapsed < TimeSpan.FromSeconds(9); i++)
-        {
-            var host = i % 2 == 0 ? cluster.A : cluster.B;
-            var reader = await host.Anonymous().ConnectAsync();
-            await reader.WatchAsync(topicId);
-            if (i % 3 == 0)
-            {
-                staying.Add(reader);
-            }
-            else
-            {
-                await reader.DisposeAsync();
-            }
-            await Task.Delay(50);
-        }
-        var elapsed = clock.Elapsed;
-        var sent = watcher.Of("PresenceChanged").Count - seenBefore;
+        // Joins and leaves on both instances, several a second each.
+        await using var churn = await PresenceChurn.RunAsync(cluster, TimeSpan.FromSeconds(9));
 
         // One count per 3 s for the whole cluster. Each instance spacing only its own sends would give about twice
         // as many, and the plain one-second throttle three times as many. Slowness only lowers the count.
-        Assert.True(sent <= elapsed.TotalSeconds / 3 + 2, $"{sent} PresenceChanged in {elapsed.TotalSeconds:F1} s");
+        Assert.True(churn.Sent <= churn.Elapsed.TotalSeconds / 3 + 2, $"{churn.Sent} PresenceChanged in {churn.Elapsed.TotalSeconds:F1} s");
         // The newest count still follows the last change, whichever instance saw it.
-        await watcher.WaitForAsync("PresenceChanged", e => (int)e["watchers"]! == 1 + staying.Count, timeoutMs: 30_000);
-        foreach (var reader in staying)
-        {
-            await reader.DisposeAsync();
-        }
+        await churn.NewestCountArrivesAsync();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LiveCommunity.Server.Tests.Infrastructure;
 
 namespace LiveCommunity.Server.Tests.Scaling;
@@ -14,39 +13,12 @@ public sealed class SendTurnsTests(ClusterFixture cluster) : IClassFixture<Clust
     [Fact]
     public async Task ReadersComingAndGoingOnBothInstancesYieldAboutOnePresenceChangedPerSecond()
     {
-        var topicId = (string)(await cluster.A.Moderator().CreateTopicAsync())["id"]!;
-        await using var watcher = await cluster.A.Anonymous().ConnectAsync();
-        await watcher.WatchAsync(topicId);
-
-        // Joins and leaves on both instances, several a second each, for a few seconds.
-        var clock = Stopwatch.StartNew();
-        var seenBefore = watcher.Of("PresenceChanged").Count;
-        var staying = new List<IAsyncDisposable>();
-        for (var i = 0; clock.Elapsed < TimeSpan.FromSeconds(5); i++)
-        {
-            var host = i % 2 == 0 ? cluster.A : cluster.B;
-            var reader = await host.Anonymous().ConnectAsync();
-            await reader.WatchAsync(topicId);
-            if (i % 3 == 0)
-            {
-                staying.Add(reader);
-            }
-            else
-            {
-                await reader.DisposeAsync();
-            }
-            await Task.Delay(50);
-        }
-        var elapsed = clock.Elapsed;
-        var sent = watcher.Of("PresenceChanged").Count - seenBefore;
+        // Joins and leaves on both instances, several a second each.
+        await using var churn = await PresenceChurn.RunAsync(cluster, TimeSpan.FromSeconds(5));
 
         // One instance sends per window (1 s); one each would be about twice as many. Slowness only lowers the count.
-        Assert.True(sent <= elapsed.TotalSeconds + 2, $"{sent} PresenceChanged in {elapsed.TotalSeconds:F1} s");
+        Assert.True(churn.Sent <= churn.Elapsed.TotalSeconds + 2, $"{churn.Sent} PresenceChanged in {churn.Elapsed.TotalSeconds:F1} s");
         // And the newest count is still sent, whichever instance saw the last change: the watcher and those staying.
-        await watcher.WaitForAsync("PresenceChanged", e => (int)e["watchers"]! == 1 + staying.Count, timeoutMs: 30_000);
-        foreach (var reader in staying)
-        {
-            await reader.DisposeAsync();
-        }
+        await churn.NewestCountArrivesAsync();
     }
 }
