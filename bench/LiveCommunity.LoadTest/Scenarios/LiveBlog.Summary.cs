@@ -71,6 +71,8 @@ public static partial class LiveBlog
             result.Failures.Add($"{m["duplicates"]} events reached a reader twice live");
         }
         result.Notes.Add("latency here is post-to-receipt: from just before the POST left the load generator to the reader's receive time (one clock)");
+        result.Notes.Add("each reader is a lean hub connection (LeanHub.cs: the JSON protocol over one WebSocket, no timer of its own), the same for both hosts, " +
+            "so the load generator leaves more of the shared cores to the server");
         result.Notes.Add("rate limits per user and per address lifted, as in every scenario (Hosts.cs); everything else at its default, " +
             "EventLog:MaxReplayEvents (500) and the slow-consumer limits (Limits:MaxPendingSends, StalledSendTimeout) included");
     }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LiveCommunity.LoadTest.Scenarios;
 
@@ -56,10 +55,10 @@ public sealed class BlogLedger(int updates, int replies)
 
     public int Reach(int k) => Volatile.Read(ref _updateReach[k]);
 
-    /// <summary>Records one delivery a reader applied (once per reader and post).</summary>
-    public void Received(bool update, string body, long at)
+    /// <summary>Records one delivery a reader applied (once per reader and post); <paramref name="body"/> is its UTF-8.</summary>
+    public void Received(bool update, ReadOnlySpan<byte> body, long at)
     {
-        var k = PostIndex(body, update ? 'u' : 'r');
+        var k = PostIndex(body, update ? (byte)'u' : (byte)'r');
         if (update && k >= 0 && k < _updateSent.Length && _updateSent[k] != 0)
         {
             var elapsed = Stopwatch.GetElapsedTime(_updateSent[k], at);
@@ -74,7 +73,7 @@ public sealed class BlogLedger(int updates, int replies)
     }
 
     // "u12 …" or "r345 …" → 12 or 345; -1 for anything else.
-    private static int PostIndex(string body, char prefix)
+    private static int PostIndex(ReadOnlySpan<byte> body, byte prefix)
     {
         if (body.Length == 0 || body[0] != prefix)
         {
@@ -82,7 +81,7 @@ public sealed class BlogLedger(int updates, int replies)
         }
         var k = 0;
         var i = 1;
-        for (; i < body.Length && char.IsAsciiDigit(body[i]); i++)
+        for (; i < body.Length && char.IsAsciiDigit((char)body[i]); i++)
         {
             k = k * 10 + (body[i] - '0');
         }
@@ -92,34 +91,30 @@ public sealed class BlogLedger(int updates, int replies)
 
 /// <summary>
 /// One reader of the story: a hub connection that called WatchUpdates(topic) once, as &lt;live-blog&gt; does, or,
-/// for a reader of the discussion too, Watch(topic), as &lt;live-thread&gt; does. Keeps counts only (15,000 of them share one process): updates and replies applied,
-/// seqs skipped, seqs seen twice, and whether the server closed the connection.
+/// for a reader of the discussion too, Watch(topic), as &lt;live-thread&gt; does. Keeps counts only (15,000 of them
+/// share one process, so each is a <see cref="LeanHubConnection"/>): updates and replies applied, seqs skipped,
+/// seqs seen twice, and whether the server closed the connection.
 /// </summary>
 public sealed class BlogReader
 {
     private readonly Lock _gate = new();
     private readonly BlogLedger _ledger;
-    private bool _leaving;
+    private readonly string _url;
+    private readonly LeanHubConnection _connection;
 
     /// <param name="sample">one of the offline sample: its deliveries are checked by its resumer, not measured here</param>
     /// <param name="full">a reader of the discussion too (Watch); else of the updates only (WatchUpdates)</param>
     public BlogReader(string url, BlogLedger ledger, bool sample, bool full)
     {
         _ledger = ledger;
+        _url = url;
         Sample = sample;
         Full = full;
-        Connection = Api.Hub(url);
-        Connection.On<BlogUpdateMsg>("UpdatePosted", m => OnEvent(m.Seq, true, m.Update.Body));
-        Connection.On<BlogReplyMsg>("ReplyPosted", m => OnEvent(m.Seq, false, m.Reply.Body));
-        Connection.Closed += _ =>
-        {
-            // Not by us: the server cut it off (its slow-consumer protection), or the socket broke.
-            Dropped = !_leaving;
-            return Task.CompletedTask;
-        };
+        _connection = new LeanHubConnection(OnEvent);
+        // Not by us: the server cut it off (its slow-consumer protection), or the socket broke.
+        _connection.Closed += notByUs => Dropped = notByUs;
     }
 
-    public HubConnection Connection { get; }
     public bool Sample { get; }
     public bool Full { get; }
     public long LastSeq { get; private set; }
@@ -131,24 +126,25 @@ public sealed class BlogReader
 
     public async Task StartAsync(string topicId, CancellationToken ct)
     {
-        await Connection.StartAsync(ct);
-        var watch = await Connection.InvokeAsync<WatchResultDto>(Full ? "Watch" : "WatchUpdates", topicId, null, ct);
+        await _connection.StartAsync(_url, ct);
+        var watch = await _connection.InvokeAsync(Full ? "Watch" : "WatchUpdates", [topicId, null], ct);
+        var lastSeq = watch.TryGetProperty("lastSeq", out var seq) ? seq.GetInt64() : 0;
         lock (_gate)
         {
-            LastSeq = Math.Max(LastSeq, watch.LastSeq);
+            LastSeq = Math.Max(LastSeq, lastSeq);
         }
     }
 
     /// <summary>Closes the connection on purpose (the offline sample, the end of the run).</summary>
-    public Task LeaveAsync()
-    {
-        _leaving = true;
-        return Connection.DisposeAsync().AsTask();
-    }
+    public Task LeaveAsync() => _connection.LeaveAsync();
 
-    private void OnEvent(long seq, bool update, string body)
+    private void OnEvent(ReadOnlySpan<byte> target, long seq, ReadOnlySpan<byte> body, long now)
     {
-        var now = Stopwatch.GetTimestamp();
+        var update = target.SequenceEqual("UpdatePosted"u8);
+        if (!update && !target.SequenceEqual("ReplyPosted"u8))
+        {
+            return;
+        }
         lock (_gate)
         {
             if (seq > 0)
