@@ -18,6 +18,7 @@ using LiveCommunity.Server.Updates;
 using LiveCommunity.Server.Webhooks;
 using LiveCommunity.Server.Writes;
 
+SettingsFileWatch.PollUnlessChosen(); // before the builder: not a watcher woken by every database write
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddStorage();       // SQLite by default (file under data/), PostgreSQL for clusters
