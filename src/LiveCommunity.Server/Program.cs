@@ -24,6 +24,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddStorage();       // SQLite by default (file under data/), PostgreSQL for clusters
 builder.AddTokenAuth();     // HS256 tokens minted by the host site; we keep no passwords
 builder.AddApiDefaults();   // problem details for every error, input limits, CORS for embedding sites
+builder.AddSocketScheduling(); // Kestrel's pipes scheduled inline: a hub message reaches its socket in one work item
 builder.AddWrites();        // the one write path: per-topic queues, group commit, bounded batches in flight
 builder.AddTopics();        // topics, replies and reactions services, shared by REST and the hub
 builder.AddReplies();
