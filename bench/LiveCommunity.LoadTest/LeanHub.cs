@@ -21,6 +21,8 @@ public delegate void LeanEventHandler(ReadOnlySpan<byte> target, long seq, ReadO
 public sealed class LeanHubConnection
 {
     private const byte RecordSeparator = 0x1e;
+    private static readonly byte[] Handshake = Framed("{\"protocol\":\"json\",\"version\":1}"u8);
+    private static readonly byte[] Ping = Framed("{\"type\":6}"u8);
     private static readonly HttpMessageInvoker SharedInvoker = new(new SocketsHttpHandler());
 
     private readonly ClientWebSocket _socket = new();
@@ -48,7 +50,7 @@ public sealed class LeanHubConnection
         await _socket.ConnectAsync(uri, SharedInvoker, ct);
         _handshake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _receiving = Task.Run(ReceiveAsync, CancellationToken.None);
-        await SendAsync("{\"protocol\":\"json\",\"version\":1}"u8.ToArray(), ct);
+        await SendAsync(Handshake, ct);
         await _handshake.Task.WaitAsync(ct);
         LeanPings.Add(this);
     }
@@ -62,7 +64,7 @@ public sealed class LeanHubConnection
             throw new InvalidOperationException("one invocation at a time");
         }
         var message = JsonSerializer.SerializeToUtf8Bytes(new { type = 1, invocationId = "1", target, arguments });
-        await SendAsync(message, ct);
+        await SendAsync(Framed(message), ct);
         return await invocation.Task.WaitAsync(ct);
     }
 
@@ -102,7 +104,7 @@ public sealed class LeanHubConnection
     {
         try
         {
-            await SendAsync("{\"type\":6}"u8.ToArray(), CancellationToken.None);
+            await SendAsync(Ping, CancellationToken.None);
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
         {
@@ -110,16 +112,23 @@ public sealed class LeanHubConnection
         }
     }
 
-    private async Task SendAsync(byte[] json, CancellationToken ct)
+    // A message of the protocol: its JSON and the record separator.
+    private static byte[] Framed(ReadOnlySpan<byte> json)
     {
         var record = new byte[json.Length + 1];
-        json.CopyTo(record, 0);
+        json.CopyTo(record);
         record[^1] = RecordSeparator;
+        return record;
+    }
+
+    private async Task SendAsync(byte[] record, CancellationToken ct)
+    {
+        // Before the send: the ping loop must not send another while this one waits for the socket.
+        LastSentAt = Stopwatch.GetTimestamp();
         await _sending.WaitAsync(ct);
         try
         {
             await _socket.SendAsync(record, WebSocketMessageType.Text, true, ct);
-            LastSentAt = Stopwatch.GetTimestamp();
         }
         finally
         {
@@ -288,7 +297,8 @@ public static class LeanPings
         while (await timer.WaitForNextTickAsync())
         {
             var now = Stopwatch.GetTimestamp();
-            foreach (var connection in Connections.Keys)
+            // The dictionary itself, not its Keys (a copy of every key on each tick).
+            foreach (var (connection, _) in Connections)
             {
                 if (Stopwatch.GetElapsedTime(connection.LastSentAt, now) >= Interval)
                 {
