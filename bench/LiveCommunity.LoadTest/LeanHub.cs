@@ -6,8 +6,23 @@ using System.Text.Json;
 
 namespace LiveCommunity.LoadTest;
 
-/// <summary>What a reader does with one live event: its hub method, its seq and its item's body (raw UTF-8).</summary>
-public delegate void LeanEventHandler(ReadOnlySpan<byte> target, long seq, ReadOnlySpan<byte> body, long receivedAt);
+/// <summary>
+/// One live event as a lean reader sees it: its hub method, its seq, and of the item in it (the reply or the update)
+/// its id, its body (raw UTF-8) and its creation time; <see cref="ReceivedAt"/> is a Stopwatch timestamp.
+/// </summary>
+public readonly ref struct LeanEvent(ReadOnlySpan<byte> target, long seq, ReadOnlySpan<byte> id, ReadOnlySpan<byte> body,
+    DateTime? createdAt, long receivedAt)
+{
+    public ReadOnlySpan<byte> Target { get; } = target;
+    public long Seq { get; } = seq;
+    public ReadOnlySpan<byte> Id { get; } = id;
+    public ReadOnlySpan<byte> Body { get; } = body;
+    public DateTime? CreatedAt { get; } = createdAt;
+    public long ReceivedAt { get; } = receivedAt;
+}
+
+/// <summary>What a reader does with one live event.</summary>
+public delegate void LeanEventHandler(in LeanEvent e);
 
 /// <summary>
 /// A reader's hub connection at a fraction of a <c>HubConnection</c>'s cost, for scenarios where one process plays
@@ -53,6 +68,17 @@ public sealed class LeanHubConnection
         await SendAsync(Handshake, ct);
         await _handshake.Task.WaitAsync(ct);
         LeanPings.Add(this);
+    }
+
+    /// <summary>
+    /// Connects and calls <paramref name="method"/> (Watch or WatchUpdates) for a topic from its current seq; returns
+    /// the topic's last seq (0 from the baseline, which has none).
+    /// </summary>
+    public async Task<long> WatchAsync(string baseUrl, string method, string topicId, CancellationToken ct)
+    {
+        await StartAsync(baseUrl, ct);
+        var watch = await InvokeAsync(method, [topicId, null], ct);
+        return watch.ValueKind == JsonValueKind.Object && watch.TryGetProperty("lastSeq", out var seq) ? seq.GetInt64() : 0;
     }
 
     /// <summary>Invokes a hub method and returns its result (one invocation at a time is all a reader needs).</summary>
@@ -199,6 +225,8 @@ public sealed class LeanHubConnection
         var type = 0;
         var target = ReadOnlySpan<byte>.Empty;
         var body = ReadOnlySpan<byte>.Empty;
+        var id = ReadOnlySpan<byte>.Empty;
+        DateTime? createdAt = null;
         long seq = 0;
         var reader = new Utf8JsonReader(record);
         while (reader.Read())
@@ -207,7 +235,7 @@ public sealed class LeanHubConnection
             {
                 continue;
             }
-            // Depth 1: the message; 3: the event's argument (its seq); 4: the item in it (its body).
+            // Depth 1: the message; 3: the event's argument (its seq); 4: the item in it (its id, body and time).
             switch (reader.CurrentDepth)
             {
                 case 1 when reader.ValueTextEquals("type"u8):
@@ -226,12 +254,20 @@ public sealed class LeanHubConnection
                     reader.Read();
                     body = Raw(record, ref reader);
                     break;
+                case 4 when reader.ValueTextEquals("id"u8):
+                    reader.Read();
+                    id = Raw(record, ref reader);
+                    break;
+                case 4 when reader.ValueTextEquals("createdAt"u8):
+                    reader.Read();
+                    createdAt = reader.TokenType == JsonTokenType.String && reader.TryGetDateTime(out var time) ? time : null;
+                    break;
             }
         }
         switch (type)
         {
             case 1:
-                _onEvent(target, seq, body, at);
+                _onEvent(new LeanEvent(target, seq, id, body, createdAt, at));
                 return true;
             case 3:
                 Complete(record);

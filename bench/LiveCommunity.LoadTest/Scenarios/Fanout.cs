@@ -28,7 +28,7 @@ public static class Fanout
         var latency = new Latency();
         var opened = DateTime.UtcNow;
         var (watchers, openErrors) = await Live.RunAsync("opening watchers",
-            () => Runner.OpenWatchersAsync(o.Watchers, i => Watcher.Create(watchUrls[i % watchUrls.Length], topics[i % topics.Count], latency), 50, ct),
+            () => FanoutWatcher.OpenAsync(o.Watchers, i => (watchUrls[i % watchUrls.Length], topics[i % topics.Count]), latency, 50, ct),
             () => $"{latency.Count}");
         result.Metrics["watchers"] = watchers.Count;
         result.Metrics["connectErrors"] = openErrors;
@@ -94,6 +94,10 @@ public static class Fanout
             {
                 result.Failures.Add($"lost {expected - delivered} of {expected} deliveries ({o.DrainSeconds} s drain)");
             }
+            if (watchers.Count(w => w.Dropped) is > 0 and var dropped)
+            {
+                result.Failures.Add($"{dropped} watchers were disconnected during the run");
+            }
             if (postErrors > 0)
             {
                 result.Failures.Add($"{postErrors} posts failed");
@@ -105,7 +109,7 @@ public static class Fanout
         }
         finally
         {
-            await Runner.CloseAsync(watchers);
+            await FanoutWatcher.CloseAsync(watchers);
         }
         return result;
     }

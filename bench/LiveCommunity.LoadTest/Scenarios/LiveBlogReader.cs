@@ -126,9 +126,7 @@ public sealed class BlogReader
 
     public async Task StartAsync(string topicId, CancellationToken ct)
     {
-        await _connection.StartAsync(_url, ct);
-        var watch = await _connection.InvokeAsync(Full ? "Watch" : "WatchUpdates", [topicId, null], ct);
-        var lastSeq = watch.TryGetProperty("lastSeq", out var seq) ? seq.GetInt64() : 0;
+        var lastSeq = await _connection.WatchAsync(_url, Full ? "Watch" : "WatchUpdates", topicId, ct);
         lock (_gate)
         {
             LastSeq = Math.Max(LastSeq, lastSeq);
@@ -138,10 +136,11 @@ public sealed class BlogReader
     /// <summary>Closes the connection on purpose (the offline sample, the end of the run).</summary>
     public Task LeaveAsync() => _connection.LeaveAsync();
 
-    private void OnEvent(ReadOnlySpan<byte> target, long seq, ReadOnlySpan<byte> body, long now)
+    private void OnEvent(in LeanEvent e)
     {
-        var update = target.SequenceEqual("UpdatePosted"u8);
-        if (!update && !target.SequenceEqual("ReplyPosted"u8))
+        var seq = e.Seq;
+        var update = e.Target.SequenceEqual("UpdatePosted"u8);
+        if (!update && !e.Target.SequenceEqual("ReplyPosted"u8))
         {
             return;
         }
@@ -170,7 +169,7 @@ public sealed class BlogReader
         }
         if (!Sample)
         {
-            _ledger.Received(update, body, now);
+            _ledger.Received(update, e.Body, e.ReceivedAt);
         }
     }
 }
