@@ -15,6 +15,7 @@ public sealed class GroupSendsTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<int, ConcurrentQueue<int>> _got = new();
+    private readonly ConcurrentQueue<(int Member, int Message)> _written = new();
     private List<int> _members = [];
 
     private GroupSends<int> Sends(int maxQueued = GroupSends.MaxQueued) =>
@@ -27,6 +28,7 @@ public sealed class GroupSendsTests
             gate!.Wait(Timeout);
         }
         _got.GetOrAdd(member, _ => new()).Enqueue(message);
+        _written.Enqueue((member, message));
     };
 
     private int[] GotBy(int member) => _got.TryGetValue(member, out var got) ? [.. got] : [];
@@ -59,9 +61,10 @@ public sealed class GroupSendsTests
                 sends.Send(Message(i));
             }
         }).WaitAsync(Timeout);
-        Assert.True(await Eventually.TrueAsync(() => GotBy(29).Length == 1), "the loop did not start");
+        Assert.True(await Eventually.TrueAsync(() => GotBy(29).Length >= 1), "the loop did not start");
         Assert.Empty(GotBy(30));
-        Assert.Equal(9, sends.Queued);
+        // What the loop had not taken into its run (GroupSends.MaxRun) when it started still waits.
+        Assert.Equal(9, sends.Queued + GotBy(29).Length - 1);
 
         gate.Set();
         Assert.True(await Eventually.TrueAsync(() => _members.All(member => GotBy(member).Length == 10)));
@@ -114,5 +117,68 @@ public sealed class GroupSendsTests
         Assert.True(await Eventually.TrueAsync(() => _members.All(member => GotBy(member).Length == 6)));
         Assert.All(_members, member => Assert.Equal(Enumerable.Range(0, 6), GotBy(member)));
         Assert.True(sends.RoomAsync().IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task EventsThatWaitedGoOutMemberByMemberAndStateKeepsItsPlace()
+    {
+        _members = [.. Enumerable.Range(0, 40)];
+        var sends = Sends();
+        using var gate = new ManualResetEventSlim();
+        await Task.Run(() =>
+        {
+            // State holds the loop (it goes alone, never in a run), so the events after it all wait.
+            sends.Send(Message(0, gate, heldAt: 30), paced: true);
+            for (var i = 1; i <= 5; i++)
+            {
+                sends.Send(Message(i));
+            }
+            sends.Send(Message(6), paced: true); // state (presence): not part of a run
+            sends.Send(Message(7));
+        }).WaitAsync(Timeout);
+        Assert.True(await Eventually.TrueAsync(() => GotBy(29).Length == 1), "the loop did not start");
+        Assert.Equal(7, sends.Queued);
+
+        gate.Set();
+        Assert.True(await Eventually.TrueAsync(() => _members.All(member => GotBy(member).Length == 8)));
+        Assert.All(_members, member => Assert.Equal(Enumerable.Range(0, 8), GotBy(member)));
+        var written = _written.ToList();
+        // The five events that waited reach each member back to back, so its socket can send them in one write.
+        var run = written.Where(w => w.Message is >= 1 and <= 5).ToList();
+        for (var k = 0; k < run.Count; k += 5)
+        {
+            Assert.Equal(Enumerable.Range(1, 5), run.Skip(k).Take(5).Select(w => w.Message));
+            Assert.All(run.Skip(k).Take(5), w => Assert.Equal(run[k].Member, w.Member));
+        }
+        // The state goes to everyone after the events before it and before the event after it.
+        Assert.True(written.FindLastIndex(w => w.Message == 5) < written.FindIndex(w => w.Message == 6));
+        Assert.True(written.FindLastIndex(w => w.Message == 6) < written.FindIndex(w => w.Message == 7));
+    }
+
+    [Fact]
+    public async Task ARunIsBoundedSoAMembersBufferHoldsIt()
+    {
+        _members = [.. Enumerable.Range(0, 20)];
+        var sends = Sends();
+        using var gate = new ManualResetEventSlim();
+        var waiting = GroupSends.MaxRun + 8;
+        await Task.Run(() =>
+        {
+            sends.Send(Message(0, gate, heldAt: 10), paced: true);
+            for (var i = 1; i <= waiting; i++)
+            {
+                sends.Send(Message(i));
+            }
+        }).WaitAsync(Timeout);
+        Assert.True(await Eventually.TrueAsync(() => GotBy(9).Length == 1), "the loop did not start");
+        Assert.Equal(waiting, sends.Queued);
+
+        gate.Set();
+        Assert.True(await Eventually.TrueAsync(() => _members.All(member => GotBy(member).Length == waiting + 1)));
+        Assert.All(_members, member => Assert.Equal(Enumerable.Range(0, waiting + 1), GotBy(member)));
+        // Member 0 gets the first MaxRun of them in one go, then member 1 does; the rest come in a second run.
+        var first = _written.Where(w => w.Message > 0).Take(GroupSends.MaxRun + 1).ToList();
+        Assert.All(first.Take(GroupSends.MaxRun), w => Assert.Equal(0, w.Member));
+        Assert.Equal(1, first[^1].Member);
     }
 }

@@ -92,12 +92,14 @@ internal sealed class GroupSends<TMember>(Func<int> count, Func<IEnumerable<TMem
 
     private async Task DrainAsync()
     {
+        var run = new List<Action<TMember>>(GroupSends.MaxRun);
         try
         {
             while (true)
             {
                 (Action<TMember> Deliver, bool Paced) next;
                 TaskCompletionSource? room = null;
+                run.Clear();
                 lock (_gate)
                 {
                     if (!_queue.TryDequeue(out next))
@@ -105,19 +107,32 @@ internal sealed class GroupSends<TMember>(Func<int> count, Func<IEnumerable<TMem
                         _draining = false;
                         return;
                     }
+                    run.Add(next.Deliver);
+                    // The events queued behind it (a batch's, as a rule) go out with it, member by member.
+                    while (!next.Paced && run.Count < GroupSends.MaxRun && _queue.TryPeek(out var following) && !following.Paced)
+                    {
+                        run.Add(_queue.Dequeue().Deliver);
+                    }
                     if (_room is not null && _queue.Count <= maxQueued / 2)
                     {
                         (room, _room) = (_room, null);
                     }
                 }
                 room?.TrySetResult();
-                var written = 0;
-                foreach (var member in members())
+                if (next.Paced)
                 {
-                    next.Deliver(member);
-                    if (next.Paced && ++written % slice == 0)
+                    await WritePacedAsync(next.Deliver);
+                }
+                else
+                {
+                    // Every message of the run was queued, so committed, before the members are read: one who joins
+                    // later watched from a seq past them all, as when the members were read once per message.
+                    foreach (var member in members())
                     {
-                        await Task.Yield(); // behind the slice's socket sends, queued by now
+                        foreach (var deliver in run)
+                        {
+                            deliver(member);
+                        }
                     }
                 }
             }
@@ -136,6 +151,20 @@ internal sealed class GroupSends<TMember>(Func<int> count, Func<IEnumerable<TMem
             room?.TrySetResult();
         }
     }
+
+    // State (presence, a topic's last seq): a slice of members at a time, a turn of the thread pool between slices.
+    private async Task WritePacedAsync(Action<TMember> deliver)
+    {
+        var written = 0;
+        foreach (var member in members())
+        {
+            deliver(member);
+            if (++written % slice == 0)
+            {
+                await Task.Yield(); // behind the slice's socket sends, queued by now
+            }
+        }
+    }
 }
 
 /// <summary>The defaults of <see cref="GroupSends{TMember}"/>.</summary>
@@ -152,4 +181,12 @@ internal static class GroupSends
     /// pipeline runs at most a batch ahead of the fan-out (its batches grow while the fan-out is behind).
     /// </summary>
     public const int MaxQueued = 1;
+
+    /// <summary>
+    /// Events written to each member in one go, when that many wait: a member's messages then reach its pipe back to
+    /// back, and its socket sends them in one write where one message at a time took a write each (fanout-saturation,
+    /// bench/findings.md). Few enough that a run fits in a connection's buffer (64 KB) and in its bound of pending
+    /// sends (Limits:MaxPendingSends, 64) even if none of it has gone out.
+    /// </summary>
+    public const int MaxRun = 32;
 }
