@@ -40,7 +40,7 @@ LT connections --connections "${BENCH_CONNECTIONS:-18000}" --topics 10 --hold 5 
 LT reaction-storm --users 500 --rate 1000 --watchers 50 --duration 8 --out "$RESULTS/reaction-storm.json"
 # Saturation, not offered load (issue 19): fan-out and reactions at rising rates until each target falls behind;
 # the highest rate each kept, and its CPU per operation there, side by side.
-LTS fanout-saturation --watchers "${BENCH_MAX_WATCHERS:-1000}" --topics 2 --duration 8 --drain 10 --rates 50,100,150,200,250,300,350,400 \
+LTS fanout-saturation --watchers "${BENCH_MAX_WATCHERS:-1000}" --topics 2 --duration 8 --drain 10 --rates 100,200,300,400,450,500,550,600,650,700,750,800,900 \
   --out "$RESULTS/fanout-saturation.json"
 LTS reaction-saturation --users 500 --watchers 50 --duration 8 --rates 500,1000,2000,3000,4000,5000,6000 --out "$RESULTS/reaction-saturation.json"
 LT reconnect-storm --watchers 300 --topics 5 --rate 10 --duration 15 --out "$RESULTS/reconnect-storm.json"
