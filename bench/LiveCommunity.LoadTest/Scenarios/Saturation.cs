@@ -17,7 +17,8 @@ namespace LiveCommunity.LoadTest.Scenarios;
 /// <para>
 /// The load generator shares the machine's cores with the target, and receiving hundreds of thousands of messages a
 /// second costs it as much for either target, so the maxima are the system's; the CPU per operation is the target's
-/// own (its process's CPU time).
+/// own (its process's CPU time). Its watchers are lean (<see cref="FanoutWatcher"/>): as HubConnections they took
+/// most of the two cores themselves, and every target's "maximum" was theirs (bench/findings.md, ninth round).
 /// </para>
 /// </summary>
 public static class Saturation
