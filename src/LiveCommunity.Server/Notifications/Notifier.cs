@@ -52,10 +52,7 @@ public sealed class Notifier(LiveNotifications live)
         {
             return;
         }
-        var parent = await write.Db.Replies.AsNoTracking()
-            .Where(r => r.Id == reply.ParentId)
-            .Select(r => new { r.AuthorId, Muted = write.Db.Mutes.Any(m => m.UserId == r.AuthorId && m.MutedUserId == reply.AuthorId) })
-            .FirstOrDefaultAsync(ct);
+        var parent = await AnsweredReplies.FindAsync(write.Db, reply.ParentId, reply.AuthorId, ct);
         if (parent is not null)
         {
             await AddAsync(write, parent.AuthorId, reply.AuthorId, NotificationKinds.Reply, reply.TopicId, reply.Id,

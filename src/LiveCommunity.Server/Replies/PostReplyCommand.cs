@@ -52,10 +52,7 @@ internal sealed class PostReplyCommand(Caller caller, string topicId, string bod
             return Rejection.Conflict("you just posted the same reply in this topic");
         }
         // The parent's author and whether they muted this one come with the check: the notification needs no query of its own.
-        var parent = parentId is null ? null : await db.Replies.AsNoTracking()
-            .Where(r => r.Id == parentId)
-            .Select(r => new { r.TopicId, r.State, r.AuthorId, Muted = db.Mutes.Any(m => m.UserId == r.AuthorId && m.MutedUserId == caller.Id) })
-            .FirstOrDefaultAsync(ct);
+        var parent = parentId is null ? null : await AnsweredReplies.FindAsync(db, parentId, caller.Id, ct);
         if (parentId is not null)
         {
             if (parent is null || parent.TopicId != topic.Id || parent.State == ReplyState.Pending)
