@@ -102,6 +102,11 @@ public static class Fanout
             {
                 result.Failures.Add($"{postErrors} posts failed");
             }
+            else if (delivered > expected)
+            {
+                // Every watcher watched before the first post: more than posts x watchers is an event sent twice.
+                result.Failures.Add($"{delivered - expected} deliveries more than {expected} (posts x watchers): a reply was sent twice");
+            }
             if (result.Metrics["seqGaps"] > 0)
             {
                 result.Failures.Add($"{result.Metrics["seqGaps"]} seq gaps seen live");
