@@ -135,7 +135,12 @@ Scenario("fanout-saturation", "fan-out at rising post rates until deliveries fal
         var parameters = FanoutParams(o);
         parameters.Remove("rate");
         parameters["rates"] = string.Join(' ', levels.Select(r => S(r)));
-        return Runner.RunAsync("fanout-saturation", c, parameters, 1, (host, t) => Saturation.FanoutAsync(host, o, levels, t), ct);
+        return Runner.RunInterleavedAsync("fanout-saturation", c, parameters, 1, async (hosts, t) =>
+        {
+            var ramps = hosts.Select(h => Saturation.FanoutRamp(h, o, levels.Min(), t)).ToList();
+            await Saturation.InterleavedAsync(ramps, levels);
+            return ramps.ConvertAll(r => r.Result);
+        }, ct);
     });
 Scenario("reaction-saturation", "reactions at rising rates until the target falls behind: the highest sustained reactions/s and CPU per reaction of each target",
     [users, reactWatchers, rates],
@@ -143,8 +148,15 @@ Scenario("reaction-saturation", "reactions at rising rates until the target fall
     {
         var o = new ReactionStorm.Options(p.GetValue(users), 0, p.GetValue(reactWatchers), c.Duration);
         var levels = RatesOf(p, "500,1000,2000,3000,4000,6000");
+        // One target after the other, not interleaved: its figure is a fixed rate's CPU per reaction, which a
+        // process idle for the other target's level between its own paid for (bench/findings.md, tenth round).
         return Runner.RunAsync("reaction-saturation", c, new() { ["users"] = S(o.Users), ["watchers"] = S(o.Watchers), ["warmup"] = S(o.WarmupSeconds), ["rates"] = string.Join(' ', levels.Select(r => S(r))) }, 1,
-            (host, t) => Saturation.ReactionsAsync(host, o, levels, t), ct);
+            async (host, t) =>
+            {
+                var ramp = Saturation.ReactionRamp(host, o, t);
+                await Saturation.InterleavedAsync([ramp], levels);
+                return ramp.Result;
+            }, ct);
     });
 
 // hot-topic

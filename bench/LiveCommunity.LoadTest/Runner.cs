@@ -37,6 +37,42 @@ public static class Runner
                 : ct => TargetHost.StartAsync(TargetHost.LiveCommunity, common.ServerDll, common.WorkDir, 1, ct, baselineSettings),
             run, cancel);
 
+    /// <summary>
+    /// For the saturation ramps: the baseline and LiveCommunity are both up, and <paramref name="ramps"/> makes one
+    /// ramp per target (the baseline's first, when there is one) and runs them level by level
+    /// (<see cref="Scenarios.Saturation.InterleavedAsync"/>), so both ramps see the machine as it is at each rate.
+    /// </summary>
+    public static async Task<int> RunInterleavedAsync(
+        string scenario, Common common, Dictionary<string, string> parameters, int ports,
+        Func<IReadOnlyList<TargetHost>, CancellationToken, Task<IReadOnlyList<RunResult>>> ramps, CancellationToken cancel)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        cts.CancelAfter(TimeSpan.FromSeconds(common.TimeoutSeconds));
+        var ct = cts.Token;
+        parameters["duration"] = common.Duration.ToString(CultureInfo.InvariantCulture);
+        var result = new ScenarioResult { Scenario = scenario, Parameters = parameters };
+        var withBaseline = !common.NoBaseline && (common.Baselines.Length > 0 || File.Exists(common.BaselineDll));
+        await using var baseline = withBaseline ? await OpenAsync(TargetHost.Baseline, common.Baselines, common.BaselinePid, common.BaselineDll, common, ports, ct) : null;
+        await using var server = await OpenAsync(TargetHost.LiveCommunity, common.Targets, common.ServerPid, common.ServerDll, common, ports, ct);
+        Live.Say($"== {scenario}, levels interleaved: LiveCommunity ({server.Url})" + (baseline is null ? "" : $" and the baseline ({baseline.Url})"));
+        var results = await ramps(baseline is null ? [server] : [baseline, server], ct);
+        if (baseline is null)
+        {
+            result.Notes.Add("no baseline in this run");
+        }
+        else
+        {
+            result.Baseline = results[0];
+            result.Notes.Add("levels interleaved: at each rate both targets ran, one after the other, the first alternating");
+        }
+        result.LiveCommunity = results[^1];
+        result.Complete();
+        await result.SaveAsync(common.Out);
+        Print(result);
+        Live.Say($"results: {common.Out}");
+        return result.Passed ? 0 : 1;
+    }
+
     // The baseline first, then LiveCommunity, one at a time so they do not share the CPU; then the result file.
     private static async Task<int> RunBothAsync(
         string scenario, Common common, Dictionary<string, string> parameters, int ports, string? note,
