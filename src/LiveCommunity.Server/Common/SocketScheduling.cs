@@ -9,9 +9,9 @@ namespace LiveCommunity.Server.Common;
 /// <para>
 /// Why, measured (bench/findings.md, eighth round): a live blog update reaches 15,000 connections as 15,000 such
 /// messages at once, each waiting its turn twice on two shared cores. Inline, the update's p99 fell from
-/// 1.7–3.4 s to 0.8–2.2 s in four alternating runs. Fan-out at saturation, measured later with lighter watchers
-/// (ninth round), kept the same rate either way once a group's loop wrote a batch's events member by member
-/// (GroupSends.MaxRun); before that, inline sent each message in a socket call of its own and kept half the rate.
+/// 1.7–3.4 s to 0.8–2.2 s in four alternating runs. The price is paid by fan-out at saturation. Kestrel's queue
+/// gathers a socket's waiting messages into one call, and inline only a batch's run does (GroupSends.MaxRun).
+/// Interleaved with the bare hub (tenth round), inline kept 500 posts/s where Kestrel's default kept 550.
 /// </para>
 /// Kestrel calls it unsafe because application code then runs where a socket operation completed. Socket
 /// completions here still come on the thread pool (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is not set: inlining
