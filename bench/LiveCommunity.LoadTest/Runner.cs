@@ -66,11 +66,7 @@ public static class Runner
             result.Notes.Add("levels interleaved: at each rate both targets ran, one after the other, the first alternating");
         }
         result.LiveCommunity = results[^1];
-        result.Complete();
-        await result.SaveAsync(common.Out);
-        Print(result);
-        Live.Say($"results: {common.Out}");
-        return result.Passed ? 0 : 1;
+        return await FinishAsync(result, common);
     }
 
     // The baseline first, then LiveCommunity, one at a time so they do not share the CPU; then the result file.
@@ -103,6 +99,12 @@ public static class Runner
             Live.Say($"== {scenario} on LiveCommunity ({server.Url})");
             result.LiveCommunity = await run(server, ct);
         }
+        return await FinishAsync(result, common);
+    }
+
+    /// <summary>Writes the result file, prints the table and says where it went; 0 when the run passed.</summary>
+    private static async Task<int> FinishAsync(ScenarioResult result, Common common)
+    {
         result.Complete();
         await result.SaveAsync(common.Out);
         Print(result);
